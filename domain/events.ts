@@ -1,0 +1,179 @@
+/**
+ * Event API v1: the one home of the event schemas. Server (validation), workers (job data) and
+ * client (types) all import from here; types are inferred from the schemas.
+ */
+import { z } from 'zod';
+
+/** Events dated further ahead than this are rejected: a clock that far off is a sender bug. */
+export const MAX_FUTURE_MS = 5 * 60 * 1000;
+export const MAX_BATCH = 1000;
+
+const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+const STORE_RE = /^[A-Za-z0-9_-]{1,32}$/;
+
+export const eventId = z.string().regex(ID_RE, 'must be 1-128 characters of A-Za-z0-9._:-');
+export const storeCode = z.string().regex(STORE_RE, 'must be 1-32 characters of A-Za-z0-9_-');
+/** Ids of business objects (orders, repair orders, complaints…) follow the event id rule. */
+const ref = eventId;
+
+export const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time with offset or Z' });
+
+/** Yuan with at most two decimals; kept internally as integer fen. */
+function yuan(min: 'positive' | 'nonnegative') {
+  const base = min === 'positive' ? z.number().positive() : z.number().nonnegative();
+  return base
+    .max(1e11, 'is implausibly large')
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals');
+}
+
+export const customer = z.strictObject({
+  id: z.string().min(1).max(128),
+  name: z.string().max(64).optional(),
+  phone: z.string().max(32).optional(),
+});
+
+const common = {
+  id: eventId,
+  store: storeCode,
+  at: rfc3339,
+  customer: customer.optional(),
+};
+
+export const LEAD_CHANNELS = ['walk_in', 'phone', 'web', 'event', 'referral', 'other'] as const;
+export const CALLBACK_KINDS = ['sales', 'service'] as const;
+export const CALLBACK_OUTCOMES = ['reached', 'no_answer', 'refused'] as const;
+export const COMPLAINT_CHANNELS = ['phone', 'wechat', 'walk_in', 'survey', 'media', 'other'] as const;
+export const COMPLAINT_CATEGORIES = ['sales', 'service', 'parts', 'staff', 'other'] as const;
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
+export const POSTSALE_KINDS = ['inspection', 'plate', 'insurance', 'loan', 'pickup_notice'] as const;
+
+const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ ...common, type: z.literal(type), ...shape });
+
+export const eventSchemas = [
+  ev('showroom.visit', { firstVisit: z.boolean() }),
+  ev('lead.created', { leadId: ref, channel: z.enum(LEAD_CHANNELS), campaignId: ref.optional() }),
+  ev('testdrive.completed', { leadId: ref.optional(), model: z.string().min(1).max(64) }),
+  ev('order.signed', {
+    orderId: ref,
+    model: z.string().min(1).max(64),
+    amount: yuan('positive'),
+    campaignId: ref.optional(),
+  }),
+  ev('order.cancelled', { orderId: ref }),
+  ev('vehicle.delivered', { orderId: ref, model: z.string().min(1).max(64).optional(), vin: z.string().max(32).optional() }),
+  ev('appointment.booked', { appointmentId: ref, scheduledFor: rfc3339 }),
+  ev('appointment.cancelled', { appointmentId: ref }),
+  ev('repair.opened', { roId: ref, appointmentId: ref.optional() }),
+  ev('repair.closed', { roId: ref, amount: yuan('nonnegative') }),
+  ev('callback.attempted', {
+    callbackId: ref,
+    kind: z.enum(CALLBACK_KINDS),
+    subjectId: ref,
+    outcome: z.enum(CALLBACK_OUTCOMES),
+    satisfied: z.boolean().optional(),
+  }),
+  ev('complaint.opened', {
+    complaintId: ref,
+    channel: z.enum(COMPLAINT_CHANNELS),
+    category: z.enum(COMPLAINT_CATEGORIES),
+    severity: z.enum(SEVERITIES),
+    summary: z.string().max(500).optional(),
+  }),
+  ev('complaint.responded', { complaintId: ref }),
+  ev('complaint.resolved', { complaintId: ref }),
+  ev('spend.recorded', { spendId: ref, budgetId: ref, amount: yuan('positive'), vendor: z.string().max(128).optional() }),
+  ev('survey.completed', {
+    surveyId: ref,
+    kind: z.enum(CALLBACK_KINDS),
+    score: z.number().min(0).max(100),
+    nps: z.number().int().min(0).max(10).optional(),
+  }),
+  ev('member.joined', { customer }),
+  ev('media.mention', {
+    mentionId: ref,
+    sentiment: z.enum(SENTIMENTS),
+    outlet: z.string().min(1).max(128),
+    title: z.string().max(300).optional(),
+  }),
+  ev('material.moved', { itemId: ref, quantity: z.number().int().refine((q) => q !== 0, 'must not be 0') }),
+  ev('postsale.task', {
+    taskId: ref,
+    orderId: ref,
+    kind: z.enum(POSTSALE_KINDS),
+    status: z.enum(['open', 'done']),
+    dueAt: rfc3339.optional(),
+  }),
+] as const;
+
+export const pulseEvent = z.discriminatedUnion('type', eventSchemas);
+export type PulseEvent = z.infer<typeof pulseEvent>;
+export type EventType = PulseEvent['type'];
+export type EventOf<T extends EventType> = Extract<PulseEvent, { type: T }>;
+export const EVENT_TYPES = eventSchemas.map((s) => s.shape.type.value) as EventType[];
+
+export interface EventIssue {
+  index: number;
+  path: string;
+  message: string;
+}
+
+/**
+ * Validates one event as received. `now` bounds how far in the future `at` may be; it is a
+ * parameter so that tests can pin the clock.
+ */
+export function validateEvent(raw: unknown, index: number, now = Date.now()): { event?: PulseEvent; issues: EventIssue[] } {
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const type = (raw as { type?: unknown }).type;
+    if (typeof type !== 'string' || !(EVENT_TYPES as string[]).includes(type)) {
+      return {
+        issues: [{ index, path: 'type', message: `must be one of ${EVENT_TYPES.join(', ')}` }],
+      };
+    }
+  }
+  const parsed = pulseEvent.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((i) => ({
+        index,
+        path: i.path.length ? i.path.join('.') : '(event)',
+        message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+      })),
+    };
+  }
+  const event = parsed.data;
+  if (Date.parse(event.at) > now + MAX_FUTURE_MS) {
+    return { issues: [{ index, path: 'at', message: 'is more than 5 minutes in the future' }] };
+  }
+  return { event, issues: [] };
+}
+
+/** Validates a request body: one event, or {events: [1..1000]}. All or nothing. */
+export function validateBody(body: unknown, now = Date.now()): { events: PulseEvent[]; issues: EventIssue[] } {
+  let list: unknown[];
+  if (typeof body === 'object' && body !== null && 'events' in body && !('type' in body)) {
+    const evs = (body as { events: unknown }).events;
+    if (!Array.isArray(evs)) return { events: [], issues: [{ index: -1, path: 'events', message: 'must be an array' }] };
+    if (evs.length < 1 || evs.length > MAX_BATCH) {
+      return { events: [], issues: [{ index: -1, path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }] };
+    }
+    list = evs;
+  } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    list = [body];
+  } else {
+    return { events: [], issues: [{ index: -1, path: '(body)', message: 'must be an event object or {"events": [...]}' }] };
+  }
+  const events: PulseEvent[] = [];
+  const issues: EventIssue[] = [];
+  list.forEach((raw, i) => {
+    const r = validateEvent(raw, i, now);
+    if (r.event) events.push(r.event);
+    issues.push(...r.issues);
+  });
+  return issues.length ? { events: [], issues } : { events, issues };
+}
+
+/** Yuan (≤ 2 decimals) to integer fen, exactly. */
+export const toFen = (yuan: number): number => Math.round(yuan * 100);
+export const toYuan = (fen: number): number => fen / 100;

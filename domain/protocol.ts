@@ -1,0 +1,31 @@
+/** The `/live` Socket.IO protocol, typed once for server and client. */
+import type { Alert } from './alerts.js';
+import type { Snapshot } from './kpis.js';
+
+export const LIVE_NAMESPACE = '/live';
+/** Pushes per room are coalesced to at most this many a second. */
+export const MAX_PUSHES_PER_SECOND = 4;
+
+export type Response<T> = { error: string } | { data: T };
+
+export interface SubscribePayload {
+  /** A store code, or "*" for the whole group. */
+  store: string;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (payload: SubscribePayload, ack: (res: Response<Snapshot>) => void) => void;
+  unsubscribe: (payload: SubscribePayload, ack?: (res: Response<true>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  kpis: (snapshot: Snapshot) => void;
+  alert: (alert: Alert) => void;
+}
+
+export interface LiveSocketData {
+  scopes: string[];
+  stores: string[] | null;
+}
+
+export const GROUP = '*';

@@ -1,0 +1,38 @@
+/** Configuration bodies of the admin API (stores, budgets), schema first. */
+import { z } from 'zod';
+
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const storeSettings = z.strictObject({
+  name: z.string().min(1).max(64),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone name such as Asia/Shanghai').default(DEFAULT_TIMEZONE),
+});
+export type StoreSettings = z.infer<typeof storeSettings>;
+
+export const budgetSettings = z.strictObject({
+  store: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Za-z0-9_-'),
+  name: z.string().min(1).max(128),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'),
+  amount: z
+    .number()
+    .positive()
+    .max(1e11)
+    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals'),
+  warnAt: z.number().min(0).max(1).default(0.8),
+  campaignId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+});
+export type BudgetSettings = z.infer<typeof budgetSettings>;
+
+/** Zod issues as the API's `details` list. */
+export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+}
