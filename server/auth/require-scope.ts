@@ -1,0 +1,28 @@
+/** Express guard: a bearer key with the scope, else 401 (no or unknown key) or 403 (wrong scope). */
+import type { NextFunction, Request, Response } from 'express';
+import type { ApiKeys, Principal, Scope } from './api-keys.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+export function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+export const requireScope = (keys: ApiKeys, scope: Scope) => async (req: Request, res: Response, next: NextFunction) => {
+  const principal = await keys.resolve(bearer(req.headers.authorization));
+  if (!principal) {
+    res.status(401).json({ error: 'unauthorized', message: 'a valid key is required: Authorization: Bearer <key>' });
+    return;
+  }
+  if (!principal.scopes.includes(scope)) {
+    res.status(403).json({ error: 'forbidden', message: `this key lacks the scope "${scope}"` });
+    return;
+  }
+  req.principal = principal;
+  next();
+};

@@ -1,0 +1,67 @@
+/**
+ * The one place that reads the environment. Parsed once, with defaults that work on a laptop;
+ * a bad value stops the process with a message naming the variable.
+ */
+import { z } from 'zod';
+
+const hours = (def: number) => z.coerce.number().positive().max(24 * 365).default(def);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  REDIS_URL: z.string().url().optional(),
+  /** Namespace of every Redis key, so several installs (or test files) can share one Redis. */
+  PULSE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('pulse'),
+  PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(72),
+  PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(72),
+  PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PULSE_DATA_DIR: z.string().default('./data'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string | undefined;
+  prefix: string;
+  adminToken: string | undefined;
+  callbackDeadlineMs: { sales: number; service: number };
+  /** Complaint deadlines by severity, ms (kpis.md). */
+  complaintDeadlinesMs: {
+    response: { low: number; medium: number; high: number };
+    resolution: { low: number; medium: number; high: number };
+  };
+  workerConcurrency: number;
+  dataDir: string;
+}
+
+const H = 3600_000;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    prefix: e.PULSE_PREFIX,
+    adminToken: e.PULSE_ADMIN_TOKEN,
+    callbackDeadlineMs: {
+      sales: e.PULSE_CALLBACK_DEADLINE_HOURS_SALES * H,
+      service: e.PULSE_CALLBACK_DEADLINE_HOURS_SERVICE * H,
+    },
+    complaintDeadlinesMs: {
+      response: { low: 24 * H, medium: 24 * H, high: 4 * H },
+      resolution: { low: 120 * H, medium: 72 * H, high: 24 * H },
+    },
+    workerConcurrency: e.PULSE_WORKER_CONCURRENCY,
+    dataDir: e.PULSE_DATA_DIR,
+    ...overrides,
+  };
+}

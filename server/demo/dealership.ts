@@ -1,0 +1,178 @@
+/**
+ * The cast of the demo: one dealer group (华东汽车集团) with four 4S stores, the cars they sell,
+ * their customers, suppliers, media and marketing budgets. Data only; `generate.ts` brings it to life.
+ */
+import { intBetween, pick, type Rng } from './random.js';
+
+export type BudgetKey = 'online' | 'show' | 'care' | 'video' | 'pos' | 'anniv';
+
+export interface BudgetPlan {
+  key: BudgetKey;
+  name: string;
+  /** Monthly amount in yuan. */
+  amount: number;
+  warnAt: number;
+  /** Share of `amount` spent by the end of the month when nothing is scripted. */
+  pace: number;
+  /** daily: platforms bill every day; weekly: a couple of invoices a week; show: deposit, balance, extras. */
+  rhythm: 'daily' | 'weekly' | 'show';
+  vendors: readonly string[];
+  /** Leads and orders of this campaign cite it (campaignId), so the budget has a return. */
+  campaign?: boolean;
+  /**
+   * Scripted so that the wall has something to show during a demo: the ratio stands at `startRatio`
+   * when the demo starts, then grows by about `step` per billing (every 1–2 h, day and night, as ad
+   * platforms bill) and stops at `stopRatio`, when the marketing team would pause the campaign.
+   */
+  script?: { startRatio: number; step: number; stopRatio: number };
+  /** Spend booked against a budget nobody set up: it shows as `unbudgeted`. */
+  unconfigured?: boolean;
+}
+
+export interface StoreProfile {
+  code: string;
+  name: string;
+  timezone: string;
+  /** 0 (quiet) … 1 (busy): where in the daily ranges this store's volumes sit. */
+  busy: number;
+  /** Share of service visits booked in advance (预约). */
+  appointmentShare: number;
+  budgets: readonly BudgetPlan[];
+}
+
+const ONLINE_VENDORS = ['汽车之家', '懂车帝', '易车'] as const;
+const VIDEO_VENDORS = ['巨量引擎', '快手磁力引擎'] as const;
+const SHOW_VENDORS = ['华东国际会展服务有限公司', '杭州锦程展览工程有限公司', '上海意方广告有限公司'] as const;
+const CARE_VENDORS = ['鲜丰水果', '良品铺子', '浙江车享洗车服务有限公司'] as const;
+const POS_VENDORS = ['快印坊广告制作', '江南标识制作有限公司'] as const;
+
+const online = (amount: number, pace: number): BudgetPlan => ({
+  key: 'online', name: '线上投放', amount, warnAt: 0.8, pace, rhythm: 'daily', vendors: ONLINE_VENDORS, campaign: true,
+});
+const show = (amount: number, pace: number): BudgetPlan => ({
+  key: 'show', name: '车展活动', amount, warnAt: 0.8, pace, rhythm: 'show', vendors: SHOW_VENDORS, campaign: true,
+});
+const care = (amount: number, pace: number): BudgetPlan => ({
+  key: 'care', name: '老客户关怀', amount, warnAt: 0.8, pace, rhythm: 'weekly', vendors: CARE_VENDORS,
+});
+const video = (amount: number, pace: number): BudgetPlan => ({
+  key: 'video', name: '短视频推广', amount, warnAt: 0.8, pace, rhythm: 'daily', vendors: VIDEO_VENDORS,
+});
+const pos = (amount: number, pace: number): BudgetPlan => ({
+  key: 'pos', name: '店头物料', amount, warnAt: 0.85, pace, rhythm: 'weekly', vendors: POS_VENDORS,
+});
+
+export const GROUP_NAME = '华东汽车集团';
+
+export const STORES: readonly StoreProfile[] = [
+  {
+    code: 'HZ01', name: '杭州西湖店', timezone: 'Asia/Shanghai', busy: 0.7, appointmentShare: 0.58,
+    budgets: [
+      online(180_000, 0.62),
+      show(250_000, 0.55),
+      care(50_000, 0.5),
+      // Crosses its warn level (预警) a few minutes into the demo.
+      { ...video(60_000, 0.7), script: { startRatio: 0.74, step: 0.006, stopRatio: 0.93 } },
+      pos(30_000, 0.45),
+    ],
+  },
+  {
+    code: 'HZ02', name: '杭州滨江店', timezone: 'Asia/Shanghai', busy: 0.4, appointmentShare: 0.5,
+    budgets: [online(120_000, 0.66), care(35_000, 0.55), video(45_000, 0.6)],
+  },
+  {
+    code: 'SH01', name: '上海浦东店', timezone: 'Asia/Shanghai', busy: 0.9, appointmentShare: 0.55,
+    budgets: [
+      // Trips (跳闸) a few minutes into the demo.
+      { ...online(220_000, 0.7), script: { startRatio: 0.93, step: 0.012, stopRatio: 1.05 } },
+      show(300_000, 0.6),
+      care(60_000, 0.5),
+      video(80_000, 0.65),
+    ],
+  },
+  {
+    code: 'NJ01', name: '南京河西店', timezone: 'Asia/Shanghai', busy: 0.25, appointmentShare: 0.47,
+    budgets: [
+      online(100_000, 0.6),
+      care(30_000, 0.55),
+      video(40_000, 0.58),
+      pos(20_000, 0.5),
+      {
+        key: 'anniv', name: '店庆活动', amount: 20_000, warnAt: 0.8, pace: 0.35, rhythm: 'weekly',
+        vendors: ['南京花语鲜花店', '金陵礼品定制'], unconfigured: true,
+      },
+    ],
+  },
+];
+
+/** `2026-11` → `2611`, to keep ids short. */
+const yymm = (month: string): string => month.slice(2, 4) + month.slice(5, 7);
+export const budgetIdOf = (store: string, month: string, key: BudgetKey): string => `${store}-${yymm(month)}-${key}`;
+export const campaignIdOf = (store: string, month: string, key: BudgetKey): string => `CMP-${store}-${yymm(month)}-${key}`;
+
+/** Guide prices in yuan (指导价区间, after the usual discounts). */
+export const MODELS = [
+  { name: '卡罗拉', price: [119_800, 159_800], weight: 20 },
+  { name: '雷凌', price: [118_800, 164_800], weight: 17 },
+  { name: '凯美瑞', price: [179_800, 269_800], weight: 22 },
+  { name: 'RAV4荣放', price: [178_800, 259_800], weight: 18 },
+  { name: '亚洲龙', price: [199_800, 279_800], weight: 8 },
+  { name: '汉兰达', price: [269_800, 359_800], weight: 10 },
+  { name: '赛那', price: [329_800, 449_800], weight: 5 },
+] as const;
+export type ModelName = (typeof MODELS)[number]['name'];
+export const MODEL_WEIGHTS = Object.fromEntries(MODELS.map((m) => [m.name, m.weight])) as Record<ModelName, number>;
+export const priceRangeOf = (model: ModelName): readonly [number, number] => MODELS.find((m) => m.name === model)!.price;
+
+/** The most common surnames, the first ones repeated so that they come up as often as in life. */
+const SURNAMES = [
+  ...'王李张刘陈王李张刘陈杨黄赵吴周杨黄赵吴周',
+  ...'徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾夏方邹熊白孟秦邱侯江尹薛段雷龙史陶贺毛郝顾龚邵万钱戴严',
+];
+const GIVEN = [
+  ...['伟', '强', '磊', '军', '勇', '杰', '涛', '明', '超', '刚', '浩', '鹏', '辉', '斌', '凯', '峰', '鑫', '博'],
+  ...['芳', '娜', '敏', '静', '丽', '艳', '娟', '霞', '婷', '玲', '燕', '琳', '颖', '欣', '倩', '洁', '慧', '蕾'],
+  ...['建国', '建华', '志强', '志明', '海涛', '晓东', '俊杰', '浩然', '子轩', '宇航', '一鸣', '思远', '文博', '家豪'],
+  ...['明轩', '立新', '国庆', '永刚', '春雷', '建军', '晓峰', '秀英', '桂英', '丽娟', '海燕', '晓燕', '文静', '雪梅'],
+  ...['欣怡', '子涵', '雨萱', '佳怡', '诗涵', '梦瑶', '思琪', '婉婷', '慧敏', '美玲', '玉兰', '春梅', '静怡', '晓丽'],
+];
+/** Mobile prefixes of the three carriers (and a few virtual operators' look-alikes left out). */
+const MOBILE_PREFIXES = [
+  '134', '135', '136', '137', '138', '139', '147', '150', '151', '152', '157', '158', '159', '178', '182', '183', '187',
+  '188', '198', '130', '131', '132', '155', '156', '166', '175', '176', '185', '186', '133', '153', '177', '180', '181',
+  '189', '191', '199',
+];
+
+export interface Person {
+  id: string;
+  name: string;
+  phone: string;
+}
+
+export function personOf(rng: Rng, id: string): Person {
+  const digits = String(intBetween(rng, 0, 99_999_999)).padStart(8, '0');
+  return { id, name: pick(rng, SURNAMES) + pick(rng, GIVEN), phone: pick(rng, MOBILE_PREFIXES) + digits };
+}
+
+export const MEDIA_OUTLETS = ['汽车之家', '懂车帝', '易车', '微博', '抖音', '小红书'] as const;
+
+export const MEDIA_TITLES = {
+  positive: ['{store}交车仪式满满仪式感，{model}车主分享提车体验', '{store}周末试驾会人气火爆', '{model}车主口碑：{store}销售顾问服务专业'],
+  neutral: ['{model}本月优惠行情汇总，{store}到店实拍', '{store}新车到店：{model}静态体验', '{model}保养费用一览，{store}实测'],
+  negative: ['网友吐槽{store}保养等待时间过长', '{store}提车延期，车主发帖求助'],
+} as const;
+
+export const COMPLAINT_SUMMARIES = {
+  sales: ['交车时间比约定晚了两天', '销售顾问承诺的装饰未兑现', '金融手续费与报价不一致'],
+  service: ['保养等待时间过长，超过预约时间一小时', '维修后异响仍未解决', '洗车不干净，内饰有污渍'],
+  parts: ['配件需要订货，等待时间太长', '更换的刹车片价格偏高'],
+  staff: ['服务顾问态度冷淡', '电话多次无人接听'],
+  other: ['休息区空调太冷', '停车位不足'],
+} as const;
+
+/** Parts issued by the workshop (配件出库) and restocked twice a week. */
+export const PARTS = [
+  { itemId: 'OILFILTER-04152', name: '机油滤清器', perService: 1, restock: [60, 90] },
+  { itemId: 'AIRFILTER-87139', name: '空调滤芯', perService: 0.3, restock: [20, 40] },
+  { itemId: 'WIPER-85222', name: '雨刮片', perService: 0.1, restock: [10, 20] },
+] as const;

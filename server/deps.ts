@@ -1,0 +1,16 @@
+/** What the HTTP handlers and the live namespace need; built once in app.ts. */
+import type { Redis } from 'ioredis';
+import type { Queues } from '../workers/queues.js';
+import type { ApiKeys } from './auth/api-keys.js';
+import type { Config } from './config.js';
+import type { KpiService } from './kpi/kpi-service.js';
+import type { StoreRegistry } from './store-registry.js';
+
+export interface AppDeps {
+  config: Config;
+  redis: Redis;
+  queues: Queues;
+  stores: StoreRegistry;
+  kpis: KpiService;
+  keys: ApiKeys;
+}

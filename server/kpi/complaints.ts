@@ -1,0 +1,57 @@
+/** Complaint figures (kpis.md) from counts and resolution durations. Pure. */
+import type { ComplaintWindowFigure, ComplaintsFigure } from '../../domain/kpis.js';
+
+export interface ComplaintWindowCounts {
+  opened: number;
+  resolved: number;
+  /** Hours from opening to resolution of complaints resolved in the window that have an opening. */
+  resolutionHours: number[];
+}
+
+export interface ComplaintCounts {
+  open: number;
+  overdue: number;
+  today: ComplaintWindowCounts;
+  month: ComplaintWindowCounts;
+}
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+
+function windowFigure(c: ComplaintWindowCounts): ComplaintWindowFigure {
+  return { opened: c.opened, resolved: c.resolved, medianResolutionHours: round2(median(c.resolutionHours)) };
+}
+
+export function complaintsFigure(c: ComplaintCounts): ComplaintsFigure {
+  return { open: c.open, overdue: c.overdue, today: windowFigure(c.today), month: windowFigure(c.month) };
+}
+
+function addWindow(a: ComplaintWindowCounts, b: ComplaintWindowCounts): ComplaintWindowCounts {
+  return {
+    opened: a.opened + b.opened,
+    resolved: a.resolved + b.resolved,
+    resolutionHours: a.resolutionHours.concat(b.resolutionHours),
+  };
+}
+
+export function addComplaintCounts(a: ComplaintCounts, b: ComplaintCounts): ComplaintCounts {
+  return {
+    open: a.open + b.open,
+    overdue: a.overdue + b.overdue,
+    today: addWindow(a.today, b.today),
+    month: addWindow(a.month, b.month),
+  };
+}
+
+export const NO_COMPLAINTS: ComplaintCounts = {
+  open: 0,
+  overdue: 0,
+  today: { opened: 0, resolved: 0, resolutionHours: [] },
+  month: { opened: 0, resolved: 0, resolutionHours: [] },
+};

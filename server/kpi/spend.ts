@@ -1,0 +1,50 @@
+/** Spend versus budget (kpis.md). Pure; amounts arrive in integer fen and leave in yuan. */
+import type { BudgetLine, BudgetStatus, SpendFigure } from '../../domain/kpis.js';
+import type { BudgetSettings } from '../../domain/settings.js';
+
+export function budgetStatus(spentFen: number, amountFen: number, warnAt: number): BudgetStatus {
+  if (spentFen >= amountFen) return 'tripped';
+  // A hair of tolerance so that exactly warnAt × amount counts as reached despite float rounding.
+  if (spentFen >= warnAt * amountFen - 1e-6) return 'warn';
+  return 'ok';
+}
+
+export interface BudgetInput {
+  budgetId: string;
+  settings: BudgetSettings;
+  spentFen: number;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round4 = (v: number) => Math.round(v * 10000) / 10000;
+
+export function budgetLine(b: BudgetInput, elapsed: number): BudgetLine {
+  const amountFen = Math.round(b.settings.amount * 100);
+  const line: BudgetLine = {
+    budgetId: b.budgetId,
+    store: b.settings.store,
+    name: b.settings.name,
+    month: b.settings.month,
+    amount: amountFen / 100,
+    spent: b.spentFen / 100,
+    ratio: round4(b.spentFen / amountFen),
+    warnAt: b.settings.warnAt,
+    status: budgetStatus(b.spentFen, amountFen, b.settings.warnAt),
+    forecast: elapsed > 0 ? round2(b.spentFen / 100 / elapsed) : null,
+  };
+  if (b.settings.campaignId) line.campaignId = b.settings.campaignId;
+  return line;
+}
+
+/** Totals over the current month's budgets; `unbudgetedFen` is this month's spend on unknown budgets. */
+export function spendFigure(lines: BudgetLine[], unbudgetedFen: number): SpendFigure {
+  const amountFen = lines.reduce((s, l) => s + Math.round(l.amount * 100), 0);
+  const spentFen = lines.reduce((s, l) => s + Math.round(l.spent * 100), 0);
+  return {
+    amount: amountFen / 100,
+    spent: spentFen / 100,
+    ratio: amountFen === 0 ? null : round4(spentFen / amountFen),
+    unbudgeted: unbudgetedFen / 100,
+    budgets: [...lines].sort((a, b) => b.ratio - a.ratio || a.budgetId.localeCompare(b.budgetId)),
+  };
+}

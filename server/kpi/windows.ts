@@ -1,0 +1,44 @@
+/** Time windows in a store's own time zone (kpis.md): today and month, both ending now. */
+import { DateTime } from 'luxon';
+
+export interface Windows {
+  now: number;
+  timezone: string;
+  todayStart: number;
+  monthStart: number;
+  /** Start of next month: the month's length is monthEnd − monthStart. */
+  monthEnd: number;
+  /** 'YYYY-MM' of now, the month a budget must name to be current. */
+  month: string;
+  /** Local days of the month up to today: [start, end) in ms with their 'YYYY-MM-DD'. */
+  days: { date: string; start: number; end: number }[];
+}
+
+export function windowsAt(now: number, timezone: string): Windows {
+  const local = DateTime.fromMillis(now, { zone: timezone });
+  const month = local.startOf('month');
+  const today = local.startOf('day');
+  const days: Windows['days'] = [];
+  for (let d = month; d <= today; d = d.plus({ days: 1 })) {
+    days.push({ date: d.toFormat('yyyy-MM-dd'), start: d.toMillis(), end: d.plus({ days: 1 }).toMillis() });
+  }
+  return {
+    now,
+    timezone,
+    todayStart: today.toMillis(),
+    monthStart: month.toMillis(),
+    monthEnd: month.plus({ months: 1 }).toMillis(),
+    month: local.toFormat('yyyy-MM'),
+    days,
+  };
+}
+
+/** Share of the month gone by now, in (0, 1]. */
+export function elapsedFraction(w: Pick<Windows, 'now' | 'monthStart' | 'monthEnd'>): number {
+  return (w.now - w.monthStart) / (w.monthEnd - w.monthStart);
+}
+
+/** The snapshot's `asOf`: local time with offset, e.g. 2026-11-23T14:05:00.000+08:00. */
+export function isoInZone(now: number, timezone: string): string {
+  return DateTime.fromMillis(now, { zone: timezone }).toISO() ?? new Date(now).toISOString();
+}

@@ -1,0 +1,111 @@
+/**
+ * The `/live` namespace: key in the handshake, `subscribe` answered with the current snapshot,
+ * `kpis` and `alert` pushed to the store's room and the group room.
+ */
+import type { Redis } from 'ioredis';
+import type { Namespace, Server } from 'socket.io';
+import type { Alert } from '../../domain/alerts.js';
+import {
+  GROUP,
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type LiveSocketData,
+  type ServerToClientEvents,
+} from '../../domain/protocol.js';
+import { storeCode } from '../../domain/events.js';
+import type { AppDeps } from '../deps.js';
+import { globalKeys } from '../redis-keys.js';
+import { GROUP_ROOM, roomOf, storeOfRoom } from './rooms.js';
+import { PushScheduler } from './push-scheduler.js';
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
+type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
+
+export interface Live {
+  namespace: LiveNamespace;
+  close(): Promise<void>;
+}
+
+export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redis): Promise<Live> {
+  const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
+
+  nsp.use(async (socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const principal = await deps.keys.resolve(typeof token === 'string' ? token : undefined).catch(() => null);
+    if (!principal || !principal.scopes.includes('read')) return next(new Error('unauthorized'));
+    socket.data = { scopes: principal.scopes, stores: principal.stores };
+    next();
+  });
+
+  const snapshotFor = (store: string) =>
+    store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store);
+
+  const scheduler = new PushScheduler(
+    {
+      activeRooms: () => [...nsp.adapter.rooms.keys()].filter((r) => storeOfRoom(r) !== null),
+      hasSubscribers: (room) => (nsp.adapter.rooms.get(room)?.size ?? 0) > 0,
+      async push(room) {
+        const store = storeOfRoom(room);
+        if (!store) return;
+        const snap = await snapshotFor(store);
+        if (snap) nsp.to(room).emit('kpis', snap);
+      },
+    },
+    (err) => console.error('[live] push failed:', err),
+  );
+
+  nsp.on('connection', (socket) => {
+    socket.on('subscribe', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const store = (payload as { store?: unknown } | undefined)?.store;
+      if (store !== GROUP && !storeCode.safeParse(store).success) {
+        ack({ error: 'store must be a store code or "*"' });
+        return;
+      }
+      const code = store as string;
+      const limits = socket.data.stores;
+      if (limits && (code === GROUP || !limits.includes(code))) {
+        ack({ error: 'forbidden: this key may not read this store' });
+        return;
+      }
+      try {
+        const snap = await snapshotFor(code);
+        if (!snap) {
+          ack({ error: `no store ${code}` });
+          return;
+        }
+        await socket.join(roomOf(code));
+        scheduler.markPushed(roomOf(code));
+        ack({ data: snap });
+      } catch (err) {
+        console.error('[live] subscribe failed:', err);
+        ack({ error: 'snapshot unavailable, retry shortly' });
+      }
+    });
+    socket.on('unsubscribe', async (payload, ack) => {
+      const store = (payload as { store?: unknown } | undefined)?.store;
+      if (typeof store === 'string') await socket.leave(roomOf(store));
+      if (typeof ack === 'function') ack({ data: true });
+    });
+  });
+
+  const g = globalKeys(deps.config.prefix);
+  await subscriber.subscribe(g.changedChannel, g.alertChannel);
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel === g.changedChannel) {
+      scheduler.request(roomOf(message));
+      scheduler.request(GROUP_ROOM);
+    } else if (channel === g.alertChannel) {
+      const alert = JSON.parse(message) as Alert;
+      nsp.to(roomOf(alert.store)).to(GROUP_ROOM).emit('alert', alert);
+    }
+  });
+
+  return {
+    namespace: nsp,
+    async close() {
+      scheduler.close();
+      await subscriber.unsubscribe().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * `npm start`: API, live sockets, the wall and the workers in one process.
+ * `npm run demo` (--demo): the same, fed with a realistic dealership through the public API.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startWorkers } from '../workers/index.js';
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { persistenceWarning, resolveRedis } from './redis-launcher.js';
+
+const demo = process.argv.includes('--demo');
+
+async function main() {
+  const config = loadConfig();
+  if (!config.adminToken) {
+    config.adminToken = randomBytes(18).toString('base64url');
+    console.log(`PULSE_ADMIN_TOKEN was not set; this run uses the admin key ${config.adminToken}`);
+  }
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) {
+    console.log('Building the wall display (first start)…');
+    const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('building the wall display failed');
+  }
+  const redis = await resolveRedis(config.redisUrl, config.dataDir);
+  console.log(`Redis: ${redis.url}${redis.child ? ' (started here, AOF under ' + config.dataDir + '/redis)' : ''}`);
+  const warning = await persistenceWarning(redis.url);
+  if (warning) console.warn(`WARNING: ${warning}`);
+
+  const app = await createApp(config, redis.url);
+  const workers = await startWorkers(config, redis.url, app.deps.queues);
+  const port = await app.listen(config.port, config.host);
+  const base = `http://localhost:${port}`;
+  const kiosk = await app.deps.keys.create({ name: 'wall kiosk', scopes: ['read'] });
+  console.log(`Showroom Pulse is running on ${base}`);
+  console.log(`Open the wall:  ${base}/wall?token=${kiosk.token}`);
+
+  const abort = new AbortController();
+  if (demo) {
+    const { runDemo } = await import('./demo/feed.js');
+    console.log('Demo: feeding a dealer group through the API (Ctrl+C to stop)…');
+    runDemo({ baseUrl: `http://127.0.0.1:${port}`, token: config.adminToken, signal: abort.signal, log: (m) => console.log(`[demo] ${m}`) }).catch(
+      (err: unknown) => console.error('[demo] stopped:', err),
+    );
+  }
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping…');
+    abort.abort();
+    await app.close();
+    await workers.close();
+    await redis.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

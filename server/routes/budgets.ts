@@ -1,0 +1,42 @@
+/** PUT/GET /api/v1/budgets/:budgetId — a promotion budget of one store and month. */
+import type { Request, Response } from 'express';
+import { eventId } from '../../domain/events.js';
+import { budgetSettings, issuesOf } from '../../domain/settings.js';
+import { loadBudget, saveBudget } from '../budget-book.js';
+import type { AppDeps } from '../deps.js';
+
+function budgetParam(req: Request, res: Response): string | null {
+  const r = eventId.safeParse(req.params.budgetId);
+  if (!r.success) {
+    res.status(400).json({ error: 'invalid_budget', details: [{ path: 'budgetId', message: 'must be 1-128 characters of A-Za-z0-9._:-' }] });
+    return null;
+  }
+  return r.data;
+}
+
+export async function putBudget(req: Request, res: Response, deps: AppDeps) {
+  const budgetId = budgetParam(req, res);
+  if (!budgetId) return;
+  const parsed = budgetSettings.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_budget', details: issuesOf(parsed.error) });
+    return;
+  }
+  const b = parsed.data;
+  await deps.stores.ensure([b.store]);
+  await saveBudget(deps.redis, deps.config.prefix, budgetId, b);
+  // A changed amount can cross the warn or trip line without any spend: the workers re-check.
+  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: b.store }, { removeOnComplete: true, attempts: 5 });
+  res.json({ budgetId, ...b });
+}
+
+export async function getBudget(req: Request, res: Response, deps: AppDeps) {
+  const budgetId = budgetParam(req, res);
+  if (!budgetId) return;
+  const budget = await loadBudget(deps.redis, deps.config.prefix, budgetId);
+  if (!budget) {
+    res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
+    return;
+  }
+  res.json({ budgetId, ...budget });
+}

@@ -1,0 +1,29 @@
+/** Every API route in one table: method, path, scope, handler. */
+import type { Request, Response } from 'express';
+import type { Scope } from '../auth/api-keys.js';
+import type { AppDeps } from '../deps.js';
+import { getStoreAlerts } from './alerts.js';
+import { getBudget, putBudget } from './budgets.js';
+import { getGroupKpis, getStoreKpis } from './kpis.js';
+import { postKey } from './keys.js';
+import { postEvents } from './post-events.js';
+import { getStore, putStore } from './store-settings.js';
+
+export interface Route {
+  method: 'get' | 'post' | 'put';
+  path: string;
+  scope: Scope;
+  handler: (req: Request, res: Response, deps: AppDeps) => Promise<void>;
+}
+
+export const routes: Route[] = [
+  { method: 'post', path: '/api/v1/events', scope: 'ingest', handler: postEvents },
+  { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
+  { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
+  { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
+  { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
+  { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
+  { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },
+  { method: 'get', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: getBudget },
+  { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
+];

@@ -1,0 +1,41 @@
+/** PUT/GET /api/v1/stores/:store — name and time zone. */
+import type { Request, Response } from 'express';
+import { storeCode } from '../../domain/events.js';
+import { issuesOf, storeSettings } from '../../domain/settings.js';
+import { globalKeys } from '../redis-keys.js';
+import type { AppDeps } from '../deps.js';
+
+function storeParam(req: Request, res: Response): string | null {
+  const r = storeCode.safeParse(req.params.store);
+  if (!r.success) {
+    res.status(400).json({ error: 'invalid_store', details: [{ path: 'store', message: 'must be 1-32 characters of A-Za-z0-9_-' }] });
+    return null;
+  }
+  return r.data;
+}
+
+export async function putStore(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  if (!store) return;
+  const parsed = storeSettings.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_store', details: issuesOf(parsed.error) });
+    return;
+  }
+  await deps.stores.put(store, parsed.data);
+  await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
+  res.json({ store, ...parsed.data });
+}
+
+export async function getStore(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  if (!store) return;
+  const settings = await deps.stores.get(store);
+  if (!settings) {
+    res.status(404).json({ error: 'not_found', message: `no store ${store}` });
+    return;
+  }
+  res.json({ store, ...settings });
+}
+
+export { storeParam };

@@ -1,0 +1,57 @@
+/**
+ * Applies a batch of events. Each event runs one atomic script that first records it in its
+ * store's log, so a retried or duplicated job changes nothing it already applied.
+ */
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { PulseEvent } from '../domain/events.js';
+import type { Config } from '../server/config.js';
+import { globalKeys } from '../server/redis-keys.js';
+import type { StoreRegistry } from '../server/store-registry.js';
+import { checkBudgets } from './alerts/budget-alerts.js';
+import { checkOverdueComplaints } from './alerts/complaint-alerts.js';
+import { planEvent, queuePlan } from './event-scripts.js';
+import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
+
+export interface ApplyDeps {
+  redis: Redis;
+  stores: StoreRegistry;
+  config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
+  now?: () => number;
+}
+
+export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promise<ApplyEventsResult> {
+  const { redis, config } = deps;
+  const now = deps.now?.() ?? Date.now();
+  await deps.stores.ensure(new Set(events.map((e) => e.store)));
+  const p = redis.pipeline();
+  for (const e of events) queuePlan(p, planEvent(e, config.prefix, config));
+  const results = (await p.exec()) ?? [];
+  const changed = new Map<string, Set<PulseEvent['type']>>();
+  let applied = 0;
+  results.forEach(([err, res], i) => {
+    if (err) throw err;
+    if (Number(res) === 1) {
+      applied++;
+      const e = events[i]!;
+      const types = changed.get(e.store) ?? new Set();
+      types.add(e.type);
+      changed.set(e.store, types);
+    }
+  });
+  const channel = globalKeys(config.prefix).changedChannel;
+  for (const [store, types] of changed) {
+    if (types.has('spend.recorded')) {
+      const settings = await deps.stores.get(store);
+      await checkBudgets(redis, config.prefix, store, settings?.timezone ?? 'Asia/Shanghai', now);
+    }
+    if ([...types].some((t) => t.startsWith('complaint.'))) {
+      await checkOverdueComplaints(redis, config.prefix, store, now, config.complaintDeadlinesMs);
+    }
+    await redis.publish(channel, store);
+  }
+  return { applied, duplicates: events.length - applied };
+}
+
+export const createApplyEventsProcessor = (deps: ApplyDeps) => (job: Job<ApplyEventsJob, ApplyEventsResult>) =>
+  applyEvents(deps, job.data.events);

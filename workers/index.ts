@@ -1,0 +1,42 @@
+/** Creates the workers and the every-minute scheduler, and closes them cleanly. */
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Config } from '../server/config.js';
+import { queuePrefix } from '../server/redis-keys.js';
+import { StoreRegistry } from '../server/store-registry.js';
+import { createApplyEventsProcessor } from './apply-events.processor.js';
+import { defineEventScripts } from './event-scripts.js';
+import { createMaintenanceProcessor } from './maintenance.processor.js';
+import { EVENTS_QUEUE, MAINTENANCE_QUEUE, type Queues } from './queues.js';
+
+export const TICK_SCHEDULER = 'every-minute';
+
+export interface RunningWorkers {
+  close(): Promise<void>;
+}
+
+export async function startWorkers(config: Config, redisUrl: string, queues: Queues): Promise<RunningWorkers> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  defineEventScripts(redis);
+  const deps = { redis, stores: new StoreRegistry(redis, config.prefix), config };
+  const prefix = queuePrefix(config.prefix);
+  const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor(deps), {
+    connection,
+    prefix,
+    concurrency: config.workerConcurrency,
+  });
+  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(deps), { connection, prefix });
+  for (const w of [events, maintenance]) {
+    w.on('failed', (job, err) => console.error(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
+  }
+  // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
+  await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
+  return {
+    async close() {
+      await Promise.all([events.close(), maintenance.close()]);
+      redis.disconnect();
+      connection.disconnect();
+    },
+  };
+}

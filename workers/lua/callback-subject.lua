@@ -1,0 +1,25 @@
+-- A callback subject arrives: vehicle.delivered (sales, by orderId) or repair.closed (service, by roId).
+-- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash.
+-- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms.
+-- The subject's time is the earliest of its events, whichever arrives first; met is re-derived from
+-- every reached callback already seen, so a callback reported before its delivery still counts.
+local id, atS, d = ARGV[3], ARGV[4], tonumber(ARGV[5])
+local at = tonumber(atS)
+local old = redis.call('HGET', KEYS[3], id)
+if old and tonumber(old) <= at then
+  return 1
+end
+redis.call('HSET', KEYS[3], id, atS)
+redis.call('ZADD', KEYS[4], atS, id)
+redis.call('ZREM', KEYS[5], id)
+local times = redis.call('HGET', KEYS[6], id)
+if times then
+  for t in string.gmatch(times, '[^,]+') do
+    local tn = tonumber(t)
+    if tn >= at and tn <= at + d then
+      redis.call('ZADD', KEYS[5], atS, id)
+      break
+    end
+  end
+end
+return 1
