@@ -15,6 +15,8 @@ export class PushScheduler {
   private readonly minGapMs = 1000 / MAX_PUSHES_PER_SECOND;
   private readonly last = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Rooms whose snapshot is being built, and whether another change came in meanwhile. */
+  private readonly inFlight = new Map<string, boolean>();
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
 
@@ -35,13 +37,26 @@ export class PushScheduler {
   /** Asks for a push of the room; it happens now or as soon as the rate allows. */
   request(room: string): void {
     if (this.closed || this.timers.has(room) || !this.target.hasSubscribers(room)) return;
+    if (this.inFlight.has(room)) {
+      this.inFlight.set(room, true);
+      return;
+    }
     const wait = Math.max(0, (this.last.get(room) ?? 0) + this.minGapMs - Date.now());
     this.timers.set(
       room,
       setTimeout(() => {
         this.timers.delete(room);
-        this.last.set(room, Date.now());
-        this.target.push(room).catch(this.onError);
+        this.inFlight.set(room, false);
+        this.target
+          .push(room)
+          .catch(this.onError)
+          .finally(() => {
+            // The gap is measured from the emit, so a slow snapshot cannot squeeze two pushes together.
+            this.last.set(room, Date.now());
+            const again = this.inFlight.get(room);
+            this.inFlight.delete(room);
+            if (again) this.request(room);
+          });
       }, wait),
     );
   }
