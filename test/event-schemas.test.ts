@@ -1,0 +1,86 @@
+/** The event contract (events.md): every type accepted, every rule enforced with field and reason. */
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, validateBody, validateEvent } from '../domain/events.js';
+
+const NOW = Date.parse('2026-11-23T06:05:00Z');
+const at = '2026-11-23T14:00:00+08:00';
+const base = { store: 'HZ01', at };
+
+const samples: Record<string, object> = {
+  'showroom.visit': { firstVisit: true },
+  'lead.created': { leadId: 'L1', channel: 'web', campaignId: 'CMP-1' },
+  'testdrive.completed': { leadId: 'L1', model: '凯美瑞' },
+  'order.signed': { orderId: 'O1', model: '凯美瑞', amount: 189800.5, campaignId: 'CMP-1' },
+  'order.cancelled': { orderId: 'O1' },
+  'vehicle.delivered': { orderId: 'O1', model: '凯美瑞', vin: 'LVGBE40K58G000001' },
+  'appointment.booked': { appointmentId: 'A1', scheduledFor: '2026-11-24T09:30:00+08:00' },
+  'appointment.cancelled': { appointmentId: 'A1' },
+  'repair.opened': { roId: 'RO1', appointmentId: 'A1' },
+  'repair.closed': { roId: 'RO1', amount: 0 },
+  'callback.attempted': { callbackId: 'K1', kind: 'service', subjectId: 'RO1', outcome: 'reached', satisfied: true },
+  'complaint.opened': { complaintId: 'C1', channel: 'wechat', category: 'service', severity: 'high', summary: '等待时间过长' },
+  'complaint.responded': { complaintId: 'C1' },
+  'complaint.resolved': { complaintId: 'C1' },
+  'spend.recorded': { spendId: 'S1', budgetId: 'B1', amount: 1234.56, vendor: '汽车之家' },
+  'survey.completed': { surveyId: 'SV1', kind: 'sales', score: 92, nps: 9 },
+  'member.joined': { customer: { id: 'CU1', name: '王小明', phone: '13812345678' } },
+  'media.mention': { mentionId: 'M1', sentiment: 'negative', outlet: '懂车帝', title: '提车等待' },
+  'material.moved': { itemId: 'POSTER-1', quantity: -20 },
+  'postsale.task': { taskId: 'T1', orderId: 'O1', kind: 'plate', status: 'open', dueAt: '2026-11-25T18:00:00+08:00' },
+};
+
+const one = (raw: unknown) => validateEvent(raw, 0, NOW);
+
+describe('event schemas', () => {
+  it('covers the 20 types of the contract', () => {
+    expect(EVENT_TYPES).toHaveLength(20);
+    expect(Object.keys(samples).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it.each(Object.entries(samples))('accepts a valid %s', (type, fields) => {
+    const r = one({ id: `ev-${type}`, type, ...base, ...fields });
+    expect(r.issues).toEqual([]);
+    expect(r.event?.type).toBe(type);
+  });
+
+  it('names the field and the reason', () => {
+    const cases: [object, string, RegExp][] = [
+      [{ id: 'has space', type: 'showroom.visit', ...base, firstVisit: true }, 'id', /A-Za-z0-9/],
+      [{ id: 'a', type: 'showroom.visit', ...base, store: 'x'.repeat(33), firstVisit: true }, 'store', /1-32/],
+      [{ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:00:00', firstVisit: true }, 'at', /offset/],
+      [{ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:10:01+08:00', firstVisit: true }, 'at', /future/],
+      [{ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount: 0 }, 'amount', /.+/],
+      [{ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount: 10.005 }, 'amount', /2 decimals/],
+      [{ id: 'a', type: 'repair.closed', ...base, roId: 'R', amount: -1 }, 'amount', /.+/],
+      [{ id: 'a', type: 'lead.created', ...base, leadId: 'L', channel: 'fax' }, 'channel', /walk_in/],
+      [{ id: 'a', type: 'survey.completed', ...base, surveyId: 'S', kind: 'sales', score: 101 }, 'score', /.+/],
+      [{ id: 'a', type: 'survey.completed', ...base, surveyId: 'S', kind: 'sales', score: 80, nps: 11 }, 'nps', /.+/],
+      [{ id: 'a', type: 'member.joined', ...base }, 'customer', /.+/],
+      [{ id: 'a', type: 'material.moved', ...base, itemId: 'I', quantity: 1.5 }, 'quantity', /.+/],
+      [{ id: 'a', type: 'complaint.opened', ...base, complaintId: 'C', channel: 'phone', category: 'sales', severity: 'high', summary: 'x'.repeat(501) }, 'summary', /.+/],
+      [{ id: 'a', type: 'showroom.visit', ...base, firstVisit: true, customer: { id: 'c', name: 'x'.repeat(65) } }, 'customer.name', /.+/],
+      [{ id: 'a', type: 'showroom.visit', ...base, firstVisit: true, extra: 1 }, '(event)', /unknown field\(s\): extra/],
+      [{ id: 'a', type: 'teleport', ...base }, 'type', /showroom\.visit/],
+    ];
+    for (const [raw, path, message] of cases) {
+      const r = one(raw);
+      expect(r.event, JSON.stringify(raw).slice(0, 80)).toBeUndefined();
+      expect(r.issues.map((i) => i.path)).toContain(path);
+      expect(r.issues.find((i) => i.path === path)!.message).toMatch(message);
+    }
+  });
+
+  it('accepts up to 5 minutes in the future, to absorb clock skew', () => {
+    expect(one({ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:10:00+08:00', firstVisit: true }).issues).toEqual([]);
+  });
+
+  it('validates a batch all or nothing, with indexes', () => {
+    const good = { id: 'g', type: 'complaint.resolved', ...base, complaintId: 'C1' };
+    const r = validateBody({ events: [good, { ...good, id: '' }, good] }, NOW);
+    expect(r.events).toEqual([]);
+    expect(r.issues).toEqual([{ index: 1, path: 'id', message: 'must be 1-128 characters of A-Za-z0-9._:-' }]);
+    expect(validateBody({ events: [good, good] }, NOW).events).toHaveLength(2);
+    expect(validateBody([good], NOW).issues[0]!.path).toBe('(body)');
+    expect(validateBody({ events: 'x' }, NOW).issues[0]!.path).toBe('events');
+  });
+});
