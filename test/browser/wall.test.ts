@@ -1,0 +1,93 @@
+/**
+ * The wall in a real Chromium: open it with a kiosk key, read the figures off the screen, watch a
+ * live push change them, and keep a screenshot.
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ev } from '../support/events.js';
+import { startStack, waitFor, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let browser: Browser;
+
+/** A fixed-offset zone where it is about noon now, so "an hour ago" is today and this month. */
+function zoneAtNoon(): { zone: string; month: string } {
+  const offset = Math.max(-12, Math.min(14, 12 - new Date().getUTCHours()));
+  const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  const month = new Date(Date.now() + offset * 3600_000).toISOString().slice(0, 7);
+  return { zone, month };
+}
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+beforeAll(async () => {
+  stack = await startStack('browser');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const { zone, month } = zoneAtNoon();
+  await stack.request('PUT', '/api/v1/stores/BR01', { name: '杭州西湖店', timezone: zone });
+  await stack.request('PUT', '/api/v1/budgets/BR-B1', { store: 'BR01', name: '线上投放', month, amount: 10000, warnAt: 0.8 });
+  const res = await stack.request('POST', '/api/v1/events', {
+    events: [
+      ev('vehicle.delivered', ago(60), { store: 'BR01', orderId: 'O1' }),
+      ev('vehicle.delivered', ago(50), { store: 'BR01', orderId: 'O2' }),
+      ev('callback.attempted', ago(40), { store: 'BR01', callbackId: 'K1', kind: 'sales', subjectId: 'O1', outcome: 'reached' }),
+      ev('repair.opened', ago(90), { store: 'BR01', roId: 'R1', appointmentId: 'A1' }),
+      ev('repair.opened', ago(80), { store: 'BR01', roId: 'R2' }),
+      ev('complaint.opened', ago(300), { store: 'BR01', complaintId: 'C1', channel: 'phone', category: 'service', severity: 'high', summary: '<b>等待</b>' }),
+      ev('spend.recorded', ago(30), { store: 'BR01', spendId: 'S1', budgetId: 'BR-B1', amount: 9000 }),
+    ],
+  });
+  expect(res.status).toBe(202);
+  await waitFor(async () => (await stack.request('GET', '/api/v1/stores/BR01/kpis')).body?.seq >= 7, 10_000, 'events applied');
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('wall display', () => {
+  it('shows the store figures, masks nothing it should not, and follows live pushes', async () => {
+    const key = await stack.request('POST', '/api/v1/keys', { name: 'kiosk', scopes: ['read'] });
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/wall/BR01?token=${key.body.token}`);
+    const text = (id: string) => page.getByTestId(id).first().innerText();
+    await page.getByTestId('sales-callback-today').first().waitFor({ timeout: 15_000 });
+    await waitFor(async () => (await text('sales-callback-today')).includes('100.0'), 10_000, 'the callback figure');
+
+    // The key is kept by the browser, not left in the address bar.
+    expect(page.url()).not.toContain('token=');
+    expect((await text('sales-callback-today')).replace(/\s/g, '')).toBe('100.0%');
+    expect(await text('sales-callback-pending')).toMatch(/\b1\b/);
+    expect(await text('sales-callback-missed')).toMatch(/\b0\b/);
+    expect((await text('appointment-today')).replace(/\s/g, '')).toBe('50.0%');
+    expect((await text('service-callback-today')).trim()).toBe('—');
+    expect(await text('complaints-open')).toMatch(/\b1\b/);
+    expect(await text('complaints-overdue')).toMatch(/\b1\b/);
+    expect(await page.getByTestId('budget-BR-B1').getAttribute('data-status')).toBe('warn');
+    expect(await text('spend-ratio')).toContain('90.0');
+    expect(await page.getByTestId('conn-state').innerText()).toBeTruthy();
+
+    // Nothing scrolls at 1920×1080.
+    const overflow = await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]);
+    expect(overflow[0]).toBeLessThanOrEqual(1080);
+    expect(overflow[1]).toBeLessThanOrEqual(1920);
+
+    // A live push: the second delivery is called back → 2 of 2, none pending.
+    await stack.request('POST', '/api/v1/events', ev('callback.attempted', ago(1), { store: 'BR01', callbackId: 'K2', kind: 'sales', subjectId: 'O2', outcome: 'reached' }));
+    await waitFor(async () => /\b0\b/.test(await text('sales-callback-pending')), 10_000, 'the pushed figure');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/wall-1920x1080.png' });
+    await page.close();
+  });
+
+  it('asks for a key when none is given', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${stack.baseUrl}/wall`);
+    await page.waitForSelector('text=token', { timeout: 10_000 });
+    await page.close();
+  });
+});
