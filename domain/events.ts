@@ -48,8 +48,10 @@ export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 export const POSTSALE_KINDS = ['inspection', 'plate', 'insurance', 'loan', 'pickup_notice'] as const;
 
+// `extend` (not an object spread) so that a type's own field, like the required `customer` of
+// member.joined, replaces the common optional one in the inferred type too.
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.strictObject({ ...common, type: z.literal(type), ...shape });
+  z.strictObject(common).extend({ type: z.literal(type), ...shape });
 
 export const eventSchemas = [
   ev('showroom.visit', { firstVisit: z.boolean() }),

@@ -72,7 +72,7 @@ export const STORES: readonly StoreProfile[] = [
       show(250_000, 0.55),
       care(50_000, 0.5),
       // Crosses its warn level (预警) a few minutes into the demo.
-      { ...video(60_000, 0.7), script: { startRatio: 0.74, step: 0.006, stopRatio: 0.93 } },
+      { ...video(60_000, 0.7), script: { startRatio: 0.765, step: 0.006, stopRatio: 0.93 } },
       pos(30_000, 0.45),
     ],
   },
@@ -84,7 +84,7 @@ export const STORES: readonly StoreProfile[] = [
     code: 'SH01', name: '上海浦东店', timezone: 'Asia/Shanghai', busy: 0.9, appointmentShare: 0.55,
     budgets: [
       // Trips (跳闸) a few minutes into the demo.
-      { ...online(220_000, 0.7), script: { startRatio: 0.93, step: 0.012, stopRatio: 1.05 } },
+      { ...online(220_000, 0.7), script: { startRatio: 0.95, step: 0.012, stopRatio: 1.05 } },
       show(300_000, 0.6),
       care(60_000, 0.5),
       video(80_000, 0.65),
@@ -136,7 +136,7 @@ const GIVEN = [
   ...['明轩', '立新', '国庆', '永刚', '春雷', '建军', '晓峰', '秀英', '桂英', '丽娟', '海燕', '晓燕', '文静', '雪梅'],
   ...['欣怡', '子涵', '雨萱', '佳怡', '诗涵', '梦瑶', '思琪', '婉婷', '慧敏', '美玲', '玉兰', '春梅', '静怡', '晓丽'],
 ];
-/** Mobile prefixes of the three carriers (and a few virtual operators' look-alikes left out). */
+/** Mobile number prefixes of China Mobile, China Unicom and China Telecom. */
 const MOBILE_PREFIXES = [
   '134', '135', '136', '137', '138', '139', '147', '150', '151', '152', '157', '158', '159', '178', '182', '183', '187',
   '188', '198', '130', '131', '132', '155', '156', '166', '175', '176', '185', '186', '133', '153', '177', '180', '181',

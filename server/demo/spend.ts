@@ -42,8 +42,10 @@ export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed:
   const budgetId = budgetIdOf(store.code, month.toFormat('yyyy-LL'), budget.key);
   const rng = rngFor(seed, budgetId, 'spend');
   const monthEnd = month.plus({ months: 1 }).toMillis();
-  const record = (spendId: string, suffix: string, ms: number, amount: number) =>
-    sink.add(ms, { id: `${spendId}.${suffix}`, type: 'spend.recorded', spendId, budgetId, amount, vendor: pick(rng, budget.vendors) });
+  const record = (spendId: string, suffix: string, ms: number, amount: number) => {
+    const vendor = pick(rng, budget.vendors);
+    sink.add(ms, { id: `${spendId}.${suffix}`, type: 'spend.recorded', spendId, budgetId, amount, vendor });
+  };
 
   const bills = billings(rng, budget, month).sort((a, b) => a.ms - b.ms);
   const scripted = budget.script && demoStart >= month.toMillis() && demoStart < monthEnd ? budget.script : undefined;

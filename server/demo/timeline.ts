@@ -10,28 +10,48 @@ import { between, type Rng } from './random.js';
 /** An event body before it is placed: every field but `store` and `at`. */
 export type EventBody = PulseEvent extends infer E ? (E extends PulseEvent ? Omit<E, 'store' | 'at'> : never) : never;
 
-export interface Timed {
-  ms: number;
-  event: PulseEvent;
+const offsets = new Map<string, number>();
+/**
+ * The zone's UTC offset (ms) at a moment, looked up once per zone and hour: asking Intl (through
+ * luxon) for every event would make a month of events take seconds.
+ */
+function offsetMs(zone: string, ms: number): number {
+  const key = `${zone}|${Math.floor(ms / HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = DateTime.fromMillis(ms, { zone }).offset * MINUTE;
+    offsets.set(key, offset);
+  }
+  return offset;
 }
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** `2026-11-23T14:05:00+08:00`: local time with its offset, as a dealer's system would send it. */
 export function formatAt(ms: number, zone: string): string {
-  const iso = DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true });
-  if (!iso) throw new Error(`cannot format ${ms} in ${zone}`);
-  return iso;
+  const offset = offsetMs(zone, ms);
+  const local = new Date(ms + offset).toISOString().slice(0, 19);
+  const minutes = Math.abs(offset) / MINUTE;
+  return `${local}${offset < 0 ? '-' : '+'}${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 
-/** Collects the planned events of one store. */
+/** Collects the planned events of one store; `at` is formatted only for those that are kept. */
 export class Sink {
-  readonly items: Timed[] = [];
+  private readonly planned: { ms: number; body: EventBody }[] = [];
   constructor(readonly store: StoreProfile) {}
 
   add(ms: number, body: EventBody): void {
     // Whole seconds: what a DMS usually records, and `at` then round-trips exactly.
-    const whole = Math.floor(ms / 1000) * 1000;
-    const event = { ...body, store: this.store.code, at: formatAt(whole, this.store.timezone) } as PulseEvent;
-    this.items.push({ ms: whole, event });
+    this.planned.push({ ms: Math.floor(ms / 1000) * 1000, body });
+  }
+
+  /** The events with `from ≤ at < until`, ordered by time (then id, so that the order is stable). */
+  events(from: number, until: number): PulseEvent[] {
+    const { code, timezone } = this.store;
+    return this.planned
+      .filter((p) => p.ms >= from && p.ms < until)
+      .sort((a, b) => a.ms - b.ms || (a.body.id < b.body.id ? -1 : 1))
+      .map((p) => ({ ...p.body, store: code, at: formatAt(p.ms, timezone) }) as PulseEvent);
   }
 }
 
@@ -40,6 +60,7 @@ export interface Day {
   seed: number;
   /** Local midnight. */
   start: DateTime;
+  startMs: number;
   /** `20261123`, for ids. */
   key: string;
   /** `2026-11`, for budgets and campaigns. */
@@ -48,13 +69,26 @@ export interface Day {
 }
 
 export function dayOf(store: StoreProfile, seed: number, start: DateTime): Day {
-  return { store, seed, start, key: start.toFormat('yyyyLLdd'), month: start.toFormat('yyyy-LL'), weekend: start.weekday >= 6 };
+  return {
+    store,
+    seed,
+    start,
+    startMs: start.toMillis(),
+    key: start.toFormat('yyyyLLdd'),
+    month: start.toFormat('yyyy-LL'),
+    weekend: start.weekday >= 6,
+  };
 }
 
-/** Epoch ms of a minute of the day (fractions become seconds). */
-export const atMinute = (day: Day, minute: number): number => day.start.plus({ seconds: Math.round(minute * 60) }).toMillis();
+/**
+ * Epoch ms of a minute of the day (fractions become seconds), counted from local midnight — which
+ * is the wall clock except on a daylight-saving change day, close enough for a simulation. Plain
+ * arithmetic: luxon's calendar maths is too slow for a month of events.
+ */
+export const atMinute = (day: Day, minute: number): number => day.startMs + Math.round(minute * 60) * 1000;
 
 export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
 export const MINUTE = 60_000;
 export const hm = (h: number, m = 0): number => h * 60 + m;
 
@@ -80,9 +114,9 @@ export function sampleMinute(rng: Rng, open: number, close: number, weight: (m: 
  * its first two hours: calls and complaint handling wait for the staff to come in.
  */
 export function inHours(rng: Rng, ms: number, zone: string, open = hm(9), close = hm(20)): number {
-  const t = DateTime.fromMillis(ms, { zone });
-  const m = t.hour * 60 + t.minute;
+  const sinceMidnight = ((((ms + offsetMs(zone, ms)) % DAY) + DAY) % DAY);
+  const m = sinceMidnight / MINUTE;
   if (m >= open && m < close) return ms;
-  const base = (m < open ? t : t.plus({ days: 1 })).startOf('day');
-  return base.plus({ seconds: Math.round((open + between(rng, 0, 120)) * 60) }).toMillis();
+  const midnight = ms - sinceMidnight + (m < open ? 0 : DAY);
+  return midnight + Math.round((open + between(rng, 0, 120)) * 60) * 1000;
 }
