@@ -48,6 +48,16 @@ describe('complaint overdue alerts', () => {
     expect(await check(T0 + 72 * H + 1)).toBe(1);
     expect(await kinds('AL2')).toEqual(['complaint_overdue:resolution']);
   });
+
+  it('counts but does not announce a deadline that passed more than a day before it was seen', async () => {
+    await applyEvents({ ...deps, now: () => T0 + 100 * H }, [
+      ev('complaint.opened', iso(T0), { store: 'AL4', complaintId: 'OLD', channel: 'phone', category: 'sales', severity: 'high' }),
+    ]);
+    // Response due at T0 + 4 h, resolution at T0 + 24 h: both crossed more than a day ago.
+    expect(await checkOverdueComplaints(deps.redis, deps.config.prefix, 'AL4', T0 + 100 * H, deps.config.complaintDeadlinesMs)).toBe(0);
+    expect(await kinds('AL4')).toEqual([]);
+    expect(await deps.redis.zcount(storeKeys(deps.config.prefix, 'AL4').complaints.due, '-inf', T0 + 100 * H)).toBe(1);
+  });
 });
 
 describe('budget alerts', () => {

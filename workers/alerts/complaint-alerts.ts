@@ -1,6 +1,8 @@
 /**
  * A complaint becoming overdue raises one alert for its response deadline and, if it stays open,
- * one more for its resolution deadline.
+ * one more for its resolution deadline. A deadline that passed more than a day before the system
+ * learned of it (a back-filled history, a resolution still on its way) is counted as overdue on the
+ * wall but not announced: alerts are for what is happening now.
  */
 import type { Redis } from 'ioredis';
 import type { Config } from '../../server/config.js';
@@ -9,6 +11,7 @@ import { transition } from '../event-scripts.js';
 import { raiseAlert } from './raise-alert.js';
 
 type Severity = 'low' | 'medium' | 'high';
+const ANNOUNCE_WITHIN_MS = 24 * 3600_000;
 const SEVERITY_ZH: Record<Severity, string> = { low: '低', medium: '中', high: '高' };
 
 export async function checkOverdueComplaints(
@@ -29,9 +32,12 @@ export async function checkOverdueComplaints(
     const s = JSON.parse(raw) as { o: string; sev: Severity; r?: string };
     const opened = Number(s.o);
     const sev: Severity = s.sev in SEVERITY_ZH ? s.sev : 'low';
-    const phase = now > opened + deadlines.resolution[sev] ? 'resolution' : 'response';
+    const resolutionDue = opened + deadlines.resolution[sev];
+    const phase = now > resolutionDue ? 'resolution' : 'response';
     const old = await transition(redis, k.alertState, `complaint:${ids[i]}`, phase);
     if (old === phase || old === 'resolution') continue;
+    const crossedAt = phase === 'resolution' ? resolutionDue : opened + Math.min(deadlines.response[sev], deadlines.resolution[sev]);
+    if (now - crossedAt > ANNOUNCE_WITHIN_MS) continue;
     const hours = Math.floor((now - opened) / 3600_000);
     await raiseAlert(redis, prefix, {
       store,
