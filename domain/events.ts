@@ -99,7 +99,13 @@ export const eventSchemas = [
     outlet: z.string().min(1).max(128),
     title: z.string().max(300).optional(),
   }),
-  ev('material.moved', { itemId: ref, quantity: z.number().int().refine((q) => q !== 0, 'must not be 0') }),
+  ev('material.moved', {
+    itemId: ref,
+    quantity: z
+      .number()
+      .int()
+      .refine((q) => q !== 0, 'must not be 0'),
+  }),
   ev('postsale.task', {
     taskId: ref,
     orderId: ref,

@@ -28,7 +28,10 @@ export const budgetSettings = z.strictObject({
     .max(1e11)
     .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals'),
   warnAt: z.number().min(0).max(1).default(0.8),
-  campaignId: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+  campaignId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+    .optional(),
 });
 export type BudgetSettings = z.infer<typeof budgetSettings>;
 

@@ -4,14 +4,22 @@
  */
 import { z } from 'zod';
 
-const hours = (def: number) => z.coerce.number().positive().max(24 * 365).default(def);
+const hours = (def: number) =>
+  z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(def);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().optional(),
   /** Namespace of every Redis key, so several installs (or test files) can share one Redis. */
-  PULSE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('pulse'),
+  PULSE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('pulse'),
   PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(72),
   PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(72),

@@ -42,9 +42,12 @@ async function main() {
   if (demo) {
     const { runDemo } = await import('./demo/feed.js');
     console.log('Demo: feeding a dealer group through the API (Ctrl+C to stop)…');
-    runDemo({ baseUrl: `http://127.0.0.1:${port}`, token: config.adminToken, signal: abort.signal, log: (m) => console.log(`[demo] ${m}`) }).catch(
-      (err: unknown) => console.error('[demo] stopped:', err),
-    );
+    runDemo({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: config.adminToken,
+      signal: abort.signal,
+      log: (m) => console.log(`[demo] ${m}`),
+    }).catch((err: unknown) => console.error('[demo] stopped:', err));
   }
 
   let stopping = false;

@@ -57,8 +57,25 @@ describe('event schemas', () => {
       [{ id: 'a', type: 'survey.completed', ...base, surveyId: 'S', kind: 'sales', score: 80, nps: 11 }, 'nps', /.+/],
       [{ id: 'a', type: 'member.joined', ...base }, 'customer', /.+/],
       [{ id: 'a', type: 'material.moved', ...base, itemId: 'I', quantity: 1.5 }, 'quantity', /.+/],
-      [{ id: 'a', type: 'complaint.opened', ...base, complaintId: 'C', channel: 'phone', category: 'sales', severity: 'high', summary: 'x'.repeat(501) }, 'summary', /.+/],
-      [{ id: 'a', type: 'showroom.visit', ...base, firstVisit: true, customer: { id: 'c', name: 'x'.repeat(65) } }, 'customer.name', /.+/],
+      [
+        {
+          id: 'a',
+          type: 'complaint.opened',
+          ...base,
+          complaintId: 'C',
+          channel: 'phone',
+          category: 'sales',
+          severity: 'high',
+          summary: 'x'.repeat(501),
+        },
+        'summary',
+        /.+/,
+      ],
+      [
+        { id: 'a', type: 'showroom.visit', ...base, firstVisit: true, customer: { id: 'c', name: 'x'.repeat(65) } },
+        'customer.name',
+        /.+/,
+      ],
       [{ id: 'a', type: 'showroom.visit', ...base, firstVisit: true, extra: 1 }, '(event)', /unknown field\(s\): extra/],
       [{ id: 'a', type: 'teleport', ...base }, 'type', /showroom\.visit/],
     ];
@@ -71,7 +88,9 @@ describe('event schemas', () => {
   });
 
   it('accepts up to 5 minutes in the future, to absorb clock skew', () => {
-    expect(one({ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:10:00+08:00', firstVisit: true }).issues).toEqual([]);
+    expect(one({ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:10:00+08:00', firstVisit: true }).issues).toEqual(
+      [],
+    );
   });
 
   it('validates a batch all or nothing, with indexes', () => {

@@ -37,11 +37,18 @@ describe('POST /api/v1/events', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_events');
-    const byIndex = Object.fromEntries(res.body.details.map((d: { index: number; path: string; message: string }) => [d.index, d]));
+    const byIndex = Object.fromEntries(
+      res.body.details.map((d: { index: number; path: string; message: string }) => [d.index, d]),
+    );
     expect(byIndex[1]).toMatchObject({ path: 'amount', message: 'must have at most 2 decimals' });
     expect(byIndex[2].path).toBe('type');
     expect(byIndex[3]).toMatchObject({ path: 'at', message: 'is more than 5 minutes in the future' });
-    expect(res.body.details.filter((d: { index: number }) => d.index === 4).map((d: { path: string }) => d.path).sort()).toEqual(['at', 'id']);
+    expect(
+      res.body.details
+        .filter((d: { index: number }) => d.index === 4)
+        .map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['at', 'id']);
     expect(byIndex[0]).toBeUndefined();
     // Nothing of the batch was applied, not even the good event.
     await new Promise((r) => setTimeout(r, 300));
@@ -73,10 +80,14 @@ describe('POST /api/v1/events', () => {
     const res = await stack.request('POST', '/api/v1/events', { events });
     expect(res).toEqual({ status: 202, body: { accepted: 3 } });
     const read = async () => (await stack.request('GET', '/api/v1/stores/IDEM/kpis')).body;
-    const first = await waitFor(async () => {
-      const s = await read();
-      return s?.kpis?.appointmentRate?.month?.denominator === 3 ? s : null;
-    }, 10_000, 'the batch to apply');
+    const first = await waitFor(
+      async () => {
+        const s = await read();
+        return s?.kpis?.appointmentRate?.month?.denominator === 3 ? s : null;
+      },
+      10_000,
+      'the batch to apply',
+    );
     expect(first.kpis.appointmentRate.month).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
     // Resend one event singly and the batch again.
     expect((await stack.request('POST', '/api/v1/events', events[1])).status).toBe(202);

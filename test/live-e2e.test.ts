@@ -23,7 +23,11 @@ afterEach(() => {
 afterAll(() => stack.close());
 
 function client(token: string | undefined): LiveClient {
-  const s: LiveClient = connect(`${stack.baseUrl}/live`, { auth: token ? { token } : {}, transports: ['websocket'], reconnection: false });
+  const s: LiveClient = connect(`${stack.baseUrl}/live`, {
+    auth: token ? { token } : {},
+    transports: ['websocket'],
+    reconnection: false,
+  });
   sockets.push(s);
   return s;
 }
@@ -63,7 +67,13 @@ describe('/live', () => {
       events: [
         ev('vehicle.delivered', minutesAgo(60), { store: 'LV01', orderId: 'O1' }),
         ev('vehicle.delivered', minutesAgo(50), { store: 'LV01', orderId: 'O2' }),
-        ev('callback.attempted', minutesAgo(5), { store: 'LV01', callbackId: 'CB1', kind: 'sales', subjectId: 'O1', outcome: 'reached' }),
+        ev('callback.attempted', minutesAgo(5), {
+          store: 'LV01',
+          callbackId: 'CB1',
+          kind: 'sales',
+          subjectId: 'O1',
+          outcome: 'reached',
+        }),
       ],
     });
     expect(res.status).toBe(202);
@@ -105,7 +115,11 @@ describe('/live', () => {
     const alerts: Alert[] = [];
     s.on('alert', (a) => alerts.push(a));
     const spend = (id: string, amount: number) =>
-      stack.request('POST', '/api/v1/events', ev('spend.recorded', minutesAgo(1), { store: 'LV03', spendId: id, budgetId: 'LV-B1', amount }));
+      stack.request(
+        'POST',
+        '/api/v1/events',
+        ev('spend.recorded', minutesAgo(1), { store: 'LV03', spendId: id, budgetId: 'LV-B1', amount }),
+      );
     await spend('SP1', 500); // 50 %: nothing
     await spend('SP2', 300); // 80 %: warn
     await waitFor(async () => alerts.find((a) => a.kind === 'budget_warn'), 10_000, 'the warn alert');

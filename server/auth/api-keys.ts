@@ -21,7 +21,10 @@ export interface Principal {
 export const newKeyBody = z.strictObject({
   name: z.string().min(1).max(64),
   scopes: z.array(z.enum(SCOPES)).min(1),
-  stores: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).min(1).optional(),
+  stores: z
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/))
+    .min(1)
+    .optional(),
 });
 export type NewKey = z.infer<typeof newKeyBody>;
 

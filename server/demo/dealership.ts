@@ -47,26 +47,62 @@ const CARE_VENDORS = ['鲜丰水果', '良品铺子', '浙江车享洗车服务�
 const POS_VENDORS = ['快印坊广告制作', '江南标识制作有限公司'] as const;
 
 const online = (amount: number, pace: number): BudgetPlan => ({
-  key: 'online', name: '线上投放', amount, warnAt: 0.8, pace, rhythm: 'daily', vendors: ONLINE_VENDORS, campaign: true,
+  key: 'online',
+  name: '线上投放',
+  amount,
+  warnAt: 0.8,
+  pace,
+  rhythm: 'daily',
+  vendors: ONLINE_VENDORS,
+  campaign: true,
 });
 const show = (amount: number, pace: number): BudgetPlan => ({
-  key: 'show', name: '车展活动', amount, warnAt: 0.8, pace, rhythm: 'show', vendors: SHOW_VENDORS, campaign: true,
+  key: 'show',
+  name: '车展活动',
+  amount,
+  warnAt: 0.8,
+  pace,
+  rhythm: 'show',
+  vendors: SHOW_VENDORS,
+  campaign: true,
 });
 const care = (amount: number, pace: number): BudgetPlan => ({
-  key: 'care', name: '老客户关怀', amount, warnAt: 0.8, pace, rhythm: 'weekly', vendors: CARE_VENDORS,
+  key: 'care',
+  name: '老客户关怀',
+  amount,
+  warnAt: 0.8,
+  pace,
+  rhythm: 'weekly',
+  vendors: CARE_VENDORS,
 });
 const video = (amount: number, pace: number): BudgetPlan => ({
-  key: 'video', name: '短视频推广', amount, warnAt: 0.8, pace, rhythm: 'daily', vendors: VIDEO_VENDORS,
+  key: 'video',
+  name: '短视频推广',
+  amount,
+  warnAt: 0.8,
+  pace,
+  rhythm: 'daily',
+  vendors: VIDEO_VENDORS,
 });
 const pos = (amount: number, pace: number): BudgetPlan => ({
-  key: 'pos', name: '店头物料', amount, warnAt: 0.85, pace, rhythm: 'weekly', vendors: POS_VENDORS,
+  key: 'pos',
+  name: '店头物料',
+  amount,
+  warnAt: 0.85,
+  pace,
+  rhythm: 'weekly',
+  vendors: POS_VENDORS,
 });
 
 export const GROUP_NAME = '华东汽车集团';
 
 export const STORES: readonly StoreProfile[] = [
   {
-    code: 'HZ01', name: '杭州西湖店', timezone: 'Asia/Shanghai', busy: 0.7, appointmentShare: 0.58,
+    code: 'HZ01',
+    name: '杭州西湖店',
+    timezone: 'Asia/Shanghai',
+    busy: 0.7,
+    appointmentShare: 0.58,
     budgets: [
       online(180_000, 0.62),
       show(250_000, 0.55),
@@ -77,11 +113,19 @@ export const STORES: readonly StoreProfile[] = [
     ],
   },
   {
-    code: 'HZ02', name: '杭州滨江店', timezone: 'Asia/Shanghai', busy: 0.4, appointmentShare: 0.5,
+    code: 'HZ02',
+    name: '杭州滨江店',
+    timezone: 'Asia/Shanghai',
+    busy: 0.4,
+    appointmentShare: 0.5,
     budgets: [online(120_000, 0.66), care(35_000, 0.55), video(45_000, 0.6)],
   },
   {
-    code: 'SH01', name: '上海浦东店', timezone: 'Asia/Shanghai', busy: 0.9, appointmentShare: 0.55,
+    code: 'SH01',
+    name: '上海浦东店',
+    timezone: 'Asia/Shanghai',
+    busy: 0.9,
+    appointmentShare: 0.55,
     budgets: [
       // Trips (跳闸) a few minutes into the demo.
       { ...online(220_000, 0.7), script: { startRatio: 0.95, step: 0.012, stopRatio: 1.05 } },
@@ -91,15 +135,25 @@ export const STORES: readonly StoreProfile[] = [
     ],
   },
   {
-    code: 'NJ01', name: '南京河西店', timezone: 'Asia/Shanghai', busy: 0.25, appointmentShare: 0.47,
+    code: 'NJ01',
+    name: '南京河西店',
+    timezone: 'Asia/Shanghai',
+    busy: 0.25,
+    appointmentShare: 0.47,
     budgets: [
       online(100_000, 0.6),
       care(30_000, 0.55),
       video(40_000, 0.58),
       pos(20_000, 0.5),
       {
-        key: 'anniv', name: '店庆活动', amount: 20_000, warnAt: 0.8, pace: 0.35, rhythm: 'weekly',
-        vendors: ['南京花语鲜花店', '金陵礼品定制'], unconfigured: true,
+        key: 'anniv',
+        name: '店庆活动',
+        amount: 20_000,
+        warnAt: 0.8,
+        pace: 0.35,
+        rhythm: 'weekly',
+        vendors: ['南京花语鲜花店', '金陵礼品定制'],
+        unconfigured: true,
       },
     ],
   },
@@ -138,9 +192,43 @@ const GIVEN = [
 ];
 /** Mobile number prefixes of China Mobile, China Unicom and China Telecom. */
 const MOBILE_PREFIXES = [
-  '134', '135', '136', '137', '138', '139', '147', '150', '151', '152', '157', '158', '159', '178', '182', '183', '187',
-  '188', '198', '130', '131', '132', '155', '156', '166', '175', '176', '185', '186', '133', '153', '177', '180', '181',
-  '189', '191', '199',
+  '134',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '147',
+  '150',
+  '151',
+  '152',
+  '157',
+  '158',
+  '159',
+  '178',
+  '182',
+  '183',
+  '187',
+  '188',
+  '198',
+  '130',
+  '131',
+  '132',
+  '155',
+  '156',
+  '166',
+  '175',
+  '176',
+  '185',
+  '186',
+  '133',
+  '153',
+  '177',
+  '180',
+  '181',
+  '189',
+  '191',
+  '199',
 ];
 
 export interface Person {
@@ -157,7 +245,11 @@ export function personOf(rng: Rng, id: string): Person {
 export const MEDIA_OUTLETS = ['汽车之家', '懂车帝', '易车', '微博', '抖音', '小红书'] as const;
 
 export const MEDIA_TITLES = {
-  positive: ['{store}交车仪式满满仪式感，{model}车主分享提车体验', '{store}周末试驾会人气火爆', '{model}车主口碑：{store}销售顾问服务专业'],
+  positive: [
+    '{store}交车仪式满满仪式感，{model}车主分享提车体验',
+    '{store}周末试驾会人气火爆',
+    '{model}车主口碑：{store}销售顾问服务专业',
+  ],
   neutral: ['{model}本月优惠行情汇总，{store}到店实拍', '{store}新车到店：{model}静态体验', '{model}保养费用一览，{store}实测'],
   negative: ['网友吐槽{store}保养等待时间过长', '{store}提车延期，车主发帖求助'],
 } as const;

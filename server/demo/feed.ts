@@ -104,7 +104,8 @@ async function runLive(
   }
 }
 
-const monthOf = (store: StoreProfile, ms: number): string => DateTime.fromMillis(ms, { zone: store.timezone }).toFormat('yyyy-LL');
+const monthOf = (store: StoreProfile, ms: number): string =>
+  DateTime.fromMillis(ms, { zone: store.timezone }).toFormat('yyyy-LL');
 
 async function configureBudgets(api: DemoApi, store: StoreProfile, month: string, done: Set<string>): Promise<void> {
   if (done.has(`${store.code}|${month}`)) return;

@@ -75,7 +75,9 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
   if (until <= opts.from) return [];
   const sink = new Sink(store);
   const first = DateTime.fromMillis(opts.from, { zone }).startOf('day').minus({ days: REACH_AHEAD_DAYS });
-  const last = DateTime.fromMillis(until - 1, { zone }).startOf('day').plus({ days: REACH_BACK_DAYS });
+  const last = DateTime.fromMillis(until - 1, { zone })
+    .startOf('day')
+    .plus({ days: REACH_BACK_DAYS });
   for (let d = first; d <= last; d = d.plus({ days: 1 })) {
     const day = dayOf(store, opts.seed, d);
     planSales(day, sink);
@@ -144,7 +146,12 @@ function planSales(day: Day, sink: Sink): void {
   const orders = dailyCount(rng, VOLUMES.orders, day);
   // Some orders fall through; never so few delivered that a week later falls under the range.
   const cancels = Math.max(orders - VOLUMES.deliveries[1], chance(rng, 0.3) ? 1 : 0);
-  const cancelled = new Set(shuffle(rng, Array.from({ length: orders }, (_, i) => i + 1)).slice(0, cancels));
+  const cancelled = new Set(
+    shuffle(
+      rng,
+      Array.from({ length: orders }, (_, i) => i + 1),
+    ).slice(0, cancels),
+  );
   const buyers = shuffle(rng, [...leads]);
   for (let i = 1; i <= orders; i++) {
     const orderId = `${store.code}-or-${key}-${seq(i)}`;
@@ -209,7 +216,16 @@ function planCallbacks(
   const call = (ms: number, outcome: 'reached' | 'no_answer' | 'refused') => {
     const callbackId = `${subjectId}-cb${++n}`;
     const answer = outcome === 'reached' ? { satisfied: chance(rng, 0.92) } : {};
-    sink.add(ms, { id: callbackId, type: 'callback.attempted', callbackId, kind, subjectId, outcome, ...answer, customer: person });
+    sink.add(ms, {
+      id: callbackId,
+      type: 'callback.attempted',
+      callbackId,
+      kind,
+      subjectId,
+      outcome,
+      ...answer,
+      customer: person,
+    });
     return ms;
   };
   const after = (from: number, lo: number, hi: number) => inHours(rng, from + between(rng, lo, hi) * HOUR, zone);
@@ -300,8 +316,12 @@ function planComplaint(rng: Rng, sink: Sink, complaintId: string, repair: { clos
   const slow = chance(rng, 0.15);
   const respondH =
     severity === 'high'
-      ? (slow ? between(rng, 5, 12) : between(rng, 0.3, 3))
-      : slow ? between(rng, 26, 40) : between(rng, 0.5, 6);
+      ? slow
+        ? between(rng, 5, 12)
+        : between(rng, 0.3, 3)
+      : slow
+        ? between(rng, 26, 40)
+        : between(rng, 0.5, 6);
   const resolveH = {
     low: slow ? between(rng, 125, 200) : between(rng, 12, 96),
     medium: slow ? between(rng, 78, 140) : between(rng, 6, 60),
@@ -328,13 +348,25 @@ function planMediaAndStock(day: Day, sink: Sink): void {
       .replace('{model}', weighted(rng, MODEL_WEIGHTS));
     const mentionId = `${store.code}-md-${key}-${i}`;
     const outlet = pick(rng, MEDIA_OUTLETS);
-    sink.add(atMinute(day, between(rng, hm(8), hm(23))), { id: mentionId, type: 'media.mention', mentionId, sentiment, outlet, title });
+    sink.add(atMinute(day, between(rng, hm(8), hm(23))), {
+      id: mentionId,
+      type: 'media.mention',
+      mentionId,
+      sentiment,
+      outlet,
+      title,
+    });
   }
   if (day.start.weekday === 1 || day.start.weekday === 4) {
     for (const part of PARTS) {
       const quantity = intBetween(rng, part.restock[0], part.restock[1]);
       const itemId = `${store.code}-${part.itemId}`;
-      sink.add(atMinute(day, between(rng, hm(9), hm(11))), { id: `${itemId}-${key}.received`, type: 'material.moved', itemId, quantity });
+      sink.add(atMinute(day, between(rng, hm(9), hm(11))), {
+        id: `${itemId}-${key}.received`,
+        type: 'material.moved',
+        itemId,
+        quantity,
+      });
     }
   }
 }

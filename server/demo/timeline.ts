@@ -95,8 +95,12 @@ export const hm = (h: number, m = 0): number => h * 60 + m;
 const bump = (m: number, centre: number, width: number): number => Math.exp(-0.5 * ((m - centre) / width) ** 2);
 
 /** Showroom traffic: a lunch peak and an after-work bump on weekdays; a long busy day at weekends. */
-export const showroomWeight = (weekend: boolean) => (m: number): number =>
-  weekend ? 1 + 0.9 * bump(m, hm(11), 80) + 0.9 * bump(m, hm(15), 90) : 1 + bump(m, hm(12, 15), 50) + 0.6 * bump(m, hm(18, 30), 45);
+export const showroomWeight =
+  (weekend: boolean) =>
+  (m: number): number =>
+    weekend
+      ? 1 + 0.9 * bump(m, hm(11), 80) + 0.9 * bump(m, hm(15), 90)
+      : 1 + bump(m, hm(12, 15), 50) + 0.6 * bump(m, hm(18, 30), 45);
 
 /** Workshop reception: most cars come in before 10:00, a second wave after lunch. */
 export const serviceWeight = (m: number): number => 1 + 1.2 * bump(m, hm(9, 15), 45) + 0.6 * bump(m, hm(13, 45), 40);
@@ -114,7 +118,7 @@ export function sampleMinute(rng: Rng, open: number, close: number, weight: (m: 
  * its first two hours: calls and complaint handling wait for the staff to come in.
  */
 export function inHours(rng: Rng, ms: number, zone: string, open = hm(9), close = hm(20)): number {
-  const sinceMidnight = ((((ms + offsetMs(zone, ms)) % DAY) + DAY) % DAY);
+  const sinceMidnight = (((ms + offsetMs(zone, ms)) % DAY) + DAY) % DAY;
   const m = sinceMidnight / MINUTE;
   if (m >= open && m < close) return ms;
   const midnight = ms - sinceMidnight + (m < open ? 0 : DAY);

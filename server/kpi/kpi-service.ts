@@ -26,9 +26,7 @@ export class KpiService {
   async group(now = Date.now(), only?: string[] | null): Promise<Snapshot> {
     const all = await this.stores.all();
     const codes = [...all.keys()].filter((s) => !only || only.includes(s)).sort();
-    const parts = await Promise.all(
-      codes.map((s) => readStoreParts(this.redis, s, all.get(s)!, now, this.opts)),
-    );
+    const parts = await Promise.all(codes.map((s) => readStoreParts(this.redis, s, all.get(s)!, now, this.opts)));
     return groupSnapshot(parts, GROUP_NAME, DEFAULT_TIMEZONE, now);
   }
 }

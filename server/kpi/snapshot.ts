@@ -66,10 +66,7 @@ function seriesOf(byDate: Map<string, DayCounts>): DailySeries {
   };
 }
 
-function compose(
-  head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | 'seq' | 'stores'>,
-  parts: StoreParts[],
-): Snapshot {
+function compose(head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | 'seq' | 'stores'>, parts: StoreParts[]): Snapshot {
   const t = totalsOf(parts);
   const kind = (k: CallbackKind) => ({ today: cb(t.today.callbacks[k]), month: cb(t.month.callbacks[k]) });
   const budgets = parts.flatMap((p) => p.budgets);

@@ -37,8 +37,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     next();
   });
 
-  const snapshotFor = (store: string) =>
-    store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store);
+  const snapshotFor = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
 
   const scheduler = new PushScheduler(
     {

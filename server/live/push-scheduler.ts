@@ -25,12 +25,15 @@ export class PushScheduler {
     private readonly onError: (err: unknown) => void,
     heartbeatMs = 60_000,
   ) {
-    this.heartbeat = setInterval(() => {
-      const now = Date.now();
-      for (const room of this.target.activeRooms()) {
-        if (now - (this.last.get(room) ?? 0) >= heartbeatMs - 1000) this.request(room);
-      }
-    }, Math.min(heartbeatMs, 10_000));
+    this.heartbeat = setInterval(
+      () => {
+        const now = Date.now();
+        for (const room of this.target.activeRooms()) {
+          if (now - (this.last.get(room) ?? 0) >= heartbeatMs - 1000) this.request(room);
+        }
+      },
+      Math.min(heartbeatMs, 10_000),
+    );
     this.heartbeat.unref();
   }
 

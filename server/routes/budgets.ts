@@ -8,7 +8,9 @@ import type { AppDeps } from '../deps.js';
 function budgetParam(req: Request, res: Response): string | null {
   const r = eventId.safeParse(req.params.budgetId);
   if (!r.success) {
-    res.status(400).json({ error: 'invalid_budget', details: [{ path: 'budgetId', message: 'must be 1-128 characters of A-Za-z0-9._:-' }] });
+    res
+      .status(400)
+      .json({ error: 'invalid_budget', details: [{ path: 'budgetId', message: 'must be 1-128 characters of A-Za-z0-9._:-' }] });
     return null;
   }
   return r.data;

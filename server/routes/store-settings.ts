@@ -8,7 +8,9 @@ import type { AppDeps } from '../deps.js';
 function storeParam(req: Request, res: Response): string | null {
   const r = storeCode.safeParse(req.params.store);
   if (!r.success) {
-    res.status(400).json({ error: 'invalid_store', details: [{ path: 'store', message: 'must be 1-32 characters of A-Za-z0-9_-' }] });
+    res
+      .status(400)
+      .json({ error: 'invalid_store', details: [{ path: 'store', message: 'must be 1-32 characters of A-Za-z0-9_-' }] });
     return null;
   }
   return r.data;

@@ -36,7 +36,14 @@ beforeAll(async () => {
       ev('callback.attempted', ago(40), { store: 'BR01', callbackId: 'K1', kind: 'sales', subjectId: 'O1', outcome: 'reached' }),
       ev('repair.opened', ago(90), { store: 'BR01', roId: 'R1', appointmentId: 'A1' }),
       ev('repair.opened', ago(80), { store: 'BR01', roId: 'R2' }),
-      ev('complaint.opened', ago(300), { store: 'BR01', complaintId: 'C1', channel: 'phone', category: 'service', severity: 'high', summary: '<b>等待</b>' }),
+      ev('complaint.opened', ago(300), {
+        store: 'BR01',
+        complaintId: 'C1',
+        channel: 'phone',
+        category: 'service',
+        severity: 'high',
+        summary: '<b>等待</b>',
+      }),
       ev('spend.recorded', ago(30), { store: 'BR01', spendId: 'S1', budgetId: 'BR-B1', amount: 9000 }),
     ],
   });
@@ -77,7 +84,11 @@ describe('wall display', () => {
     expect(overflow[1]).toBeLessThanOrEqual(1920);
 
     // A live push: the second delivery is called back → 2 of 2, none pending.
-    await stack.request('POST', '/api/v1/events', ev('callback.attempted', ago(1), { store: 'BR01', callbackId: 'K2', kind: 'sales', subjectId: 'O2', outcome: 'reached' }));
+    await stack.request(
+      'POST',
+      '/api/v1/events',
+      ev('callback.attempted', ago(1), { store: 'BR01', callbackId: 'K2', kind: 'sales', subjectId: 'O2', outcome: 'reached' }),
+    );
     await waitFor(async () => /\b0\b/.test(await text('sales-callback-pending')), 10_000, 'the pushed figure');
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/wall-1920x1080.png' });

@@ -76,7 +76,11 @@ export function applyDeps(name: string, overrides: Partial<Config> = {}): ApplyD
   return { redis, config, stores: new StoreRegistry(redis, config.prefix), close: () => redis.disconnect() };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {

@@ -36,7 +36,8 @@ export async function checkOverdueComplaints(
     const phase = now > resolutionDue ? 'resolution' : 'response';
     const old = await transition(redis, k.alertState, `complaint:${ids[i]}`, phase);
     if (old === phase || old === 'resolution') continue;
-    const crossedAt = phase === 'resolution' ? resolutionDue : opened + Math.min(deadlines.response[sev], deadlines.resolution[sev]);
+    const crossedAt =
+      phase === 'resolution' ? resolutionDue : opened + Math.min(deadlines.response[sev], deadlines.resolution[sev]);
     if (now - crossedAt > ANNOUNCE_WITHIN_MS) continue;
     const hours = Math.floor((now - opened) / 3600_000);
     await raiseAlert(redis, prefix, {

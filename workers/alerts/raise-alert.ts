@@ -10,7 +10,11 @@ export async function raiseAlert(redis: Redis, prefix: string, alert: Omit<Alert
   const full: Alert = { id: randomUUID(), ...alert };
   const json = JSON.stringify(full);
   const k = storeKeys(prefix, alert.store);
-  await redis.multi().lpush(k.alerts, json).ltrim(k.alerts, 0, KEEP - 1).exec();
+  await redis
+    .multi()
+    .lpush(k.alerts, json)
+    .ltrim(k.alerts, 0, KEEP - 1)
+    .exec();
   await redis.publish(globalKeys(prefix).alertChannel, json);
   return full;
 }
