@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { Scope } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { getStoreAlerts } from './alerts.js';
+import { getGroupAlerts, getStoreAlerts } from './alerts.js';
 import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
 import { postKey } from './keys.js';
@@ -21,6 +21,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
+  { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getGroupAlerts },
   { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
   { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },

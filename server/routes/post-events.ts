@@ -14,12 +14,10 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   const principal = req.principal!;
   const foreign = events.findIndex((e) => !canSeeStore(principal, e.store));
   if (foreign >= 0) {
-    res
-      .status(403)
-      .json({
-        error: 'forbidden',
-        details: [{ index: foreign, path: 'store', message: 'this key may not write to this store' }],
-      });
+    res.status(403).json({
+      error: 'forbidden',
+      details: [{ index: foreign, path: 'store', message: 'this key may not write to this store' }],
+    });
     return;
   }
   // One job per request: BullMQ stores it in one transaction, so the 202 means all of it is queued.

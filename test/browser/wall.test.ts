@@ -77,6 +77,11 @@ describe('wall display', () => {
     expect(await page.getByTestId('budget-BR-B1').getAttribute('data-status')).toBe('warn');
     expect(await text('spend-ratio')).toContain('90.0');
     expect(await page.getByTestId('conn-state').innerText()).toBeTruthy();
+    // Raised before the wall opened, on the ticker all the same: the complaint passed its 4 h
+    // response deadline an hour ago (critical: high severity), the budget its 80 % line (warning).
+    await waitFor(async () => (await page.getByTestId('alert-item').count()) === 2, 10_000, 'two alerts on the ticker');
+    const severities = await page.getByTestId('alert-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-severity')));
+    expect(severities.sort()).toEqual(['critical', 'warning']);
 
     // Nothing scrolls at 1920×1080.
     const overflow = await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]);

@@ -1,0 +1,247 @@
+/**
+ * The live snapshot of one store (or of the group, store "*") over the `/live` namespace.
+ *
+ * - On every `connect` (the first one and each reconnect) the wall emits `subscribe` and takes the
+ *   snapshot from the ack: that is the resync after any gap.
+ * - `kpis` pushes then replace the snapshot; a push with a lower `seq` than the one shown is ignored.
+ * - socket.io-client's manager reconnects after network and server failures by itself; the two
+ *   cases it leaves alone (the server refusing the handshake, or closing the socket itself) are
+ *   retried here after a pause, so that an unattended wall always comes back.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
+import type { Alert } from '../../../domain/alerts.js';
+import type { Snapshot } from '../../../domain/kpis.js';
+import {
+  GROUP,
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type Response,
+  type ServerToClientEvents,
+} from '../../../domain/protocol.js';
+import { useNow } from './use-now.js';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** No update for this long and the wall says its figures may be out of date. */
+export const STALE_AFTER_MS = 120_000;
+/** Not live for this long (or the browser reports no network) reads as offline. */
+export const OFFLINE_AFTER_MS = 30_000;
+export const MAX_ALERTS = 20;
+const ACK_TIMEOUT_MS = 10_000;
+/** Pause before trying again after the server refused the key. */
+const RETRY_REFUSED_MS = 60_000;
+/** Pause before trying again after any other refusal. */
+const RETRY_MS = 5_000;
+/** While stale but connected, ask for a fresh snapshot this often. */
+const RESYNC_WHEN_STALE_MS = 60_000;
+
+export interface LiveOptions {
+  token: string;
+  /** Namespace URL; the page's own origin by default. */
+  url?: string;
+}
+
+export interface LiveSnapshot {
+  snapshot: Readonly<Ref<Snapshot | null>>;
+  /** Newest first, at most MAX_ALERTS. */
+  alerts: Readonly<Ref<readonly Alert[]>>;
+  state: ComputedRef<ConnectionState>;
+  /** Client time (ms) of the last snapshot taken, from an ack or a push. */
+  lastUpdate: Readonly<Ref<number | null>>;
+  stale: ComputedRef<boolean>;
+  /** The server refused the key. */
+  unauthorized: Readonly<Ref<boolean>>;
+  /** The server refused the subscription (e.g. a key limited to other stores). */
+  subscribeError: Readonly<Ref<string | null>>;
+}
+
+const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
+
+export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapshot {
+  const snapshot = shallowRef<Snapshot | null>(null);
+  const alerts = shallowRef<readonly Alert[]>([]);
+  const lastUpdate = ref<number | null>(null);
+  const connected = ref(false);
+  const subscribed = ref(false);
+  const everLive = ref(false);
+  const notLiveSince = ref(Date.now());
+  const unauthorized = ref(false);
+  const subscribeError = ref<string | null>(null);
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
+  const now = useNow();
+
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url ?? LIVE_NAMESPACE, {
+    auth: { token: options.token },
+    transports: ['websocket'],
+    reconnection: true,
+    reconnectionAttempts: Infinity,
+    reconnectionDelay: 1_000,
+    reconnectionDelayMax: 10_000,
+    timeout: 10_000,
+  });
+
+  /** Bumped on every connect and disconnect: answers from an older connection are dropped. */
+  let epoch = 0;
+  /** Highest `seq` pushed on the current connection before its ack arrived. */
+  let pushedSeq: number | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastResync = 0;
+  let disposed = false;
+
+  function retryLater(action: () => void, ms: number): void {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (!disposed) action();
+    }, ms);
+  }
+
+  function show(next: Snapshot): void {
+    snapshot.value = next;
+    lastUpdate.value = Date.now();
+  }
+
+  function markDown(): void {
+    if (subscribed.value || connected.value) notLiveSince.value = Date.now();
+    connected.value = false;
+    subscribed.value = false;
+  }
+
+  async function subscribe(): Promise<void> {
+    const mine = epoch;
+    let res: Response<Snapshot>;
+    try {
+      res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', { store });
+    } catch {
+      // No answer in time: treat the link as dead; the reconnect subscribes again.
+      if (mine === epoch && socket.connected) {
+        socket.disconnect();
+        socket.connect();
+      }
+      return;
+    }
+    if (mine !== epoch || disposed) return;
+    if ('error' in res) {
+      subscribeError.value = res.error;
+      unauthorized.value = isUnauthorized(res.error);
+      retryLater(
+        () => {
+          if (mine === epoch) void subscribe();
+        },
+        isUnauthorized(res.error) ? RETRY_REFUSED_MS : RETRY_MS * 6,
+      );
+      return;
+    }
+    subscribeError.value = null;
+    unauthorized.value = false;
+    if (!subscribed.value) {
+      // The first ack of a connection is the truth after a gap (even with a lower seq: the server
+      // may have restarted), unless a newer push on this same connection already overtook it.
+      if (pushedSeq === null || res.data.seq >= pushedSeq) show(res.data);
+    } else if (res.data.seq > (snapshot.value?.seq ?? -Infinity)) {
+      // A resync while stale counts only if it brings something newer: an unchanged snapshot
+      // leaves the wall stale, as the pushes are still missing.
+      show(res.data);
+    }
+    subscribed.value = true;
+    everLive.value = true;
+    void loadRecentAlerts(mine);
+  }
+
+  /** Alerts raised while this wall was away (or before it loaded), merged with the live ones. */
+  async function loadRecentAlerts(mine: number): Promise<void> {
+    const path = store === GROUP ? '/api/v1/alerts' : `/api/v1/stores/${encodeURIComponent(store)}/alerts`;
+    try {
+      const res = await fetch(new URL(path, options.url ? new URL(options.url).origin : location.origin), {
+        headers: { authorization: `Bearer ${options.token}` },
+      });
+      if (!res.ok || mine !== epoch || disposed) return;
+      const body = (await res.json()) as { alerts: Alert[] };
+      mergeAlerts(body.alerts);
+    } catch {
+      // The ticker still fills from live alerts.
+    }
+  }
+
+  function mergeAlerts(incoming: readonly Alert[]): void {
+    const seen = new Set(alerts.value.map((a) => a.id));
+    const fresh = incoming.filter((a) => !seen.has(a.id) && (store === GROUP || a.store === store));
+    if (!fresh.length) return;
+    alerts.value = [...alerts.value, ...fresh].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_ALERTS);
+  }
+
+  socket.on('connect', () => {
+    epoch += 1;
+    pushedSeq = null;
+    clearTimeout(retryTimer);
+    connected.value = true;
+    subscribed.value = false;
+    void subscribe();
+  });
+
+  socket.on('disconnect', (reason) => {
+    epoch += 1;
+    markDown();
+    // The manager does not reconnect after the server closed the socket on purpose: we do.
+    if (reason === 'io server disconnect') retryLater(() => socket.connect(), RETRY_MS);
+  });
+
+  socket.on('connect_error', (err) => {
+    markDown();
+    if (isUnauthorized(err.message)) unauthorized.value = true;
+    // `active` is false when the server refused the handshake: the manager gives up, we do not.
+    if (!socket.active) {
+      retryLater(() => socket.connect(), unauthorized.value ? RETRY_REFUSED_MS : RETRY_MS);
+    }
+  });
+
+  socket.on('kpis', (next) => {
+    if (next.store !== store) return;
+    const shown = snapshot.value;
+    if (shown && next.seq < shown.seq) return;
+    if (!subscribed.value) pushedSeq = Math.max(pushedSeq ?? next.seq, next.seq);
+    show(next);
+  });
+
+  socket.on('alert', (alert) => {
+    mergeAlerts([alert]);
+  });
+
+  const onOnline = (): void => {
+    online.value = true;
+    if (!socket.connected) socket.connect();
+  };
+  const onOffline = (): void => {
+    online.value = false;
+  };
+  window.addEventListener('online', onOnline);
+  window.addEventListener('offline', onOffline);
+
+  const state = computed<ConnectionState>(() => {
+    if (connected.value && subscribed.value) return 'live';
+    if (!online.value || now.value - notLiveSince.value >= OFFLINE_AFTER_MS) return 'offline';
+    return everLive.value ? 'reconnecting' : 'connecting';
+  });
+
+  const stale = computed(() => lastUpdate.value !== null && now.value - lastUpdate.value >= STALE_AFTER_MS);
+
+  // Connected yet silent for two minutes: ask for the snapshot again rather than wait.
+  watch(now, (t) => {
+    if (stale.value && connected.value && subscribed.value && t - lastResync >= RESYNC_WHEN_STALE_MS) {
+      lastResync = t;
+      void subscribe();
+    }
+  });
+
+  onScopeDispose(() => {
+    disposed = true;
+    clearTimeout(retryTimer);
+    window.removeEventListener('online', onOnline);
+    window.removeEventListener('offline', onOffline);
+    socket.removeAllListeners();
+    socket.disconnect();
+  });
+
+  return { snapshot, alerts, state, lastUpdate, stale, unauthorized, subscribeError };
+}
