@@ -100,6 +100,26 @@ describe('POST /api/v1/events', () => {
   });
 });
 
+describe('time moves without events', () => {
+  it('schedules the every-minute recompute once per deployment', async () => {
+    const schedulers = await stack.app.deps.queues.maintenance.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.every])).toEqual([['every-minute', 60000]]);
+  });
+
+  it('a tick bumps every store’s seq so that every wall refreshes', async () => {
+    await stack.request('PUT', '/api/v1/stores/TICK1', { name: '滴答', timezone: 'Asia/Shanghai' });
+    const before = (await stack.request('GET', '/api/v1/stores/TICK1/kpis')).body.seq;
+    await stack.app.deps.queues.maintenance.add('tick', { kind: 'tick' });
+    const after = await waitFor(async () => {
+      const seq = (await stack.request('GET', '/api/v1/stores/TICK1/kpis')).body.seq;
+      return seq > before ? seq : null;
+    });
+    // +1, or +2 should the scheduled minute tick land during the test.
+    expect(after - before).toBeGreaterThanOrEqual(1);
+    expect(after - before).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('configuration', () => {
   it('PUT/GET a store with its time zone, validating it', async () => {
     const bad = await stack.request('PUT', '/api/v1/stores/HZ09', { name: '杭州', timezone: 'Mars/Olympus' });
