@@ -64,8 +64,18 @@ export interface DailySeries {
   salesCallbackRate: (number | null)[];
   serviceCallbackRate: (number | null)[];
   appointmentRate: (number | null)[];
+  /** Daily counts, for the funnel and the target pace against the calendar. */
+  leads: number[];
+  orders: number[];
+  deliveries: number[];
+  /** Daily mean survey score per kind (null on a day without surveys). */
+  salesSatisfaction: (number | null)[];
+  serviceSatisfaction: (number | null)[];
+  /** Spend recorded per day (yuan) on the current month's budgets, for the burn-down. */
+  spend: number[];
 }
 export interface Snapshot {
+  /* The headline four and the rest of the operations centre share one `kpis` object. */
   /** Store code, or "*" for the group. */
   store: string;
   name: string;
@@ -74,10 +84,111 @@ export interface Snapshot {
   seq: number;
   /** Stores summed into this snapshot (1 for a store). */
   stores: string[];
-  kpis: Kpis;
+  kpis: Kpis & OperationsKpis;
   series: DailySeries;
 }
 
 /** A ratio as the spec defines it: null when nothing is counted. */
 export const ratio = (numerator: number, denominator: number): number | null =>
   denominator === 0 ? null : numerator / denominator;
+
+// ── The rest of the operations centre (kpis-operations.md) ───────────────────────────────────
+
+export const LEAD_CHANNEL_KEYS = ['walk_in', 'phone', 'web', 'event', 'referral', 'other'] as const;
+export type LeadChannel = (typeof LEAD_CHANNEL_KEYS)[number];
+export const POSTSALE_KIND_KEYS = ['inspection', 'plate', 'insurance', 'loan', 'pickup_notice'] as const;
+export type PostsaleKind = (typeof POSTSALE_KIND_KEYS)[number];
+export const SEGMENT_CLASSES = ['highStable', 'highChurn', 'lowStable', 'lowChurn', 'none'] as const;
+export type SegmentClass = (typeof SEGMENT_CLASSES)[number];
+export const TARGET_KEYS = ['orders', 'deliveries', 'leads'] as const;
+export type TargetKey = (typeof TARGET_KEYS)[number];
+
+export interface ShowroomFigure {
+  visits: number;
+  firstVisits: number;
+}
+export interface LeadsFigure {
+  total: number;
+  byChannel: Record<LeadChannel, number>;
+}
+export interface OrdersFigure {
+  count: number;
+  /** Yuan. */
+  amount: number;
+}
+export interface TargetFigure {
+  target: number;
+  actual: number;
+  progress: number;
+  /** actual / (target × elapsed fraction of the month): 1 or more is on track. */
+  pace: number | null;
+}
+export interface SatisfactionFigure {
+  count: number;
+  average: number | null;
+  nps: number | null;
+}
+export interface MembersFigure {
+  total: number;
+  today: number;
+  month: number;
+}
+export interface PostsaleFigure {
+  open: number;
+  overdue: number;
+  byKind: Record<PostsaleKind, { open: number; overdue: number }>;
+  today: { done: number };
+  month: { done: number };
+}
+export interface MediaFigure {
+  total: number;
+  negative: number;
+}
+export interface MaterialLine {
+  itemId: string;
+  /** The store holding the item (the group lists every store's items). */
+  store: string;
+  name: string;
+  stock: number;
+  reorderLevel: number;
+  low: boolean;
+}
+export interface MaterialsFigure {
+  items: MaterialLine[];
+  lowCount: number;
+}
+export interface CampaignLine {
+  campaignId: string;
+  leads: number;
+  orders: number;
+  /** Yuan. */
+  orderAmount: number;
+  /** Yuan: the current budgets naming this campaign. */
+  spend: number;
+  costPerLead: number | null;
+  returnRatio: number | null;
+}
+export interface SegmentsFigure {
+  /** null until the first segmentation ran. */
+  computedAt: string | null;
+  counts: Record<SegmentClass, number>;
+}
+
+/** The figures of kpis-operations.md, under their own names in `kpis`. */
+export interface OperationsKpis {
+  showroom: Record<WindowName, ShowroomFigure>;
+  leads: Record<WindowName, LeadsFigure>;
+  testDriveRate: Record<WindowName, RateFigure>;
+  orderConversion: Record<WindowName, RateFigure>;
+  orders: Record<WindowName, OrdersFigure>;
+  deliveries: Record<WindowName, { count: number }>;
+  targets: Partial<Record<TargetKey, TargetFigure>>;
+  satisfaction: Record<WindowName, Record<'sales' | 'service', SatisfactionFigure>>;
+  members: MembersFigure;
+  appointmentShowRate: Record<WindowName, RateFigure>;
+  postsale: PostsaleFigure;
+  media: Record<WindowName, MediaFigure>;
+  materials: MaterialsFigure;
+  campaigns: CampaignLine[];
+  segments: SegmentsFigure;
+}

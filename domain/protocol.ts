@@ -1,6 +1,7 @@
 /** The `/live` Socket.IO protocol, typed once for server and client. */
 import type { Alert } from './alerts.js';
 import type { Snapshot } from './kpis.js';
+import type { Screen } from './screens.js';
 
 export const LIVE_NAMESPACE = '/live';
 /** Pushes per room are coalesced to at most this many a second. */
@@ -16,11 +17,14 @@ export interface SubscribePayload {
 export interface ClientToServerEvents {
   subscribe: (payload: SubscribePayload, ack: (res: Response<Snapshot>) => void) => void;
   unsubscribe: (payload: SubscribePayload, ack?: (res: Response<true>) => void) => void;
+  /** A TV playing a screen: the ack carries its playlist, `screen` pushes carry every change. */
+  watchScreen: (payload: { name: string }, ack: (res: Response<Screen>) => void) => void;
 }
 
 export interface ServerToClientEvents {
   kpis: (snapshot: Snapshot) => void;
   alert: (alert: Alert) => void;
+  screen: (screen: Screen) => void;
 }
 
 export interface LiveSocketData {

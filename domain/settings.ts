@@ -39,3 +39,20 @@ export type BudgetSettings = z.infer<typeof budgetSettings>;
 export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
 }
+
+export const materialSettings = z.strictObject({
+  store: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Za-z0-9_-'),
+  name: z.string().min(1).max(128),
+  reorderLevel: z.number().int().min(0).max(1e9),
+});
+export type MaterialSettings = z.infer<typeof materialSettings>;
+
+const targetCount = z.number().int().min(1).max(1e7);
+/** Monthly targets (刚性目标): at least one of orders, deliveries, leads. */
+export const targetSettings = z
+  .strictObject({ orders: targetCount.optional(), deliveries: targetCount.optional(), leads: targetCount.optional() })
+  .refine(
+    (t) => t.orders !== undefined || t.deliveries !== undefined || t.leads !== undefined,
+    'give at least one of orders, deliveries, leads',
+  );
+export type TargetSettings = z.infer<typeof targetSettings>;

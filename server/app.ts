@@ -9,6 +9,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createQueues } from '../workers/queues.js';
+import { readSegments } from '../workers/segments/read-segments.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { requireScope } from './auth/require-scope.js';
 import type { Config } from './config.js';
@@ -39,7 +40,7 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
     redis,
     queues,
     stores,
-    kpis: new KpiService(redis, stores, { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs }),
+    kpis: new KpiService(redis, stores, { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments }),
     keys: new ApiKeys(redis, config.prefix, config.adminToken),
   };
 

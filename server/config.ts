@@ -24,6 +24,8 @@ const envSchema = z.object({
   PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(72),
   PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(72),
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Customer value: a customer with no order, repair or visit for this many days is likely to churn. */
+  PULSE_CHURN_DAYS: z.coerce.number().int().min(1).max(730).default(180),
   PULSE_DATA_DIR: z.string().default('./data'),
 });
 
@@ -42,6 +44,8 @@ export interface Config {
     resolution: { low: number; medium: number; high: number };
   };
   workerConcurrency: number;
+  /** Days without an order, repair or showroom visit after which a customer is likely to churn. */
+  churnDays: number;
   dataDir: string;
 }
 
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       resolution: { low: 120 * H, medium: 72 * H, high: 24 * H },
     },
     workerConcurrency: e.PULSE_WORKER_CONCURRENCY,
+    churnDays: e.PULSE_CHURN_DAYS,
     dataDir: e.PULSE_DATA_DIR,
     ...overrides,
   };

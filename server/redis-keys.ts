@@ -21,6 +21,8 @@ export function storeKeys(prefix: string, store: string) {
       met: k(`cb:${kind}:met`),
       /** HASH subject id → comma list of times (ms) of `reached` callbacks. */
       reached: k(`cb:${kind}:reached`),
+      /** HASH subject id → id of the event that gave the subject its time (for the work list). */
+      subjectEvent: k(`cb:${kind}:subjev`),
     }),
     repairs: {
       /** HASH roId → earliest repair.opened time. */
@@ -52,6 +54,52 @@ export function storeKeys(prefix: string, store: string) {
     },
     /** HASH budgetId → budget settings JSON. */
     budgets: k('budgets'),
+    /** ZSETs of counted events by time: showroom visits (and first visits), test drives. */
+    visits: k('vis:z'),
+    firstVisits: k('vis1:z'),
+    testDrives: k('td:z'),
+    leads: {
+      /** HASH leadId → versioned record (payload: campaignId). */
+      records: k('lead'),
+      all: k('lead:z'),
+      byChannel: (channel: string) => k(`lead:ch:${channel}`),
+      /** Leads that name a campaign, by time. */
+      withCampaign: k('lead:cmp:z'),
+    },
+    orders: {
+      /** HASH orderId → 'at|eid|fen|campaignId'. */
+      records: k('ord'),
+      cancelled: k('ord:x'),
+      /** Signed and not cancelled, by time. */
+      live: k('ord:z'),
+    },
+    appointments: {
+      bookings: k('appt'),
+      cancelled: k('appt:x'),
+      seenOnRepair: k('appt:ro'),
+      scheduled: k('appt:z'),
+      shown: k('appt:shown:z'),
+    },
+    surveys: {
+      /** HASH surveyId → versioned record (payload: 'kind,score,nps'). */
+      records: k('sv'),
+      byKind: (kind: string) => k(`sv:${kind}:z`),
+    },
+    members: { records: k('mem'), all: k('mem:z') },
+    media: { records: k('media'), all: k('media:z'), negative: k('media:neg:z') },
+    postsale: {
+      state: k('ps'),
+      done: k('ps:done:z'),
+      openByKind: (kind: string) => k(`ps:open:${kind}`),
+    },
+    materials: {
+      /** HASH itemId → stock (sum of movements). */
+      stock: k('mat:stock'),
+      /** HASH itemId → material settings JSON. */
+      settings: k('mat:settings'),
+    },
+    /** HASH 'YYYY-MM' → targets JSON. */
+    targets: k('targets'),
     /** HASH alert condition → last state, so each crossing alerts once. */
     alertState: k('alert:state'),
     /** LIST of recent alert JSON, newest first. */
@@ -66,6 +114,12 @@ export function globalKeys(prefix: string) {
     stores: `${prefix}:stores`,
     /** HASH budgetId → store code. */
     budgetStore: `${prefix}:budget-store`,
+    /** HASH itemId → store code. */
+    materialStore: `${prefix}:material-store`,
+    /** HASH screen name → screen JSON. */
+    screens: `${prefix}:screens`,
+    /** Pub/sub: a screen's playlist changed (message: screen JSON). */
+    screenChannel: `${prefix}:screen-changed`,
     /** HASH sha256(key) → key record JSON. */
     apiKeys: `${prefix}:api-keys`,
     /** Pub/sub: a store's figures changed (message: store code). */

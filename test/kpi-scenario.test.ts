@@ -7,7 +7,7 @@ import type { Snapshot } from '../domain/kpis.js';
 import { saveBudget } from '../server/budget-book.js';
 import { KpiService } from '../server/kpi/kpi-service.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
-import { applyDeps } from './support/stack.js';
+import { applyDeps, readOptions } from './support/stack.js';
 import { NOW, scenarioBudgets, scenarioEvents } from './support/scenario.js';
 
 const deps = applyDeps('scenario');
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await deps.stores.put('LA01', { name: 'Los Angeles', timezone: 'America/Los_Angeles' });
   for (const { budgetId, ...b } of scenarioBudgets) await saveBudget(deps.redis, deps.config.prefix, budgetId, b);
   await applyEvents({ ...deps, now: () => NOW }, scenarioEvents);
-  const kpis = new KpiService(deps.redis, deps.stores, deps.config);
+  const kpis = new KpiService(deps.redis, deps.stores, readOptions(deps.config));
   hz = (await kpis.store('HZ01', NOW))!;
   la = (await kpis.store('LA01', NOW))!;
   group = await kpis.group(NOW);

@@ -9,7 +9,7 @@ import { saveBudget } from '../server/budget-book.js';
 import { KpiService } from '../server/kpi/kpi-service.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { shuffled } from './support/events.js';
-import { applyDeps } from './support/stack.js';
+import { applyDeps, readOptions } from './support/stack.js';
 import { NOW, scenarioBudgets, scenarioEvents } from './support/scenario.js';
 
 const opened: { close(): void }[] = [];
@@ -24,7 +24,7 @@ async function replay(name: string, log: PulseEvent[], batch: number): Promise<S
   for (let i = 0; i < log.length; i += batch) {
     await applyEvents({ ...deps, now: () => NOW }, log.slice(i, i + batch));
   }
-  const kpis = new KpiService(deps.redis, deps.stores, deps.config);
+  const kpis = new KpiService(deps.redis, deps.stores, readOptions(deps.config));
   return [(await kpis.store('HZ01', NOW))!, (await kpis.store('LA01', NOW))!, await kpis.group(NOW)];
 }
 

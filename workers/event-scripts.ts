@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { PulseEvent } from '../domain/events.js';
-import { toFen } from '../domain/events.js';
+import { LEAD_CHANNELS, POSTSALE_KINDS, toFen } from '../domain/events.js';
 import { storeKeys, type CallbackKind } from '../server/redis-keys.js';
 import type { Config } from '../server/config.js';
 
@@ -14,11 +14,18 @@ const PROLOGUE = lua('record-event');
 
 const SCRIPTS = {
   pulseLogOnly: { file: 'log-only', keys: 2 },
-  pulseCallbackSubject: { file: 'callback-subject', keys: 6 },
-  pulseCallbackReached: { file: 'callback-reached', keys: 6 },
-  pulseRepairOpened: { file: 'repair-opened', keys: 6 },
+  pulseCallbackSubject: { file: 'callback-subject', keys: 7 },
+  pulseCallbackReached: { file: 'callback-reached', keys: 7 },
+  pulseRepairOpened: { file: 'repair-opened', keys: 10 },
   pulseComplaint: { file: 'complaint', keys: 7 },
   pulseSpend: { file: 'spend', keys: 5 },
+  pulseCounted: { file: 'counted', keys: 4 },
+  pulseOrder: { file: 'order', keys: 5 },
+  pulseAppointment: { file: 'appointment', keys: 7 },
+  pulsePostsale: { file: 'postsale', keys: 9 },
+  pulseMaterial: { file: 'material', keys: 3 },
+  // The family's sorted sets vary in number: the key count is given per call.
+  pulseVersionedRecord: { file: 'versioned-record', keys: null },
 } as const;
 export type ScriptName = keyof typeof SCRIPTS;
 
@@ -26,7 +33,8 @@ type ScriptCall = (...args: string[]) => unknown;
 
 export function defineEventScripts(redis: Redis): void {
   for (const [name, s] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { lua: PROLOGUE + '\n' + lua(s.file), numberOfKeys: s.keys });
+    const lua_ = PROLOGUE + '\n' + lua(s.file);
+    redis.defineCommand(name, s.keys === null ? { lua: lua_ } : { lua: lua_, numberOfKeys: s.keys });
   }
   redis.defineCommand('pulseTransition', { lua: lua('transition'), numberOfKeys: 1 });
 }
@@ -36,6 +44,12 @@ export interface Plan {
   keys: string[];
   args: string[];
 }
+
+/** Index of each lead channel's sorted set among the lead script's keys (after log, seq, records, all). */
+const CHANNEL_INDEX = Object.fromEntries(LEAD_CHANNELS.map((c, i) => [c, 5 + i])) as Record<
+  (typeof LEAD_CHANNELS)[number],
+  number
+>;
 
 type Deadlines = Pick<Config, 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
 
@@ -49,7 +63,7 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
     const c = k.callback(kind);
     return {
       script,
-      keys: [...head, c.subjects, c.subjectsByTime, c.met, c.reached],
+      keys: [...head, c.subjects, c.subjectsByTime, c.met, c.reached, c.subjectEvent],
       args: [...base, subjectId, at, String(cfg.callbackDeadlineMs[kind])],
     };
   };
@@ -81,12 +95,111 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
       break;
     case 'repair.opened': {
       const r = k.repairs;
+      const a = k.appointments;
       return {
         script: 'pulseRepairOpened',
-        keys: [...head, r.opened, r.openedByTime, r.booked, r.bookedIds],
-        args: [...base, e.roId, at, e.appointmentId ? '1' : '0'],
+        keys: [...head, r.opened, r.openedByTime, r.booked, r.bookedIds, a.bookings, a.cancelled, a.seenOnRepair, a.shown],
+        args: [...base, e.roId, at, e.appointmentId ?? ''],
       };
     }
+    case 'appointment.booked':
+    case 'appointment.cancelled': {
+      const a = k.appointments;
+      const booked = e.type === 'appointment.booked';
+      return {
+        script: 'pulseAppointment',
+        keys: [...head, a.bookings, a.cancelled, a.seenOnRepair, a.scheduled, a.shown],
+        args: [
+          ...base,
+          e.appointmentId,
+          booked ? 'booked' : 'cancelled',
+          at,
+          e.id,
+          booked ? String(Date.parse(e.scheduledFor)) : '',
+        ],
+      };
+    }
+    case 'showroom.visit':
+      return { script: 'pulseCounted', keys: [...head, k.visits, k.firstVisits], args: [...base, at, e.firstVisit ? '1' : '0'] };
+    case 'testdrive.completed':
+      return { script: 'pulseCounted', keys: [...head, k.testDrives, k.testDrives], args: [...base, at, '0'] };
+    case 'lead.created': {
+      const l = k.leads;
+      const membership = [`4=${at}`, `${CHANNEL_INDEX[e.channel]}=${at}`];
+      if (e.campaignId) membership.push(`11=${at}`);
+      return {
+        script: 'pulseVersionedRecord',
+        keys: [...head, l.records, l.all, ...LEAD_CHANNELS.map((c) => l.byChannel(c)), l.withCampaign],
+        args: [...base, e.leadId, at, e.id, 'first', membership.join(';'), e.campaignId ?? ''],
+      };
+    }
+    case 'order.signed':
+    case 'order.cancelled': {
+      const o = k.orders;
+      const signed = e.type === 'order.signed';
+      return {
+        script: 'pulseOrder',
+        keys: [...head, o.records, o.cancelled, o.live],
+        args: [
+          ...base,
+          e.orderId,
+          signed ? 'signed' : 'cancelled',
+          at,
+          e.id,
+          signed ? String(toFen(e.amount)) : '',
+          signed ? (e.campaignId ?? '') : '',
+        ],
+      };
+    }
+    case 'survey.completed': {
+      const sv = k.surveys;
+      return {
+        script: 'pulseVersionedRecord',
+        keys: [...head, sv.records, sv.byKind('sales'), sv.byKind('service')],
+        args: [
+          ...base,
+          e.surveyId,
+          at,
+          e.id,
+          'last',
+          `${e.kind === 'sales' ? 4 : 5}=${at}`,
+          `${e.kind},${e.score},${e.nps ?? ''}`,
+        ],
+      };
+    }
+    case 'member.joined':
+      return {
+        script: 'pulseVersionedRecord',
+        keys: [...head, k.members.records, k.members.all],
+        args: [...base, e.customer.id, at, e.id, 'first', `4=${at}`, ''],
+      };
+    case 'media.mention': {
+      const m = k.media;
+      const membership = e.sentiment === 'negative' ? `4=${at};5=${at}` : `4=${at}`;
+      return {
+        script: 'pulseVersionedRecord',
+        keys: [...head, m.records, m.all, m.negative],
+        args: [...base, e.mentionId, at, e.id, 'first', membership, e.sentiment],
+      };
+    }
+    case 'postsale.task': {
+      const p = k.postsale;
+      return {
+        script: 'pulsePostsale',
+        keys: [...head, p.state, p.done, ...POSTSALE_KINDS.map((kind) => p.openByKind(kind))],
+        args: [
+          ...base,
+          e.taskId,
+          at,
+          e.id,
+          String(POSTSALE_KINDS.indexOf(e.kind)),
+          e.status,
+          e.dueAt ? String(Date.parse(e.dueAt)) : '',
+        ],
+      };
+    }
+    case 'material.moved':
+      return { script: 'pulseMaterial', keys: [...head, k.materials.stock], args: [...base, e.itemId, String(e.quantity)] };
     case 'complaint.opened':
       return complaint(e.complaintId, 'opened', e.severity);
     case 'complaint.responded':
@@ -110,7 +223,8 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
 /** Queues the plan on a pipeline (scripts must have been defined on its client). */
 export function queuePlan(pipeline: ChainableCommander, plan: Plan): void {
   const call = (pipeline as unknown as Record<ScriptName, ScriptCall>)[plan.script];
-  call.call(pipeline, ...plan.keys, ...plan.args);
+  if (SCRIPTS[plan.script].keys === null) call.call(pipeline, String(plan.keys.length), ...plan.keys, ...plan.args);
+  else call.call(pipeline, ...plan.keys, ...plan.args);
 }
 
 /** Calls the transition script: returns the previous state ('' when none). */

@@ -10,6 +10,8 @@ import type { ComplaintCounts } from './complaints.js';
 import { budgetLine } from './spend.js';
 import type { BudgetLine } from '../../domain/kpis.js';
 import { elapsedFraction, windowsAt, type Windows } from './windows.js';
+import { dayIndex, withScores } from './day-buckets.js';
+import { readOperationsParts, type OpsParts, type SegmentsReader } from './read-operations.js';
 
 export interface StoreSettingsRecord {
   name: string;
@@ -34,11 +36,15 @@ export interface StoreParts {
   complaints: ComplaintCounts;
   budgets: BudgetLine[];
   unbudgetedFen: number;
+  /** Spend per local day on the current month's budgets, fen. */
+  spendFenByDay: number[];
+  ops: OpsParts;
 }
 
 export interface ReadOptions {
   prefix: string;
   callbackDeadlineMs: Record<CallbackKind, number>;
+  readSegments: SegmentsReader;
 }
 
 const KINDS: CallbackKind[] = ['sales', 'service'];
@@ -53,6 +59,7 @@ export async function readStoreParts(
 ): Promise<StoreParts> {
   const k = storeKeys(opts.prefix, store);
   const w = windowsAt(now, settings.timezone);
+  const opsPromise = readOperationsParts(redis, opts.prefix, store, w, opts.readSegments);
   const p = redis.pipeline();
   p.get(k.seq);
   for (const day of w.days) {
@@ -76,7 +83,7 @@ export async function readStoreParts(
   p.zrangebyscore(c.resolved, w.monthStart, now, 'WITHSCORES');
   p.hgetall(k.budgets);
   p.hgetall(k.spend.byBudget);
-  p.zrangebyscore(k.spend.byTime, w.monthStart, now);
+  p.zrangebyscore(k.spend.byTime, w.monthStart, now, 'WITHSCORES');
   const res = (await p.exec()) ?? [];
   const out: unknown[] = res.map(([err, v]) => {
     if (err) throw err;
@@ -101,7 +108,8 @@ export async function readStoreParts(
   const resolvedFlat = next() as string[];
   const budgetsRaw = next() as Record<string, string>;
   const spentRaw = next() as Record<string, string>;
-  const monthSpendIds = next() as string[];
+  const monthSpend = withScores(next() as string[]);
+  const monthSpendIds = monthSpend.map((x) => x.member);
 
   const resolvedIds: string[] = [];
   const resolvedAt: number[] = [];
@@ -144,13 +152,17 @@ export async function readStoreParts(
     budgets.push(budgetLine({ budgetId, settings: settingsOfBudget, spentFen: Number(spentRaw[budgetId] ?? 0) }, elapsed));
   }
   let unbudgetedFen = 0;
-  if (monthSpendIds.length) {
-    for (const rec of spendRecs) {
-      if (!rec) continue;
-      const [, , budgetId, fen] = rec.split('|');
-      if (budgetId !== undefined && !known.has(budgetId)) unbudgetedFen += Number(fen);
-    }
-  }
+  const current = new Set(budgets.map((b) => b.budgetId));
+  const spendFenByDay = w.days.map(() => 0);
+  monthSpend.forEach((x, j) => {
+    const rec = spendRecs[j];
+    if (!rec) return;
+    const [, , budgetId, fen] = rec.split('|');
+    if (budgetId === undefined) return;
+    if (!known.has(budgetId)) unbudgetedFen += Number(fen);
+    const d = dayIndex(w.days, x.score);
+    if (current.has(budgetId) && d >= 0) spendFenByDay[d]! += Number(fen);
+  });
 
   return {
     store,
@@ -162,5 +174,7 @@ export async function readStoreParts(
     complaints: { open, overdue, today, month },
     budgets,
     unbudgetedFen,
+    spendFenByDay,
+    ops: await opsPromise,
   };
 }

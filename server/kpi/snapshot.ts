@@ -6,13 +6,21 @@ import { addCallbackCounts, callbackFigure, NO_CALLBACKS, rateFigure, type Callb
 import { addComplaintCounts, complaintsFigure, NO_COMPLAINTS, type ComplaintCounts } from './complaints.js';
 import { spendFigure } from './spend.js';
 import type { DayCounts, StoreParts } from './read-store.js';
-import { isoInZone } from './windows.js';
+import { elapsedFraction, isoInZone, windowsAt } from './windows.js';
+import { NO_DAY, operationsKpis, satisfactionFigure, sumDays } from './operations.js';
+import type { OpsDay } from './read-operations.js';
+
+interface DateTotals {
+  headline: DayCounts;
+  ops: OpsDay;
+  spendFen: number;
+}
 
 interface Totals {
   today: DayCounts;
   month: DayCounts;
   /** Per local date, summed across stores. */
-  byDate: Map<string, DayCounts>;
+  byDate: Map<string, DateTotals>;
   complaints: ComplaintCounts;
 }
 
@@ -38,15 +46,20 @@ function addDay(a: DayCounts, b: DayCounts): DayCounts {
 function totalsOf(parts: StoreParts[]): Totals {
   let today = emptyDay('today');
   let month = emptyDay('month');
-  const byDate = new Map<string, DayCounts>();
+  const byDate = new Map<string, DateTotals>();
   let complaints = NO_COMPLAINTS;
   for (const p of parts) {
     const last = p.days[p.days.length - 1];
     if (last) today = addDay(today, last);
-    for (const d of p.days) {
+    p.days.forEach((d, i) => {
       month = addDay(month, d);
-      byDate.set(d.date, addDay(byDate.get(d.date) ?? emptyDay(d.date), d));
-    }
+      const t = byDate.get(d.date) ?? { headline: emptyDay(d.date), ops: NO_DAY, spendFen: 0 };
+      byDate.set(d.date, {
+        headline: addDay(t.headline, d),
+        ops: sumDays(t.ops, p.ops.days[i] ?? NO_DAY),
+        spendFen: t.spendFen + (p.spendFenByDay[i] ?? 0),
+      });
+    });
     complaints = addComplaintCounts(complaints, p.complaints);
   }
   return { today, month, byDate, complaints };
@@ -55,18 +68,29 @@ function totalsOf(parts: StoreParts[]): Totals {
 const cb = (c: CallbackCounts): CallbackFigure => callbackFigure(c);
 const rateOf = (c: CallbackCounts) => callbackFigure(c).value;
 
-function seriesOf(byDate: Map<string, DayCounts>): DailySeries {
+function seriesOf(byDate: Map<string, DateTotals>): DailySeries {
   const days = [...byDate.keys()].sort();
-  const at = (d: string) => byDate.get(d)!;
+  const at = (d: string) => byDate.get(d)!.headline;
+  const ops = (d: string) => byDate.get(d)!.ops;
   return {
     days,
     salesCallbackRate: days.map((d) => rateOf(at(d).callbacks.sales)),
     serviceCallbackRate: days.map((d) => rateOf(at(d).callbacks.service)),
     appointmentRate: days.map((d) => rateFigure(at(d).booked, at(d).repairs).value),
+    leads: days.map((d) => ops(d).leads),
+    orders: days.map((d) => ops(d).orders),
+    deliveries: days.map((d) => ops(d).deliveries),
+    salesSatisfaction: days.map((d) => satisfactionFigure(ops(d).surveys.sales).average),
+    serviceSatisfaction: days.map((d) => satisfactionFigure(ops(d).surveys.service).average),
+    spend: days.map((d) => byDate.get(d)!.spendFen / 100),
   };
 }
 
-function compose(head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | 'seq' | 'stores'>, parts: StoreParts[]): Snapshot {
+function compose(
+  head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | 'seq' | 'stores'>,
+  parts: StoreParts[],
+  elapsed: number,
+): Snapshot {
   const t = totalsOf(parts);
   const kind = (k: CallbackKind) => ({ today: cb(t.today.callbacks[k]), month: cb(t.month.callbacks[k]) });
   const budgets = parts.flatMap((p) => p.budgets);
@@ -82,6 +106,10 @@ function compose(head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | '
       },
       complaints: complaintsFigure(t.complaints),
       spend: spendFigure(budgets, unbudgetedFen),
+      ...operationsKpis(
+        parts.map((p) => ({ ops: p.ops, budgets: p.budgets })),
+        elapsed,
+      ),
     },
     series: seriesOf(t.byDate),
   };
@@ -98,6 +126,7 @@ export function storeSnapshot(p: StoreParts): Snapshot {
       stores: [p.store],
     },
     [p],
+    elapsedFraction(p.windows),
   );
 }
 
@@ -116,5 +145,6 @@ export function groupSnapshot(parts: StoreParts[], name: string, timezone: strin
       stores: parts.map((p) => p.store).sort(),
     },
     parts,
+    elapsedFraction(windowsAt(now, timezone)),
   );
 }

@@ -8,6 +8,8 @@ import { getGroupKpis, getStoreKpis } from './kpis.js';
 import { postKey } from './keys.js';
 import { postEvents } from './post-events.js';
 import { getStore, putStore } from './store-settings.js';
+import { getMaterial, putMaterial } from './materials.js';
+import { getTargets, putTargets } from './targets.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put';
@@ -26,5 +28,9 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
   { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },
   { method: 'get', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: getBudget },
+  { method: 'put', path: '/api/v1/materials/:itemId', scope: 'admin', handler: putMaterial },
+  { method: 'get', path: '/api/v1/materials/:itemId', scope: 'admin', handler: getMaterial },
+  { method: 'put', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: putTargets },
+  { method: 'get', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: getTargets },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
 ];

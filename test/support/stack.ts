@@ -11,6 +11,7 @@ import { StoreRegistry } from '../../server/store-registry.js';
 import { defineEventScripts } from '../../workers/event-scripts.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { ApplyDeps } from '../../workers/apply-events.processor.js';
+import { readSegments } from '../../workers/segments/read-segments.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -74,6 +75,11 @@ export function applyDeps(name: string, overrides: Partial<Config> = {}): ApplyD
   defineEventScripts(redis);
   const config = testConfig(name, overrides);
   return { redis, config, stores: new StoreRegistry(redis, config.prefix), close: () => redis.disconnect() };
+}
+
+/** What a KpiService reads with: the deadlines of the config and the segmentation results. */
+export function readOptions(config: Pick<Config, 'prefix' | 'callbackDeadlineMs'>) {
+  return { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments };
 }
 
 export async function waitFor<T>(

@@ -1,5 +1,6 @@
 -- A callback subject arrives: vehicle.delivered (sales, by orderId) or repair.closed (service, by roId).
--- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash.
+-- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash,
+-- KEYS[7] subject → event id hash (to find the customer for the work list).
 -- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms.
 -- The subject's time is the earliest of its events, whichever arrives first; met is re-derived from
 -- every reached callback already seen, so a callback reported before its delivery still counts.
@@ -10,6 +11,7 @@ if old and tonumber(old) <= at then
   return 1
 end
 redis.call('HSET', KEYS[3], id, atS)
+redis.call('HSET', KEYS[7], id, ARGV[1])
 redis.call('ZADD', KEYS[4], atS, id)
 redis.call('ZREM', KEYS[5], id)
 local times = redis.call('HGET', KEYS[6], id)

@@ -1,11 +1,19 @@
 -- repair.opened: one subject per roId at its earliest time; booked once any of its events names an
 -- appointment. KEYS[3] opened hash, KEYS[4] opened by time, KEYS[5] booked by time, KEYS[6] booked ids.
--- ARGV[3] roId, ARGV[4] time ms, ARGV[5] '1' when the event carries an appointmentId.
-local id, atS = ARGV[3], ARGV[4]
+-- It also marks its appointment as shown: KEYS[7] appointment bookings hash, KEYS[8] cancelled
+-- appointments, KEYS[9] appointment ids seen on a repair order, KEYS[10] shown appointments by
+-- scheduled time.
+-- ARGV[3] roId, ARGV[4] time ms, ARGV[5] appointmentId ('' when the visit was not booked).
+local id, atS, appt = ARGV[3], ARGV[4], ARGV[5]
 local booked
-if ARGV[5] == '1' then
+if appt ~= '' then
   redis.call('SADD', KEYS[6], id)
   booked = true
+  redis.call('SADD', KEYS[9], appt)
+  local b = redis.call('HGET', KEYS[7], appt)
+  if b and redis.call('SISMEMBER', KEYS[8], appt) == 0 then
+    redis.call('ZADD', KEYS[10], string.match(b, '([^|]*)$'), appt)
+  end
 else
   booked = redis.call('SISMEMBER', KEYS[6], id) == 1
 end

@@ -1,0 +1,30 @@
+/** Promotional materials (物料) live with their store; an index finds an item's store by id. */
+import type { Redis } from 'ioredis';
+import type { MaterialSettings, TargetSettings } from '../domain/settings.js';
+import { globalKeys, storeKeys } from './redis-keys.js';
+
+export async function saveMaterial(redis: Redis, prefix: string, itemId: string, m: MaterialSettings): Promise<void> {
+  const g = globalKeys(prefix);
+  const previousStore = await redis.hget(g.materialStore, itemId);
+  if (previousStore && previousStore !== m.store) {
+    await redis.hdel(storeKeys(prefix, previousStore).materials.settings, itemId);
+  }
+  await redis.hset(storeKeys(prefix, m.store).materials.settings, itemId, JSON.stringify(m));
+  await redis.hset(g.materialStore, itemId, m.store);
+}
+
+export async function loadMaterial(redis: Redis, prefix: string, itemId: string): Promise<MaterialSettings | null> {
+  const store = await redis.hget(globalKeys(prefix).materialStore, itemId);
+  const json = store ? await redis.hget(storeKeys(prefix, store).materials.settings, itemId) : null;
+  return json ? (JSON.parse(json) as MaterialSettings) : null;
+}
+
+/** Monthly targets of a store (刚性目标), one record per month. */
+export async function saveTargets(redis: Redis, prefix: string, store: string, month: string, t: TargetSettings): Promise<void> {
+  await redis.hset(storeKeys(prefix, store).targets, month, JSON.stringify(t));
+}
+
+export async function loadTargets(redis: Redis, prefix: string, store: string, month: string): Promise<TargetSettings | null> {
+  const json = await redis.hget(storeKeys(prefix, store).targets, month);
+  return json ? (JSON.parse(json) as TargetSettings) : null;
+}

@@ -1,0 +1,43 @@
+/** PUT/GET /api/v1/materials/:itemId — a promotional material and its reorder level. */
+import type { Request, Response } from 'express';
+import { eventId } from '../../domain/events.js';
+import { issuesOf, materialSettings } from '../../domain/settings.js';
+import { globalKeys } from '../redis-keys.js';
+import { loadMaterial, saveMaterial } from '../material-book.js';
+import type { AppDeps } from '../deps.js';
+
+function itemParam(req: Request, res: Response): string | null {
+  const r = eventId.safeParse(req.params.itemId);
+  if (!r.success) {
+    res
+      .status(400)
+      .json({ error: 'invalid_material', details: [{ path: 'itemId', message: 'must be 1-128 characters of A-Za-z0-9._:-' }] });
+    return null;
+  }
+  return r.data;
+}
+
+export async function putMaterial(req: Request, res: Response, deps: AppDeps) {
+  const itemId = itemParam(req, res);
+  if (!itemId) return;
+  const parsed = materialSettings.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_material', details: issuesOf(parsed.error) });
+    return;
+  }
+  await deps.stores.ensure([parsed.data.store]);
+  await saveMaterial(deps.redis, deps.config.prefix, itemId, parsed.data);
+  await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, parsed.data.store);
+  res.json({ itemId, ...parsed.data });
+}
+
+export async function getMaterial(req: Request, res: Response, deps: AppDeps) {
+  const itemId = itemParam(req, res);
+  if (!itemId) return;
+  const m = await loadMaterial(deps.redis, deps.config.prefix, itemId);
+  if (!m) {
+    res.status(404).json({ error: 'not_found', message: `no material ${itemId}` });
+    return;
+  }
+  res.json({ itemId, ...m });
+}

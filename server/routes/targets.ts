@@ -1,0 +1,43 @@
+/** PUT/GET /api/v1/targets/:store/:month — monthly sales targets (刚性销售目标). */
+import type { Request, Response } from 'express';
+import { issuesOf, targetSettings } from '../../domain/settings.js';
+import { globalKeys } from '../redis-keys.js';
+import { loadTargets, saveTargets } from '../material-book.js';
+import type { AppDeps } from '../deps.js';
+import { storeParam } from './store-settings.js';
+
+function monthParam(req: Request, res: Response): string | null {
+  const month = String(req.params.month);
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    res.status(400).json({ error: 'invalid_targets', details: [{ path: 'month', message: 'must be YYYY-MM' }] });
+    return null;
+  }
+  return month;
+}
+
+export async function putTargets(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  const month = store && monthParam(req, res);
+  if (!store || !month) return;
+  const parsed = targetSettings.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_targets', details: issuesOf(parsed.error) });
+    return;
+  }
+  await deps.stores.ensure([store]);
+  await saveTargets(deps.redis, deps.config.prefix, store, month, parsed.data);
+  await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
+  res.json(parsed.data);
+}
+
+export async function getTargets(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  const month = store && monthParam(req, res);
+  if (!store || !month) return;
+  const t = await loadTargets(deps.redis, deps.config.prefix, store, month);
+  if (!t) {
+    res.status(404).json({ error: 'not_found', message: `no targets for ${store} in ${month}` });
+    return;
+  }
+  res.json(t);
+}

@@ -1,0 +1,24 @@
+-- order.signed / order.cancelled in any order. An order counts once, from its earliest signing
+-- (then the smallest event id), and not at all once cancelled.
+-- KEYS[3] records hash (orderId → 'at|eid|fen|campaignId'), KEYS[4] cancelled set,
+-- KEYS[5] signed-and-not-cancelled orders by time.
+-- ARGV[3] orderId, ARGV[4] phase, ARGV[5] time ms, ARGV[6] event id, ARGV[7] fen, ARGV[8] campaignId.
+local id, phase, atS, eid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+if phase == 'cancelled' then
+  redis.call('SADD', KEYS[4], id)
+  redis.call('ZREM', KEYS[5], id)
+  return 1
+end
+local cur = redis.call('HGET', KEYS[3], id)
+if cur then
+  local cAt, cEid = string.match(cur, '^([^|]*)|([^|]*)|')
+  local a, ca = tonumber(atS), tonumber(cAt)
+  if a > ca or (a == ca and eid >= cEid) then
+    return 1
+  end
+end
+redis.call('HSET', KEYS[3], id, atS .. '|' .. eid .. '|' .. ARGV[7] .. '|' .. ARGV[8])
+if redis.call('SISMEMBER', KEYS[4], id) == 0 then
+  redis.call('ZADD', KEYS[5], atS, id)
+end
+return 1

@@ -1,0 +1,36 @@
+-- postsale.task (一条龙服务): one task per taskId. Done from its first `done` event on; its kind and
+-- due time come from its latest event (by time, then event id) that carries them.
+-- KEYS[3] state hash (taskId → JSON), KEYS[4] done tasks by first done time,
+-- KEYS[5..9] open tasks of each kind (inspection, plate, insurance, loan, pickup_notice) by due time.
+-- ARGV[3] taskId, ARGV[4] time ms, ARGV[5] event id, ARGV[6] kind index (0-4), ARGV[7] status,
+-- ARGV[8] due time ms or ''.
+local id, atS, eid, kind, status, due = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+local a = tonumber(atS)
+local raw = redis.call('HGET', KEYS[3], id)
+local s = raw and cjson.decode(raw) or {}
+local function later(t, e)
+  return (not t) or a > tonumber(t) or (a == tonumber(t) and eid > e)
+end
+if later(s.ka, s.ke) then
+  s.k = kind
+  s.ka = atS
+  s.ke = eid
+end
+if due ~= '' and later(s.da, s.de) then
+  s.d = due
+  s.da = atS
+  s.de = eid
+end
+if status == 'done' and ((not s.done) or a < tonumber(s.done)) then
+  s.done = atS
+end
+redis.call('HSET', KEYS[3], id, cjson.encode(s))
+for i = 5, 9 do
+  redis.call('ZREM', KEYS[i], id)
+end
+if s.done then
+  redis.call('ZADD', KEYS[4], s.done, id)
+else
+  redis.call('ZADD', KEYS[5 + tonumber(s.k)], s.d or '+inf', id)
+end
+return 1
