@@ -190,18 +190,7 @@ export async function readOperationsParts(
     day.surveys = { ...day.surveys, [kind]: addSurvey(day.surveys[kind], Number(scoreS), npsS ? Number(npsS) : null) };
   });
 
-  const materials: MaterialLine[] = [];
-  for (const itemId of new Set([...Object.keys(stock), ...Object.keys(materialJson)])) {
-    const parsed = materialJson[itemId] ? materialSettings.safeParse(JSON.parse(materialJson[itemId]!)) : null;
-    const name = parsed?.success ? parsed.data.name : itemId;
-    const reorderLevel = parsed?.success ? parsed.data.reorderLevel : 0;
-    const s = Number(stock[itemId] ?? 0);
-    materials.push({ itemId, store, name, stock: s, reorderLevel, low: s <= reorderLevel });
-  }
-  materials.sort(
-    (a, b) =>
-      Number(b.low) - Number(a.low) || a.stock - a.reorderLevel - (b.stock - b.reorderLevel) || a.itemId.localeCompare(b.itemId),
-  );
+  const materials = materialLines(store, stock, materialJson);
 
   const targetsParsed = targetsJson ? targetSettings.safeParse(JSON.parse(targetsJson)) : null;
   return {
@@ -216,4 +205,24 @@ export async function readOperationsParts(
     targets: targetsParsed?.success ? targetsParsed.data : {},
     segments,
   };
+}
+
+/** Every item of the store, configured or moved, with its stock; the low ones first. */
+export function materialLines(
+  store: string,
+  stock: Record<string, string>,
+  settingsJson: Record<string, string>,
+): MaterialLine[] {
+  const lines: MaterialLine[] = [];
+  for (const itemId of new Set([...Object.keys(stock), ...Object.keys(settingsJson)])) {
+    const parsed = settingsJson[itemId] ? materialSettings.safeParse(JSON.parse(settingsJson[itemId]!)) : null;
+    const name = parsed?.success ? parsed.data.name : itemId;
+    const reorderLevel = parsed?.success ? parsed.data.reorderLevel : 0;
+    const s = Number(stock[itemId] ?? 0);
+    lines.push({ itemId, store, name, stock: s, reorderLevel, low: s <= reorderLevel });
+  }
+  return lines.sort(
+    (a, b) =>
+      Number(b.low) - Number(a.low) || a.stock - a.reorderLevel - (b.stock - b.reorderLevel) || a.itemId.localeCompare(b.itemId),
+  );
 }

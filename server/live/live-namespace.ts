@@ -15,7 +15,9 @@ import {
 import { storeCode } from '../../domain/events.js';
 import type { AppDeps } from '../deps.js';
 import { globalKeys } from '../redis-keys.js';
-import { GROUP_ROOM, roomOf, storeOfRoom } from './rooms.js';
+import { GROUP_ROOM, roomOf, screenRoom, storeOfRoom } from './rooms.js';
+import { screenName, type Screen } from '../../domain/screens.js';
+import { loadScreen } from '../screen-book.js';
 import { PushScheduler } from './push-scheduler.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -81,6 +83,21 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         ack({ error: 'snapshot unavailable, retry shortly' });
       }
     });
+    socket.on('watchScreen', async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      const name = screenName.safeParse((payload as { name?: unknown } | undefined)?.name);
+      if (!name.success) {
+        ack({ error: 'name must be 1-64 characters of A-Za-z0-9_-' });
+        return;
+      }
+      const screen = await loadScreen(deps.redis, deps.config.prefix, name.data).catch(() => null);
+      if (!screen) {
+        ack({ error: `no screen ${name.data}` });
+        return;
+      }
+      await socket.join(screenRoom(name.data));
+      ack({ data: screen });
+    });
     socket.on('unsubscribe', async (payload, ack) => {
       const store = (payload as { store?: unknown } | undefined)?.store;
       if (typeof store === 'string') await socket.leave(roomOf(store));
@@ -89,11 +106,14 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   });
 
   const g = globalKeys(deps.config.prefix);
-  await subscriber.subscribe(g.changedChannel, g.alertChannel);
+  await subscriber.subscribe(g.changedChannel, g.alertChannel, g.screenChannel);
   subscriber.on('message', (channel: string, message: string) => {
     if (channel === g.changedChannel) {
       scheduler.request(roomOf(message));
       scheduler.request(GROUP_ROOM);
+    } else if (channel === g.screenChannel) {
+      const screen = JSON.parse(message) as Screen;
+      nsp.to(screenRoom(screen.name)).emit('screen', screen);
     } else if (channel === g.alertChannel) {
       const alert = JSON.parse(message) as Alert;
       nsp.to(roomOf(alert.store)).to(GROUP_ROOM).emit('alert', alert);

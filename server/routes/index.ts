@@ -10,6 +10,8 @@ import { postEvents } from './post-events.js';
 import { getStore, putStore } from './store-settings.js';
 import { getMaterial, putMaterial } from './materials.js';
 import { getTargets, putTargets } from './targets.js';
+import { getWorkList } from './work-lists.js';
+import { getScreen, putScreen } from './screens.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put';
@@ -24,6 +26,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
   { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getGroupAlerts },
+  { method: 'get', path: '/api/v1/stores/:store/lists/:list', scope: 'read', handler: getWorkList },
   { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
   { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },
@@ -32,5 +35,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/materials/:itemId', scope: 'admin', handler: getMaterial },
   { method: 'put', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: putTargets },
   { method: 'get', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: getTargets },
+  { method: 'put', path: '/api/v1/screens/:name', scope: 'admin', handler: putScreen },
+  { method: 'get', path: '/api/v1/screens/:name', scope: 'read', handler: getScreen },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
 ];

@@ -1,0 +1,39 @@
+/** PUT/GET /api/v1/screens/:name — a TV's playlist of wall pages (admin names it, TVs read it). */
+import type { Request, Response } from 'express';
+import { screenName, screenSettings } from '../../domain/screens.js';
+import { issuesOf } from '../../domain/settings.js';
+import { loadScreen, saveScreen } from '../screen-book.js';
+import type { AppDeps } from '../deps.js';
+
+function nameParam(req: Request, res: Response): string | null {
+  const r = screenName.safeParse(req.params.name);
+  if (!r.success) {
+    res
+      .status(400)
+      .json({ error: 'invalid_screen', details: [{ path: 'name', message: 'must be 1-64 characters of A-Za-z0-9_-' }] });
+    return null;
+  }
+  return r.data;
+}
+
+export async function putScreen(req: Request, res: Response, deps: AppDeps) {
+  const name = nameParam(req, res);
+  if (!name) return;
+  const parsed = screenSettings.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_screen', details: issuesOf(parsed.error) });
+    return;
+  }
+  res.json(await saveScreen(deps.redis, deps.config.prefix, name, parsed.data));
+}
+
+export async function getScreen(req: Request, res: Response, deps: AppDeps) {
+  const name = nameParam(req, res);
+  if (!name) return;
+  const screen = await loadScreen(deps.redis, deps.config.prefix, name);
+  if (!screen) {
+    res.status(404).json({ error: 'not_found', message: `no screen ${name}` });
+    return;
+  }
+  res.json(screen);
+}

@@ -1,0 +1,25 @@
+/**
+ * POST /api/v1/stores/:store/segments/recompute — computes the store's customer value (客户价值)
+ * now, in the background: 202 {jobId}. While a run of the store waits or runs, its id is returned
+ * instead of queueing another.
+ */
+import type { Request, Response } from 'express';
+import { requestSegments } from '../../workers/segments/schedule.js';
+import { canSeeStore } from '../auth/api-keys.js';
+import type { AppDeps } from '../deps.js';
+import { storeParam } from './store-settings.js';
+
+export async function postSegmentsRecompute(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  if (!store) return;
+  if (!canSeeStore(req.principal!, store)) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not manage this store' });
+    return;
+  }
+  if (!(await deps.stores.get(store))) {
+    res.status(404).json({ error: 'not_found', message: `no store ${store}` });
+    return;
+  }
+  const job = await requestSegments(deps.queues.segments, store);
+  res.status(202).json({ jobId: job.id });
+}

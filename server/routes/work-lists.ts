@@ -1,0 +1,71 @@
+/**
+ * GET /api/v1/stores/:store/lists/:list — the list behind a figure: callbacks to make, overdue
+ * complaints, materials to reorder, high-value customers likely to churn. Masked unless the key
+ * has scope `pii`.
+ */
+import type { Request, Response } from 'express';
+import { WORK_LISTS, type WorkList, type WorkListName } from '../../domain/work-lists.js';
+import { readHighChurn } from '../../workers/segments/read-segments.js';
+import { canSeeStore } from '../auth/api-keys.js';
+import type { AppDeps } from '../deps.js';
+import { isoInZone } from '../kpi/windows.js';
+import { materialLines } from '../kpi/read-operations.js';
+import { storeKeys } from '../redis-keys.js';
+import { overdueComplaints } from '../work-lists/overdue-complaints.js';
+import { pendingCallbacks } from '../work-lists/pending-callbacks.js';
+import { storeParam } from './store-settings.js';
+
+const LIMIT = 500;
+
+async function items(name: WorkListName, store: string, now: number, pii: boolean, deps: AppDeps) {
+  const { redis, config } = deps;
+  switch (name) {
+    case 'pendingCallbacks':
+      return pendingCallbacks(redis, config.prefix, store, now, config.callbackDeadlineMs, pii);
+    case 'overdueComplaints':
+      return overdueComplaints(redis, config.prefix, store, now, pii);
+    case 'lowMaterials': {
+      const k = storeKeys(config.prefix, store).materials;
+      const [stock, settings] = await Promise.all([redis.hgetall(k.stock), redis.hgetall(k.settings)]);
+      return materialLines(store, stock, settings)
+        .filter((m) => m.low)
+        .map(({ itemId, name, stock: s, reorderLevel }) => ({ itemId, name, stock: s, reorderLevel }));
+    }
+    case 'highChurn':
+      return readHighChurn(redis, config.prefix, store, { pii, limit: LIMIT });
+  }
+}
+
+export async function getWorkList(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  if (!store) return;
+  const list = String(req.params.list) as WorkListName;
+  if (!WORK_LISTS.includes(list)) {
+    res
+      .status(400)
+      .json({ error: 'invalid_list', details: [{ path: 'list', message: `must be one of ${WORK_LISTS.join(', ')}` }] });
+    return;
+  }
+  const principal = req.principal!;
+  if (!canSeeStore(principal, store)) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
+    return;
+  }
+  const settings = await deps.stores.get(store);
+  if (!settings) {
+    res.status(404).json({ error: 'not_found', message: `no store ${store}` });
+    return;
+  }
+  const now = Date.now();
+  const pii = principal.scopes.includes('pii');
+  const all = await items(list, store, now, pii, deps);
+  const body: WorkList = {
+    store,
+    list,
+    asOf: isoInZone(now, settings.timezone),
+    masked: !pii,
+    total: all.length,
+    items: all.slice(0, LIMIT) as WorkList['items'],
+  };
+  res.json(body);
+}
