@@ -28,7 +28,7 @@ export interface PulseApp {
 }
 
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
-const WALL_PATHS = /^\/(wall|screen)(\/|$)|^\/$/;
+const WALL_PATHS = /^\/(wall|screen|staff)(\/|$)|^\/$/;
 
 export async function createApp(config: Config, redisUrl: string): Promise<PulseApp> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -106,6 +106,7 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
       await new Promise<void>((r) => io.close(() => r()));
       await queues.events.close();
       await queues.maintenance.close();
+      await queues.segments.close();
       redis.disconnect();
       subscriber.disconnect();
     },

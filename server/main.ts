@@ -48,6 +48,8 @@ async function main() {
       signal: abort.signal,
       log: (m) => console.log(`[demo] ${m}`),
     }).catch((err: unknown) => console.error('[demo] stopped:', err));
+    console.log(`Showroom TV:    ${base}/screen/lobby?token=${kiosk.token}`);
+    console.log(`Staff page:     ${base}/staff?token=${kiosk.token}`);
   }
 
   let stopping = false;

@@ -5,11 +5,16 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, validateBody, type EventOf, type PulseEvent } from '../domain/events.js';
-import { STORES, budgetIdOf } from '../server/demo/dealership.js';
+import { screenSettings } from '../domain/screens.js';
+import { materialSettings, targetSettings } from '../domain/settings.js';
+import { HISTORY_CUSTOMERS, MATERIALS, STORES, budgetIdOf, itemIdOf } from '../server/demo/dealership.js';
 import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../server/demo/generate.js';
+import { generateHistory } from '../server/demo/history.js';
+import { materialCalls, screenCalls, targetCall } from '../server/demo/setup.js';
 
 const SEED = 20261123;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const month = DateTime.fromISO('2026-10-01T00:00:00', { zone: 'Asia/Shanghai' });
 const from = month.toMillis();
 const to = month.plus({ months: 1 }).toMillis();
@@ -18,6 +23,17 @@ const ofType = <T extends PulseEvent['type']>(events: PulseEvent[], type: T) =>
   events.filter((e): e is EventOf<T> => e.type === type);
 const localDay = (e: PulseEvent, zone: string) => DateTime.fromISO(e.at, { zone }).toFormat('yyyy-LL-dd');
 const share = (part: number, whole: number) => part / whole;
+
+/** The whole month of a store as the demo back-fills it: started at the beginning of the month, stock counted then. */
+const monthCache = new Map<string, PulseEvent[]>();
+function monthOf(store: (typeof STORES)[number]): PulseEvent[] {
+  let events = monthCache.get(store.code);
+  if (!events)
+    monthCache.set(store.code, (events = generateStoreEvents(store, { seed: SEED, from, to, now: to, demoStart: from })));
+  return events;
+}
+/** The month up to `now`: the same events as generating it then, since the generator is a function of the range. */
+const monthUntil = (store: (typeof STORES)[number], now: number) => monthOf(store).filter((e) => Date.parse(e.at) <= now);
 
 /** Spend per budget as the KPI counts it: per spendId the latest record stands. */
 function spentByBudget(events: PulseEvent[]): Map<string, number> {
@@ -32,7 +48,7 @@ function spentByBudget(events: PulseEvent[]): Map<string, number> {
 }
 
 describe.each(STORES.map((s) => [s.code, s] as const))('demo month of %s', (_code, store) => {
-  const events = generateStoreEvents(store, { seed: SEED, from, to, now: to });
+  const events = monthOf(store);
   const zone = store.timezone;
   const days = Array.from({ length: month.daysInMonth ?? 31 }, (_, i) => month.plus({ days: i }).toFormat('yyyy-LL-dd'));
 
@@ -55,11 +71,11 @@ describe.each(STORES.map((s) => [s.code, s] as const))('demo month of %s', (_cod
   it('is the same for the same seed, and a range split in two is the whole', () => {
     const mid = month.plus({ days: 12, hours: 15, minutes: 7 }).toMillis();
     const halves = [
-      ...generateStoreEvents(store, { seed: SEED, from, to: mid, now: to }),
-      ...generateStoreEvents(store, { seed: SEED, from: mid, to, now: to }),
+      ...generateStoreEvents(store, { seed: SEED, from, to: mid, now: to, demoStart: from }),
+      ...generateStoreEvents(store, { seed: SEED, from: mid, to, now: to, demoStart: from }),
     ];
     expect(halves).toEqual(events);
-    expect(generateStoreEvents(store, { seed: SEED + 1, from, to, now: to })).not.toEqual(events);
+    expect(generateStoreEvents(store, { seed: SEED + 1, from, to, now: to, demoStart: from })).not.toEqual(events);
   });
 
   it.each([
@@ -118,6 +134,192 @@ describe.each(STORES.map((s) => [s.code, s] as const))('demo month of %s', (_cod
     const hours = ofType(events, 'complaint.opened').map((c) => ((resolved.get(c.complaintId) ?? to) - Date.parse(c.at)) / HOUR);
     expect(hours.filter((h) => h > 72).length).toBeGreaterThan(0);
     expect(hours.filter((h) => h <= 72).length).toBeGreaterThan(hours.length / 2);
+  });
+
+  it('issues every material as things happen and restocks it a few times a month', () => {
+    const moves = ofType(events, 'material.moved');
+    for (const item of MATERIALS) {
+      const itemId = itemIdOf(store.code, item);
+      expect(itemId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+      const own = moves.filter((m) => m.itemId === itemId);
+      const issued = own.filter((m) => m.quantity < 0);
+      const received = own.filter((m) => m.quantity > 0 && m.id.endsWith('.received'));
+      expect(issued.length, itemId).toBeGreaterThan(20);
+      expect(received.length, itemId).toBeGreaterThanOrEqual(3);
+      expect(received.length, itemId).toBeLessThanOrEqual(4);
+      // Counted once, at the start of the month the demo started in.
+      expect(own.filter((m) => m.id.endsWith('.opening')).map((m) => m.at)).toEqual([
+        month.toISO({ suppressMilliseconds: true }),
+      ]);
+    }
+    expect(moves.every((m) => MATERIALS.some((item) => m.itemId === itemIdOf(store.code, item)))).toBe(true);
+    // Issued with what they are for: a test-drive gift with a test drive, a model car at a handover.
+    const ids = new Set(events.map((e) => e.id));
+    const issuedFor = (key: string) => moves.filter((m) => m.itemId === `${store.code}-${key}` && m.quantity < 0);
+    expect(issuedFor('TDGIFT').every((m) => ids.has(m.id.replace(/-TDGIFT\.issued$/, '')))).toBe(true);
+    expect(issuedFor('MODELCAR').every((m) => ids.has(m.id.replace(/-MODELCAR\.issued$/, '.delivered')))).toBe(true);
+  });
+
+  it('keeps every item in stock, with one or two at or below their reorder level', () => {
+    const moves = ofType(events, 'material.moved');
+    const stock = new Map<string, number>();
+    let next = 0;
+    const lowCounts: number[] = [];
+    for (const day of days) {
+      for (const hour of [9.5, 12, 15, 18, 20]) {
+        const at = DateTime.fromISO(day, { zone }).plus({ hours: hour }).toMillis();
+        for (; next < moves.length && Date.parse(moves[next]!.at) <= at; next++) {
+          const m = moves[next]!;
+          const s = (stock.get(m.itemId) ?? 0) + m.quantity;
+          // Never out of stock, not even for a moment: the reorder level covers the days to the top-up.
+          expect(s, `${m.itemId} after ${m.id}`).toBeGreaterThan(0);
+          stock.set(m.itemId, s);
+        }
+        lowCounts.push(MATERIALS.filter((item) => (stock.get(itemIdOf(store.code, item)) ?? 0) <= item.reorderLevel).length);
+      }
+    }
+    // Sampled five times a day: one or two items low nearly always, never more than three.
+    const oneOrTwo = lowCounts.filter((n) => n === 1 || n === 2).length;
+    expect(share(oneOrTwo, lowCounts.length)).toBeGreaterThan(0.9);
+    expect(Math.max(...lowCounts)).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('demo stock over a month boundary', () => {
+  it('counts stock once: a demo running into the next month restocks it without a second stock-take', () => {
+    const store = STORES[0]!;
+    const demoStart = month.plus({ days: 27, hours: 10 }).toMillis();
+    const until = month.plus({ months: 1, days: 5 }).toMillis();
+    const moves = ofType(generateStoreEvents(store, { seed: SEED, from, to: until, now: until, demoStart }), 'material.moved');
+    expect(moves.filter((m) => m.id.endsWith('.opening'))).toHaveLength(MATERIALS.length);
+    expect(moves.filter((m) => m.quantity > 0 && Date.parse(m.at) >= to).length).toBeGreaterThanOrEqual(4);
+    const stock = new Map<string, number>();
+    for (const m of moves) stock.set(m.itemId, (stock.get(m.itemId) ?? 0) + m.quantity);
+    for (const item of MATERIALS) expect(stock.get(itemIdOf(store.code, item))).toBeGreaterThan(0);
+  });
+});
+
+/** Customer value as kpis-operations.md defines it, from a list of events. */
+function segmentCounts(events: PulseEvent[], now: number) {
+  const cancelled = new Set(ofType(events, 'order.cancelled').map((e) => e.orderId));
+  const value = new Map<string, number>();
+  const last = new Map<string, number>();
+  for (const e of events) {
+    const at = Date.parse(e.at);
+    const id = e.customer?.id;
+    if (id === undefined || at > now) continue;
+    value.set(id, value.get(id) ?? 0);
+    if (['order.signed', 'repair.opened', 'repair.closed', 'showroom.visit'].includes(e.type)) {
+      last.set(id, Math.max(last.get(id) ?? -Infinity, at));
+    }
+    if (at < now - 730 * DAY) continue;
+    if (e.type === 'order.signed' && !cancelled.has(e.orderId)) value.set(id, value.get(id)! + e.amount);
+    if (e.type === 'repair.closed') value.set(id, value.get(id)! + e.amount);
+  }
+  const positive = [...value.values()].filter((v) => v > 0).sort((a, b) => b - a);
+  const cutoff = positive[Math.max(1, Math.floor(positive.length / 5)) - 1]!;
+  const counts = { highStable: 0, highChurn: 0, lowStable: 0, lowChurn: 0, none: 0 };
+  for (const [id, v] of value) {
+    const churn = (last.get(id) ?? -Infinity) < now - 180 * DAY;
+    if (v === 0) counts.none++;
+    else if (v >= cutoff) counts[churn ? 'highChurn' : 'highStable']++;
+    else counts[churn ? 'lowChurn' : 'lowStable']++;
+  }
+  return counts;
+}
+
+describe('demo customers', () => {
+  const now = month.plus({ days: 14, hours: 15 }).toMillis();
+
+  it.each(STORES.map((s) => [s.code, s] as const))(
+    'back-fills customers of earlier years for %s, 200–700 days back',
+    (_c, store) => {
+      const history = generateHistory(store, SEED, now);
+      expect(new Set(history.map((e) => e.id)).size).toBe(history.length);
+      expect(new Set(history.map((e) => e.customer?.id)).size).toBe(HISTORY_CUSTOMERS);
+      expect(new Set(history.map((e) => e.type))).toEqual(new Set(['order.signed', 'repair.closed']));
+      for (const e of history) {
+        const daysAgo = (now - Date.parse(e.at)) / DAY;
+        expect(daysAgo, `${e.id} at ${e.at}`).toBeGreaterThan(200);
+        expect(daysAgo, `${e.id} at ${e.at}`).toBeLessThan(700);
+      }
+      expect(validateBody({ events: history }, now).issues).toEqual([]);
+      expect(generateHistory(store, SEED, now)).toEqual(history);
+      // Nothing the month sends again under the same id.
+      const ids = new Set(monthOf(store).map((e) => e.id));
+      expect(history.filter((e) => ids.has(e.id))).toEqual([]);
+    },
+  );
+
+  it.each(STORES.map((s) => [s.code, s] as const))('fills all five customer-value classes of %s', (_c, store) => {
+    const monthSoFar = monthUntil(store, now);
+    // Customers come back within the month: a lead who returns to the showroom, a car back in the workshop.
+    const daysSeen = new Map<string, Set<string>>();
+    for (const e of monthSoFar) {
+      if (!e.customer || !['showroom.visit', 'lead.created', 'repair.opened', 'order.signed'].includes(e.type)) continue;
+      const seen = daysSeen.get(e.customer.id) ?? new Set<string>();
+      daysSeen.set(e.customer.id, seen.add(localDay(e, store.timezone)));
+    }
+    expect([...daysSeen.values()].filter((d) => d.size > 1).length).toBeGreaterThan(100);
+
+    const counts = segmentCounts([...generateHistory(store, SEED, now), ...monthSoFar], now);
+    for (const [cls, n] of Object.entries(counts)) expect(n, cls).toBeGreaterThan(20);
+  });
+});
+
+describe('demo configuration', () => {
+  it('sets every material of every store with a reorder level', () => {
+    for (const store of STORES) {
+      const calls = materialCalls(store);
+      expect(calls).toHaveLength(MATERIALS.length);
+      for (const call of calls) {
+        expect(call.path).toMatch(new RegExp(`^/api/v1/materials/${store.code}-[A-Za-z0-9._:-]+$`));
+        expect(materialSettings.safeParse(call.body).success).toBe(true);
+      }
+    }
+  });
+
+  it('sets targets that most stores keep pace with, and one store falls behind on deliveries', () => {
+    const mid = month.plus({ days: 15, hours: 12 }).toMillis();
+    const elapsed = (mid - from) / (to - from);
+    const behind: string[] = [];
+    for (const store of STORES) {
+      const call = targetCall(store, SEED, '2026-10');
+      expect(call.path).toBe(`/api/v1/targets/${store.code}/2026-10`);
+      expect(targetSettings.safeParse(call.body).success).toBe(true);
+      const target = call.body;
+      const events = monthUntil(store, mid);
+      const cancelled = new Set(ofType(events, 'order.cancelled').map((e) => e.orderId));
+      const actual = {
+        orders: ofType(events, 'order.signed').filter((e) => !cancelled.has(e.orderId)).length,
+        deliveries: ofType(events, 'vehicle.delivered').length,
+        leads: ofType(events, 'lead.created').length,
+      };
+      for (const key of ['orders', 'deliveries', 'leads'] as const) {
+        const pace = actual[key] / (target[key] * elapsed);
+        expect(pace, `${store.code} ${key}`).toBeGreaterThan(key === 'deliveries' ? 0.6 : 0.9);
+        expect(pace, `${store.code} ${key}`).toBeLessThan(1.25);
+        if (pace < 0.85) behind.push(`${store.code} ${key}`);
+      }
+    }
+    expect(behind).toEqual(['NJ01 deliveries']);
+  });
+
+  it('sets the showroom TV and a store screen', () => {
+    const calls = screenCalls();
+    expect(calls.map((c) => c.path)).toEqual(['/api/v1/screens/lobby', '/api/v1/screens/hz01']);
+    for (const call of calls) expect(screenSettings.safeParse(call.body).success).toBe(true);
+    expect(calls[0]!.body).toEqual({
+      title: '展厅大屏',
+      items: [
+        { page: 'overview', store: '*', seconds: 20 },
+        { page: 'sales', store: 'HZ01', seconds: 15 },
+        { page: 'service', store: 'HZ01', seconds: 15 },
+        { page: 'marketing', store: '*', seconds: 15 },
+        { page: 'value', store: 'HZ01', seconds: 15 },
+      ],
+    });
+    expect(calls[1]!.body.items.every((i) => i.store === 'HZ01')).toBe(true);
   });
 });
 

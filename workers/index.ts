@@ -7,7 +7,9 @@ import { StoreRegistry } from '../server/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
 import { defineEventScripts } from './event-scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
-import { EVENTS_QUEUE, MAINTENANCE_QUEUE, type Queues } from './queues.js';
+import { EVENTS_QUEUE, MAINTENANCE_QUEUE, SEGMENTS_QUEUE, type Queues } from './queues.js';
+import { createSegmentsProcessor } from './segments.processor.js';
+import { startSegmentSchedules } from './segments/schedule.js';
 
 export const TICK_SCHEDULER = 'every-minute';
 
@@ -27,15 +29,22 @@ export async function startWorkers(config: Config, redisUrl: string, queues: Que
     concurrency: config.workerConcurrency,
   });
   const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(deps), { connection, prefix });
-  for (const w of [events, maintenance]) {
+  // Customer value scans a whole log: one at a time, on its own worker and Redis connection, so
+  // its large replies never queue in front of the event scripts.
+  const scanRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const segmentsDeps = { ...deps, redis: scanRedis, queue: queues.segments };
+  const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), { connection, prefix, concurrency: 1 });
+  for (const w of [events, maintenance, segments]) {
     w.on('failed', (job, err) => console.error(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
   }
   // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
   await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
+  await startSegmentSchedules(queues.segments, deps.stores);
   return {
     async close() {
-      await Promise.all([events.close(), maintenance.close()]);
+      await Promise.all([events.close(), maintenance.close(), segments.close()]);
       redis.disconnect();
+      scanRedis.disconnect();
       connection.disconnect();
     },
   };

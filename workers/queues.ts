@@ -1,10 +1,12 @@
 /** Queue names and job data: the contract between the API (producer) and the workers. */
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { PulseEvent } from '../domain/events.js';
+import type { SegmentClass } from '../domain/kpis.js';
 import { queuePrefix } from '../server/redis-keys.js';
 
 export const EVENTS_QUEUE = 'events';
 export const MAINTENANCE_QUEUE = 'maintenance';
+export const SEGMENTS_QUEUE = 'segments';
 
 export interface ApplyEventsJob {
   events: PulseEvent[];
@@ -17,6 +19,22 @@ export interface ApplyEventsResult {
 
 export type MaintenanceJob = { kind: 'tick' } | { kind: 'recheck'; store: string };
 
+/**
+ * Customer value (客户价值) of one store, or keeping each store's nightly schedule in step with
+ * the registry. `now` (ms) pins the clock; without it the job uses the time it runs.
+ */
+export type SegmentsJob = { kind: 'segment'; store: string; now?: number } | { kind: 'sync' };
+export type SegmentsResult =
+  | {
+      kind: 'segment';
+      store: string;
+      computedAt: string;
+      counts: Record<SegmentClass, number>;
+      customers: number;
+      scanned: number;
+    }
+  | { kind: 'sync'; upserted: number };
+
 /** Applying events is idempotent, so a failed job is retried until it succeeds. */
 export const APPLY_JOB_OPTIONS = {
   attempts: 20,
@@ -25,11 +43,20 @@ export const APPLY_JOB_OPTIONS = {
   removeOnFail: false,
 } as const;
 
+/** A failed segmentation is retried a few times; finished jobs stay a day for the status endpoint. */
+export const SEGMENTS_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 24 * 3600, count: 200 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   const opts = { connection, prefix: queuePrefix(prefix) };
   return {
     events: new Queue<ApplyEventsJob, ApplyEventsResult>(EVENTS_QUEUE, opts),
     maintenance: new Queue<MaintenanceJob>(MAINTENANCE_QUEUE, opts),
+    segments: new Queue<SegmentsJob, SegmentsResult>(SEGMENTS_QUEUE, opts),
   };
 }
 export type Queues = ReturnType<typeof createQueues>;

@@ -2,7 +2,7 @@
  * The cast of the demo: one dealer group (华东汽车集团) with four 4S stores, the cars they sell,
  * their customers, suppliers, media and marketing budgets. Data only; `generate.ts` brings it to life.
  */
-import { intBetween, pick, type Rng } from './random.js';
+import { intBetween, pick, rngFor, type Rng } from './random.js';
 
 export type BudgetKey = 'online' | 'show' | 'care' | 'video' | 'pos' | 'anniv';
 
@@ -38,6 +38,11 @@ export interface StoreProfile {
   /** Share of service visits booked in advance (预约). */
   appointmentShare: number;
   budgets: readonly BudgetPlan[];
+  /**
+   * The month's targets (刚性目标) as a share of what the store will actually do that month: below 1
+   * the store is on track, above 1 it falls behind.
+   */
+  targets: { orders: number; deliveries: number; leads: number };
 }
 
 const ONLINE_VENDORS = ['汽车之家', '懂车帝', '易车'] as const;
@@ -111,6 +116,7 @@ export const STORES: readonly StoreProfile[] = [
       { ...video(60_000, 0.7), script: { startRatio: 0.765, step: 0.006, stopRatio: 0.93 } },
       pos(30_000, 0.45),
     ],
+    targets: { orders: 0.95, deliveries: 0.96, leads: 0.92 },
   },
   {
     code: 'HZ02',
@@ -119,6 +125,7 @@ export const STORES: readonly StoreProfile[] = [
     busy: 0.4,
     appointmentShare: 0.5,
     budgets: [online(120_000, 0.66), care(35_000, 0.55), video(45_000, 0.6)],
+    targets: { orders: 1, deliveries: 0.98, leads: 0.97 },
   },
   {
     code: 'SH01',
@@ -133,6 +140,7 @@ export const STORES: readonly StoreProfile[] = [
       care(60_000, 0.5),
       video(80_000, 0.65),
     ],
+    targets: { orders: 0.92, deliveries: 0.94, leads: 0.95 },
   },
   {
     code: 'NJ01',
@@ -156,6 +164,8 @@ export const STORES: readonly StoreProfile[] = [
         unconfigured: true,
       },
     ],
+    // Deliveries lag: cars of the popular trims are short (缺车), the wall shows it.
+    targets: { orders: 0.97, deliveries: 1.3, leads: 0.95 },
   },
 ];
 
@@ -242,6 +252,16 @@ export function personOf(rng: Rng, id: string): Person {
   return { id, name: pick(rng, SURNAMES) + pick(rng, GIVEN), phone: pick(rng, MOBILE_PREFIXES) + digits };
 }
 
+/**
+ * A customer is the same person wherever the id turns up (a lead who comes back, an old customer
+ * bringing the car in): name and phone follow from (seed, id) alone.
+ */
+export const customerOf = (seed: number, id: string): Person => personOf(rngFor(seed, 'customer', id), id);
+
+/** Customers of earlier years (老客户), back-filled once so that customer value has a history. */
+export const HISTORY_CUSTOMERS = 300;
+export const historyCustomerId = (store: string, n: number): string => `${store}-hc-${String(n).padStart(3, '0')}`;
+
 export const MEDIA_OUTLETS = ['汽车之家', '懂车帝', '易车', '微博', '抖音', '小红书'] as const;
 
 export const MEDIA_TITLES = {
@@ -262,9 +282,39 @@ export const COMPLAINT_SUMMARIES = {
   other: ['休息区空调太冷', '停车位不足'],
 } as const;
 
-/** Parts issued by the workshop (配件出库) and restocked twice a week. */
-export const PARTS = [
-  { itemId: 'OILFILTER-04152', name: '机油滤清器', perService: 1, restock: [60, 90] },
-  { itemId: 'AIRFILTER-87139', name: '空调滤芯', perService: 0.3, restock: [20, 40] },
-  { itemId: 'WIPER-85222', name: '雨刮片', perService: 0.1, restock: [10, 20] },
-] as const;
+/** What makes stock move out: showroom traffic, test drives, events, handovers and the workshop. */
+export type Occasion = 'firstVisit' | 'returnVisit' | 'testDrive' | 'eventLead' | 'roadshow' | 'delivery' | 'service';
+
+export interface MaterialItem {
+  /** The item id is `{store}-{key}`. */
+  key: string;
+  name: string;
+  /** 库存预警: the item shows as low at or below this stock; about two days of use. */
+  reorderLevel: number;
+  /** Units issued per occasion; a fraction is the chance of one more (0.3: one unit three times in ten). */
+  uses: Partial<Record<Occasion, number>>;
+}
+
+/** Promotional materials (宣传物料) handed out in the showroom, at test drives, events and handovers. */
+export const PROMO_MATERIALS: readonly MaterialItem[] = [
+  { key: 'POSTER-RAV4', name: '车型海报（RAV4荣放）', reorderLevel: 40, uses: { eventLead: 1, roadshow: 8, firstVisit: 0.1 } },
+  { key: 'BROCHURE', name: '车型宣传册', reorderLevel: 80, uses: { firstVisit: 0.8, testDrive: 0.3 } },
+  { key: 'TDGIFT', name: '试驾礼品（定制保温杯）', reorderLevel: 40, uses: { testDrive: 1 } },
+  { key: 'ROLLUP', name: '展台易拉宝', reorderLevel: 12, uses: { roadshow: 2, eventLead: 0.5 } },
+  { key: 'MODELCAR', name: '车模礼品（1:43）', reorderLevel: 20, uses: { delivery: 1 } },
+  { key: 'COUPON', name: '保养优惠券', reorderLevel: 60, uses: { delivery: 2, returnVisit: 0.3 } },
+];
+
+/** Parts issued by the workshop (配件出库) for maintenance jobs. */
+export const PARTS: readonly MaterialItem[] = [
+  { key: 'OILFILTER-04152', name: '机油滤清器', reorderLevel: 70, uses: { service: 1 } },
+  { key: 'AIRFILTER-87139', name: '空调滤芯', reorderLevel: 20, uses: { service: 0.3 } },
+  { key: 'WIPER-85222', name: '雨刮片', reorderLevel: 8, uses: { service: 0.1 } },
+];
+
+/**
+ * Every store keeps all of them. The group's material centre tops up one item of each store a day,
+ * in turn, so each item is restocked every `MATERIALS.length` days.
+ */
+export const MATERIALS: readonly MaterialItem[] = [...PROMO_MATERIALS, ...PARTS];
+export const itemIdOf = (store: string, item: MaterialItem): string => `${store}-${item.key}`;

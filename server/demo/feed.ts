@@ -2,8 +2,11 @@
  * `npm run demo`: drives the demo dealer group through the public HTTP API only, as a dealer's
  * systems would — so the demo also shows that the API is all an integration needs.
  *
- * 1. Stores and this month's budgets are configured (PUT).
- * 2. The month so far is back-filled, shuffled: the figures do not depend on arrival order.
+ * 1. Stores, this month's budgets and targets, every store's materials and the screen playlists
+ *    are configured (PUT).
+ * 2. The month so far is back-filled, shuffled: the figures do not depend on arrival order. With it,
+ *    once, the customers of earlier years (200–700 days ago); when it has all been applied, each
+ *    store's customer value is recomputed.
  * 3. Then it runs live: a simulated clock runs `speed` times faster than the real one and decides
  *    what happens next; each event is posted when its simulated time comes, dated at most the real
  *    now — the wall moves quickly, yet nothing is ever dated in the future.
@@ -12,7 +15,9 @@ import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
 import { STORES, budgetIdOf, campaignIdOf, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
+import { generateHistory } from './history.js';
 import { rngFor, shuffle } from './random.js';
+import { materialCalls, screenCalls, targetCall } from './setup.js';
 import { formatAt } from './timeline.js';
 
 export interface DemoOptions {
@@ -32,6 +37,8 @@ const TICK_MS = 500;
 /** Simulated time generated ahead at once; generation is a pure function of the range. */
 const CHUNK_MS = 6 * 3_600_000;
 const MAX_ATTEMPTS = 5;
+/** How long to wait for the back-fill to be applied before customer value is recomputed anyway. */
+const SETTLE_MS = 120_000;
 
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const speed = opts.speed !== undefined && opts.speed > 0 ? opts.speed : 60;
@@ -42,11 +49,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
   for (const store of STORES) {
     await api.send('PUT', `/api/v1/stores/${store.code}`, { name: store.name, timezone: store.timezone });
-    await configureBudgets(api, store, monthOf(store, demoStart), configured);
+    await configureMonth(api, store, monthOf(store, demoStart), configured);
+    for (const call of materialCalls(store)) await api.send(call.method, call.path, call.body);
   }
+  for (const call of screenCalls()) await api.send(call.method, call.path, call.body);
   if (opts.signal?.aborted) return;
 
-  const backfill = STORES.flatMap((store) =>
+  const month = STORES.flatMap((store) =>
     generateStoreEvents(store, {
       seed: SEED,
       from: DateTime.fromMillis(demoStart, { zone: store.timezone }).startOf('month').toMillis(),
@@ -55,12 +64,57 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       demoStart,
     }),
   );
-  shuffle(rngFor(SEED, 'backfill', demoStart), backfill);
-  log(`back-filling ${backfill.length} events of ${STORES.length} stores since the 1st, in shuffled order…`);
+  const history = STORES.flatMap((store) => generateHistory(store, SEED, demoStart));
+  const backfill = shuffle(rngFor(SEED, 'backfill', demoStart), [...month, ...history]);
+  log(
+    `back-filling ${month.length} events of ${STORES.length} stores since the 1st and ${history.length} of ` +
+      `earlier years, in shuffled order…`,
+  );
   const accepted = await postAll(api, backfill, opts.signal);
-  log(`back-fill done: ${accepted} of ${backfill.length} events accepted; now live at ${speed}× speed`);
+  log(`back-fill done: ${accepted} of ${backfill.length} events accepted`);
+  await recomputeSegments(api, backfill, log, opts.signal);
+  log(`now live at ${speed}× speed`);
 
   await runLive(api, { demoStart, speed, configured, log, signal: opts.signal });
+}
+
+/**
+ * Customer value (客户价值) is computed from the applied events: once the back-fill's stock
+ * movements all show in the figures (or they stop changing, when an earlier run left more there;
+ * or the wait is over), each store's run is asked for.
+ */
+async function recomputeSegments(api: DemoApi, sent: PulseEvent[], log: (msg: string) => void, signal?: AbortSignal) {
+  const expected = new Map<string, number>();
+  for (const e of sent) if (e.type === 'material.moved') expected.set(e.store, (expected.get(e.store) ?? 0) + e.quantity);
+  const deadline = Date.now() + SETTLE_MS;
+  let last = '';
+  let unchanged = 0;
+  for (;;) {
+    const snapshot = (await api.get('/api/v1/kpis')) as { kpis?: { materials?: { items?: { store: string; stock: number }[] } } };
+    const stock = new Map<string, number>();
+    for (const item of snapshot?.kpis?.materials?.items ?? []) stock.set(item.store, (stock.get(item.store) ?? 0) + item.stock);
+    if ([...expected].every(([store, sum]) => stock.get(store) === sum)) break;
+    const seen = JSON.stringify([...stock]);
+    unchanged = seen === last && stock.size ? unchanged + 1 : 0;
+    last = seen;
+    if (unchanged >= 10) break;
+    if (Date.now() > deadline || signal?.aborted) {
+      log('the back-fill is still being applied; customer value is recomputed anyway');
+      break;
+    }
+    await sleep(1000, signal);
+  }
+  if (signal?.aborted) return;
+  const jobs: string[] = [];
+  for (const store of STORES) {
+    const status = await api.call('POST', `/api/v1/stores/${store.code}/segments/recompute`, {}, { quiet404: true });
+    if (status === 404) {
+      log('customer value: POST /api/v1/stores/{store}/segments/recompute answers 404; segments wait for the nightly run');
+      return;
+    }
+    if (status >= 200 && status < 300) jobs.push(store.code);
+  }
+  log(`customer value: recompute requested for ${jobs.join(', ') || 'no store'}`);
 }
 
 async function runLive(
@@ -86,8 +140,8 @@ async function runLive(
         q.pending.push(...generateStoreEvents(q.store, { seed: SEED, from: q.until, to, now: to, demoStart }));
         q.until = to;
       }
-      // Simulated time may run into next month: its spend needs its budgets.
-      await configureBudgets(api, q.store, monthOf(q.store, simNow), ctx.configured);
+      // Simulated time may run into next month: its spend needs its budgets, its figures their targets.
+      await configureMonth(api, q.store, monthOf(q.store, simNow), ctx.configured);
       let n = 0;
       while (n < q.pending.length && Date.parse(q.pending[n]!.at) <= simNow) n++;
       // The simulated clock chose what happens; the real clock dates it.
@@ -107,9 +161,12 @@ async function runLive(
 const monthOf = (store: StoreProfile, ms: number): string =>
   DateTime.fromMillis(ms, { zone: store.timezone }).toFormat('yyyy-LL');
 
-async function configureBudgets(api: DemoApi, store: StoreProfile, month: string, done: Set<string>): Promise<void> {
+/** The month's budgets and targets (刚性目标) of a store, once. */
+async function configureMonth(api: DemoApi, store: StoreProfile, month: string, done: Set<string>): Promise<void> {
   if (done.has(`${store.code}|${month}`)) return;
   done.add(`${store.code}|${month}`);
+  const targets = targetCall(store, SEED, month);
+  await api.send(targets.method, targets.path, targets.body);
   for (const b of store.budgets) {
     // Spend is booked against this one but nobody set it up: the wall shows it as unbudgeted.
     if (b.unconfigured) continue;
@@ -144,32 +201,58 @@ class DemoApi {
   ) {}
 
   async send(method: 'PUT' | 'POST', path: string, body: unknown): Promise<boolean> {
+    const status = await this.call(method, path, body);
+    return status >= 200 && status < 300;
+  }
+
+  /** The response's status (0: none); with `quiet404`, a 404 is the caller's to report. */
+  async call(method: 'PUT' | 'POST', path: string, body: unknown, opts: { quiet404?: boolean } = {}): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       let status = 0;
       let detail = '';
       let retryAfterS = 0;
       try {
-        const res = await fetch(this.baseUrl.replace(/\/+$/, '') + path, {
+        const res = await fetch(this.url(path), {
           method,
           headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
           body: JSON.stringify(body),
           ...(this.signal ? { signal: this.signal } : {}),
         });
-        if (res.ok) return true;
+        if (res.ok || (res.status === 404 && opts.quiet404)) {
+          await res.body?.cancel();
+          return res.status;
+        }
         status = res.status;
         retryAfterS = Number(res.headers.get('retry-after')) || 0;
         detail = (await res.text()).slice(0, 1000);
       } catch (err) {
-        if (this.signal?.aborted) return false;
+        if (this.signal?.aborted) return 0;
         detail = err instanceof Error ? err.message : String(err);
       }
       // Too fast, server trouble or no connection: worth another try. A 4xx is not.
       const retry = (status === 0 || status === 429 || status >= 500) && attempt < MAX_ATTEMPTS;
       this.log(`${method} ${path} → ${status || 'no response'}: ${detail}${retry ? ' (retrying)' : ''}`);
-      if (!retry) return false;
+      if (!retry) return status;
       await sleep(retryAfterS ? retryAfterS * 1000 : 500 * 2 ** attempt, this.signal);
-      if (this.signal?.aborted) return false;
+      if (this.signal?.aborted) return 0;
     }
+  }
+
+  /** A read: the parsed body, or undefined (not logged: the caller polls). */
+  async get(path: string): Promise<unknown> {
+    try {
+      const res = await fetch(this.url(path), {
+        headers: { authorization: `Bearer ${this.token}` },
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      return res.ok ? await res.json() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private url(path: string): string {
+    return this.baseUrl.replace(/\/+$/, '') + path;
   }
 }
 

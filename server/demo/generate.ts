@@ -11,16 +11,18 @@ import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
 import {
   COMPLAINT_SUMMARIES,
+  HISTORY_CUSTOMERS,
   MEDIA_OUTLETS,
   MEDIA_TITLES,
   MODEL_WEIGHTS,
-  PARTS,
   campaignIdOf,
-  personOf,
+  customerOf,
+  historyCustomerId,
   priceRangeOf,
   type Person,
   type StoreProfile,
 } from './dealership.js';
+import { StockPlan, type OccasionAt } from './materials.js';
 import { between, chance, intBetween, pick, rngFor, shuffle, toYuan2, weighted, type Rng } from './random.js';
 import { planSpend } from './spend.js';
 import {
@@ -64,7 +66,10 @@ export interface GenerateOptions {
   to: number;
   /** Nothing later than this is returned. */
   now: number;
-  /** When the demo started: scripted budgets cross their thresholds after it. Defaults to `now`. */
+  /**
+   * When the demo started: scripted budgets cross their thresholds after it, and stock is counted
+   * (盘点) on the 1st of its month, where the back-fill starts. Defaults to `now`.
+   */
   demoStart?: number;
 }
 
@@ -78,12 +83,28 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
   const last = DateTime.fromMillis(until - 1, { zone })
     .startOf('day')
     .plus({ days: REACH_BACK_DAYS });
+  // What happens each day also moves stock; the stock plan looks a little further back and ahead.
+  const occasions = new Map<string, OccasionAt[]>();
+  const occasionsOf = (day: Day): OccasionAt[] => {
+    let known = occasions.get(day.key);
+    if (!known) {
+      const scratch = new Sink(store);
+      known = [...planSales(day, scratch), ...planService(day, scratch)];
+      occasions.set(day.key, known);
+    }
+    return known;
+  };
+  const days: Day[] = [];
   for (let d = first; d <= last; d = d.plus({ days: 1 })) {
     const day = dayOf(store, opts.seed, d);
-    planSales(day, sink);
-    planService(day, sink);
-    planMediaAndStock(day, sink);
+    days.push(day);
+    occasions.set(day.key, [...planSales(day, sink), ...planService(day, sink)]);
+    planMedia(day, sink);
   }
+  const stock = new StockPlan(store, opts.seed, occasionsOf, DELIVERY_LAG_DAYS + 1);
+  for (const day of days) stock.plan(day, sink);
+  const stockTake = DateTime.fromMillis(opts.demoStart ?? opts.now, { zone }).startOf('month');
+  if (stockTake.toMillis() >= opts.from && stockTake.toMillis() < until) stock.opening(stockTake, sink);
   // Spend is planned a month at a time: a budget is monthly.
   const firstMonth = DateTime.fromMillis(opts.from, { zone }).startOf('month');
   for (let m = firstMonth; m.toMillis() < until; m = m.plus({ months: 1 })) {
@@ -101,21 +122,42 @@ function dailyCount(rng: Rng, [lo, hi]: readonly [number, number], day: Day): nu
 
 const seq = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/** The `yyyyLLdd` keys of the days before a day, [1 day before, 2 days before, …] (calendar arithmetic). */
+function keysBefore(day: Day, n: number): string[] {
+  const { year, month, day: date } = day.start;
+  return Array.from({ length: n }, (_, i) =>
+    new Date(Date.UTC(year, month - 1, date - i - 1)).toISOString().slice(0, 10).replaceAll('-', ''),
+  );
+}
+
 /** member.joined (入会) once per customer. */
 const memberJoined = (person: Person): EventBody => ({ id: `${person.id}.member`, type: 'member.joined', customer: person });
 
-function planSales(day: Day, sink: Sink): void {
+/** What happened on the sales floor that moves stock: visits, event leads, test drives, handovers. */
+function planSales(day: Day, sink: Sink): OccasionAt[] {
   const { store, key } = day;
   const rng = rngFor(day.seed, store.code, key, 'sales');
   const showroomAt = (open = hm(8, 30)) => atMinute(day, sampleMinute(rng, open, hm(20), showroomWeight(day.weekend)));
-  const customer = (tag: string) => personOf(rng, `${store.code}-cu-${key}-${tag}`);
+  const customer = (tag: string) => customerOf(day.seed, `${store.code}-cu-${key}-${tag}`);
   const hasBudget = (k: 'online' | 'show') => store.budgets.some((b) => b.key === k && b.campaign && !b.unconfigured);
+  const occasions: OccasionAt[] = [];
+  const lastDays = keysBefore(day, 10);
+  /** A visitor who comes back: mostly a lead of the last ten days, sometimes a customer of earlier years. */
+  const returning = (i: number): Person => {
+    const r = rng();
+    if (r < 0.1) return customerOf(day.seed, historyCustomerId(store.code, intBetween(rng, 1, HISTORY_CUSTOMERS)));
+    if (r < 0.7) return customerOf(day.seed, `${store.code}-cu-${pick(rng, lastDays)}-l${intBetween(rng, 1, VOLUMES.leads[0])}`);
+    return customer(`v${i}`);
+  };
 
   for (let i = 1, n = dailyCount(rng, VOLUMES.visits, day); i <= n; i++) {
     const firstVisit = chance(rng, 0.6);
     // Returning visitors are known to the CRM; first visits are counted at the door.
-    const known = firstVisit ? {} : { customer: customer(`v${i}`) };
-    sink.add(showroomAt(), { id: `${store.code}-vs-${key}-${seq(i, 3)}`, type: 'showroom.visit', firstVisit, ...known });
+    const known = firstVisit ? {} : { customer: returning(i) };
+    const id = `${store.code}-vs-${key}-${seq(i, 3)}`;
+    const ms = showroomAt();
+    sink.add(ms, { id, type: 'showroom.visit', firstVisit, ...known });
+    occasions.push({ ms, id, kind: firstVisit ? 'firstVisit' : 'returnVisit' });
   }
 
   const leads: { leadId: string; ms: number; person: Person; campaignId?: string }[] = [];
@@ -132,6 +174,7 @@ function planSales(day: Day, sink: Sink): void {
     const lead = { leadId: `${store.code}-ld-${key}-${seq(i, 3)}`, ms, person: customer(`l${i}`), ...cited };
     leads.push(lead);
     sink.add(ms, { id: lead.leadId, type: 'lead.created', leadId: lead.leadId, channel, ...cited, customer: lead.person });
+    if (channel === 'event') occasions.push({ ms, id: lead.leadId, kind: 'eventLead' });
   }
 
   for (let i = 1, n = dailyCount(rng, VOLUMES.testDrives, day); i <= n; i++) {
@@ -140,7 +183,9 @@ function planSales(day: Day, sink: Sink): void {
     const lead = earlier.length && chance(rng, 0.75) ? pick(rng, earlier) : undefined;
     const model = weighted(rng, MODEL_WEIGHTS);
     const known = lead ? { leadId: lead.leadId, customer: lead.person } : {};
-    sink.add(ms, { id: `${store.code}-td-${key}-${seq(i)}`, type: 'testdrive.completed', model, ...known });
+    const id = `${store.code}-td-${key}-${seq(i)}`;
+    sink.add(ms, { id, type: 'testdrive.completed', model, ...known });
+    occasions.push({ ms, id, kind: 'testDrive' });
   }
 
   const orders = dailyCount(rng, VOLUMES.orders, day);
@@ -173,10 +218,12 @@ function planSales(day: Day, sink: Sink): void {
     planPostsale(rng, sink, orderId, ms, deliveredAt, person);
     const vin = vinOf(rng, day.start.year);
     sink.add(deliveredAt, { id: `${orderId}.delivered`, type: 'vehicle.delivered', orderId, model, vin, customer: person });
+    occasions.push({ ms: deliveredAt, id: orderId, kind: 'delivery' });
     planCallbacks(rng, sink, 'sales', orderId, deliveredAt, person);
     if (chance(rng, 0.55)) planSurvey(rng, sink, 'sales', `${orderId}-svy`, deliveredAt, person);
     if (chance(rng, 0.6)) sink.add(deliveredAt + between(rng, 5, 40) * MINUTE, memberJoined(person));
   }
+  return occasions;
 }
 
 /** The one-stop services after a sale (一条龙服务), each opened then done before the handover. */
@@ -245,17 +292,28 @@ function planSurvey(rng: Rng, sink: Sink, kind: 'sales' | 'service', surveyId: s
   sink.add(ms, { id: surveyId, type: 'survey.completed', surveyId, kind, score, nps, customer: person });
 }
 
-function planService(day: Day, sink: Sink): void {
+/** The workshop's day; its maintenance jobs are what moves parts. */
+function planService(day: Day, sink: Sink): OccasionAt[] {
   const { store, key } = day;
   const zone = store.timezone;
   const rng = rngFor(day.seed, store.code, key, 'service');
   const booking = () => inHours(rng, atMinute(day, between(rng, hm(9), hm(19))) - intBetween(rng, 1, 6) * DAY, zone);
   const slotOf = (ms: number) => Math.floor(ms / (30 * MINUTE)) * 30 * MINUTE;
   const repairs: { roId: string; closedAt: number; person: Person }[] = [];
+  const occasions: OccasionAt[] = [];
+  const weeksBefore = keysBefore(day, 25).slice(2);
+  /** Mostly new faces; some customers of earlier years, and a few cars back within weeks (返修). */
+  const owner = (i: number): Person => {
+    const r = rng();
+    if (r < 0.08) return customerOf(day.seed, historyCustomerId(store.code, intBetween(rng, 1, HISTORY_CUSTOMERS)));
+    if (r < 0.11)
+      return customerOf(day.seed, `${store.code}-cu-${pick(rng, weeksBefore)}-r${intBetween(rng, 1, VOLUMES.repairs[0])}`);
+    return customerOf(day.seed, `${store.code}-cu-${key}-r${i}`);
+  };
 
   for (let i = 1, n = dailyCount(rng, VOLUMES.repairs, day); i <= n; i++) {
     const roId = `${store.code}-ro-${key}-${seq(i, 4)}`;
-    const person = personOf(rng, `${store.code}-cu-${key}-r${i}`);
+    const person = owner(i);
     const openedAt = atMinute(day, sampleMinute(rng, hm(8), hm(18), serviceWeight));
     // Booked ahead (预约) a day to a week before, for the half-hour slot the car arrives in.
     const appointmentId = chance(rng, store.appointmentShare) ? `${store.code}-ap-${key}-${seq(i, 3)}` : undefined;
@@ -273,17 +331,12 @@ function planService(day: Day, sink: Sink): void {
     const amount = toYuan2(maintenance ? between(rng, 300, 1500) : 1500 + 6500 * rng() ** 2);
     sink.add(closedAt, { id: `${roId}.closed`, type: 'repair.closed', roId, amount, customer: person });
     repairs.push({ roId, closedAt, person });
-    if (maintenance) {
-      for (const part of PARTS) {
-        if (!chance(rng, part.perService)) continue;
-        const itemId = `${store.code}-${part.itemId}`;
-        const issuedAt = openedAt + between(rng, 15, 45) * MINUTE;
-        sink.add(issuedAt, { id: `${roId}-${part.itemId}.issued`, type: 'material.moved', itemId, quantity: -1 });
-      }
-    }
+    if (maintenance) occasions.push({ ms: openedAt, id: roId, kind: 'service' });
     planCallbacks(rng, sink, 'service', roId, closedAt, person);
     if (chance(rng, 0.2)) planSurvey(rng, sink, 'service', `${roId}-svy`, closedAt, person);
-    if (chance(rng, 0.08)) sink.add(closedAt - between(rng, 5, 30) * MINUTE, memberJoined(person));
+    // New faces may join the club (入会); a returning customer has had the chance before.
+    const newFace = person.id === `${store.code}-cu-${key}-r${i}`;
+    if (chance(rng, 0.08) && newFace) sink.add(closedAt - between(rng, 5, 30) * MINUTE, memberJoined(person));
   }
 
   // A few bookings are called off (appointment.cancelled) and never turn into a visit.
@@ -302,6 +355,7 @@ function planService(day: Day, sink: Sink): void {
   for (let j = 1; j <= complaints; j++) {
     planComplaint(rng, sink, `${store.code}-cp-${key}-${seq(j)}`, pick(rng, repairs));
   }
+  return occasions;
 }
 
 function planComplaint(rng: Rng, sink: Sink, complaintId: string, repair: { closedAt: number; person: Person }): void {
@@ -337,8 +391,8 @@ function planComplaint(rng: Rng, sink: Sink, complaintId: string, repair: { clos
   sink.add(resolvedAt, { id: `${complaintId}.resolved`, type: 'complaint.resolved', complaintId, customer });
 }
 
-/** Press and social posts about the store (rarely negative), and parts restocked twice a week. */
-function planMediaAndStock(day: Day, sink: Sink): void {
+/** Press and social posts about the store (rarely negative). */
+function planMedia(day: Day, sink: Sink): void {
   const { store, key } = day;
   const rng = rngFor(day.seed, store.code, key, 'media');
   for (let i = 1, n = Number(weighted(rng, { '0': 40, '1': 40, '2': 20 })); i <= n; i++) {
@@ -356,17 +410,5 @@ function planMediaAndStock(day: Day, sink: Sink): void {
       outlet,
       title,
     });
-  }
-  if (day.start.weekday === 1 || day.start.weekday === 4) {
-    for (const part of PARTS) {
-      const quantity = intBetween(rng, part.restock[0], part.restock[1]);
-      const itemId = `${store.code}-${part.itemId}`;
-      sink.add(atMinute(day, between(rng, hm(9), hm(11))), {
-        id: `${itemId}-${key}.received`,
-        type: 'material.moved',
-        itemId,
-        quantity,
-      });
-    }
   }
 }

@@ -12,6 +12,8 @@ import { getMaterial, putMaterial } from './materials.js';
 import { getTargets, putTargets } from './targets.js';
 import { getWorkList } from './work-lists.js';
 import { getScreen, putScreen } from './screens.js';
+import { getSegmentsJob } from './segments-job.js';
+import { postSegmentsRecompute } from './segments-recompute.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put';
@@ -37,5 +39,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: getTargets },
   { method: 'put', path: '/api/v1/screens/:name', scope: 'admin', handler: putScreen },
   { method: 'get', path: '/api/v1/screens/:name', scope: 'read', handler: getScreen },
+  { method: 'post', path: '/api/v1/stores/:store/segments/recompute', scope: 'admin', handler: postSegmentsRecompute },
+  { method: 'get', path: '/api/v1/stores/:store/segments/job/:jobId', scope: 'admin', handler: getSegmentsJob },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
 ];

@@ -4,6 +4,7 @@ import { storeCode } from '../../domain/events.js';
 import { issuesOf, storeSettings } from '../../domain/settings.js';
 import { globalKeys } from '../redis-keys.js';
 import type { AppDeps } from '../deps.js';
+import { scheduleSegments } from '../../workers/segments/schedule.js';
 
 function storeParam(req: Request, res: Response): string | null {
   const r = storeCode.safeParse(req.params.store);
@@ -25,6 +26,8 @@ export async function putStore(req: Request, res: Response, deps: AppDeps) {
     return;
   }
   await deps.stores.put(store, parsed.data);
+  // The nightly segmentation follows the store's time zone.
+  await scheduleSegments(deps.queues.segments, store, parsed.data.timezone);
   await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
   res.json({ store, ...parsed.data });
 }

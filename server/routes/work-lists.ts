@@ -5,7 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { WORK_LISTS, type WorkList, type WorkListName } from '../../domain/work-lists.js';
-import { readHighChurn } from '../../workers/segments/read-segments.js';
+import { readHighChurn, readSegments } from '../../workers/segments/read-segments.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { isoInZone } from '../kpi/windows.js';
@@ -59,12 +59,14 @@ export async function getWorkList(req: Request, res: Response, deps: AppDeps) {
   const now = Date.now();
   const pii = principal.scopes.includes('pii');
   const all = await items(list, store, now, pii, deps);
+  // The stored churn list is capped; its class count is the true total.
+  const total = list === 'highChurn' ? (await readSegments(deps.redis, deps.config.prefix, store)).counts.highChurn : all.length;
   const body: WorkList = {
     store,
     list,
     asOf: isoInZone(now, settings.timezone),
     masked: !pii,
-    total: all.length,
+    total,
     items: all.slice(0, LIMIT) as WorkList['items'],
   };
   res.json(body);

@@ -1,0 +1,89 @@
+/**
+ * What the demo configures through the admin API besides stores and budgets: each store's
+ * materials with their reorder levels, the month's targets (刚性目标) and the screen playlists.
+ * Pure: the requests are built here and sent by `feed.ts`.
+ */
+import { DateTime } from 'luxon';
+import type { MaterialSettings, TargetSettings } from '../../domain/settings.js';
+import type { ScreenSettings } from '../../domain/screens.js';
+import { MATERIALS, STORES, itemIdOf, type StoreProfile } from './dealership.js';
+import { generateStoreEvents } from './generate.js';
+
+export interface ApiCall<T = unknown> {
+  method: 'PUT';
+  path: string;
+  body: T;
+}
+
+/** Every item the store moves, with its name and reorder level (库存预警). */
+export function materialCalls(store: StoreProfile): ApiCall<MaterialSettings>[] {
+  return MATERIALS.map((item) => ({
+    method: 'PUT',
+    path: `/api/v1/materials/${itemIdOf(store.code, item)}`,
+    body: { store: store.code, name: item.name, reorderLevel: item.reorderLevel },
+  }));
+}
+
+export type MonthTargets = Required<TargetSettings>;
+
+/** What the store does over the whole month (`YYYY-MM`) in the demo: leads, orders kept, deliveries. */
+export function monthActuals(store: StoreProfile, seed: number, month: string): MonthTargets {
+  const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: store.timezone });
+  const end = start.plus({ months: 1 }).toMillis();
+  const events = generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end });
+  const cancelled = new Set(events.flatMap((e) => (e.type === 'order.cancelled' ? [e.orderId] : [])));
+  const count = (test: (e: (typeof events)[number]) => boolean) => events.filter(test).length;
+  return {
+    orders: count((e) => e.type === 'order.signed' && !cancelled.has(e.orderId)),
+    deliveries: count((e) => e.type === 'vehicle.delivered'),
+    leads: count((e) => e.type === 'lead.created'),
+  };
+}
+
+const roundTo = (v: number, step: number): number => Math.max(step, Math.round(v / step) * step);
+
+/**
+ * The month's targets as management sets them, in round figures: the store's actual month times its
+ * plan (`StoreProfile.targets`), so a store on plan keeps pace and one set above it falls behind.
+ */
+export function monthTargets(store: StoreProfile, seed: number, month: string): MonthTargets {
+  const actual = monthActuals(store, seed, month);
+  return {
+    orders: roundTo(actual.orders * store.targets.orders, 5),
+    deliveries: roundTo(actual.deliveries * store.targets.deliveries, 5),
+    leads: roundTo(actual.leads * store.targets.leads, 10),
+  };
+}
+
+export function targetCall(store: StoreProfile, seed: number, month: string): ApiCall<MonthTargets> {
+  return { method: 'PUT', path: `/api/v1/targets/${store.code}/${month}`, body: monthTargets(store, seed, month) };
+}
+
+/** The showroom TV (展厅大屏) plays the group and the flagship store; each store has its own screen too. */
+export function screenCalls(): ApiCall<ScreenSettings>[] {
+  const flagship = STORES[0]!;
+  const lobby: ScreenSettings = {
+    title: '展厅大屏',
+    items: [
+      { page: 'overview', store: '*', seconds: 20 },
+      { page: 'sales', store: flagship.code, seconds: 15 },
+      { page: 'service', store: flagship.code, seconds: 15 },
+      { page: 'marketing', store: '*', seconds: 15 },
+      { page: 'value', store: flagship.code, seconds: 15 },
+    ],
+  };
+  const storeScreen = (store: StoreProfile): ScreenSettings => ({
+    title: store.name,
+    items: [
+      { page: 'overview', store: store.code, seconds: 20 },
+      { page: 'sales', store: store.code, seconds: 15 },
+      { page: 'service', store: store.code, seconds: 15 },
+      { page: 'marketing', store: store.code, seconds: 15 },
+      { page: 'value', store: store.code, seconds: 15 },
+    ],
+  });
+  return [
+    { method: 'PUT', path: '/api/v1/screens/lobby', body: lobby },
+    { method: 'PUT', path: `/api/v1/screens/${flagship.code.toLowerCase()}`, body: storeScreen(flagship) },
+  ];
+}
