@@ -1,0 +1,58 @@
+/**
+ * How many rows of a list fit its box on a no-scroll wall: all of them, or as many as fit with a
+ * "n more" line under them. Measured from the box and its first row, again on every resize.
+ */
+import { nextTick, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
+
+export interface FitOptions {
+  /** The rows, inside the box. */
+  rowSelector: string;
+  /** Something inside the box above the rows (a table head), whose height is not room for rows. */
+  headSelector?: string;
+  /** Row height (rem) until a row exists to measure. */
+  fallbackRowRem: number;
+  /** Height (rem) of the "n more" line. */
+  moreRem?: number;
+}
+
+export function useFitCount(box: Readonly<Ref<HTMLElement | null>>, options: FitOptions) {
+  const fitsAll = ref(8);
+  const fitsWithMore = ref(7);
+  let observer: ResizeObserver | undefined;
+
+  function measure(): void {
+    const el = box.value;
+    if (!el) return;
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const style = getComputedStyle(el);
+    const gap = parseFloat(style.rowGap) || 0;
+    const head = options.headSelector ? (el.querySelector<HTMLElement>(options.headSelector)?.offsetHeight ?? 0) : 0;
+    const room = el.clientHeight - (parseFloat(style.paddingTop) || 0) - (parseFloat(style.paddingBottom) || 0) - head + 0.5;
+    const row = (el.querySelector<HTMLElement>(options.rowSelector)?.offsetHeight || options.fallbackRowRem * rem) + gap;
+    const more = (options.moreRem ?? 1.8) * rem;
+    fitsAll.value = Math.max(1, Math.floor((room + gap) / row));
+    fitsWithMore.value = Math.max(0, Math.floor((room - more) / row));
+  }
+
+  onMounted(() => {
+    observer = new ResizeObserver(measure);
+    if (box.value) observer.observe(box.value);
+    measure();
+    void document.fonts?.ready.then(measure);
+  });
+  // The box may come and go (an empty list shows a note instead).
+  watch(box, (el, old) => {
+    if (!observer) return;
+    if (old) observer.unobserve(old);
+    if (el) observer.observe(el);
+    measure();
+  });
+  onBeforeUnmount(() => observer?.disconnect());
+
+  return {
+    /** How many of `total` rows to show. */
+    shown: (total: number): number => (total <= fitsAll.value ? total : Math.min(total, fitsWithMore.value)),
+    /** Measure again (after the first rows appeared). */
+    remeasure: (): void => void nextTick(measure),
+  };
+}
