@@ -7,17 +7,11 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ev } from '../support/events.js';
 import { startStack, waitFor, type Stack } from '../support/stack.js';
+import { zoneAtNoon } from '../support/zone-at-noon.js';
 
 let stack: Stack;
 let browser: Browser;
 
-/** A fixed-offset zone where it is about noon now, so "an hour ago" is today and this month. */
-function zoneAtNoon(): { zone: string; month: string } {
-  const offset = Math.max(-12, Math.min(14, 12 - new Date().getUTCHours()));
-  const zone = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-  const month = new Date(Date.now() + offset * 3600_000).toISOString().slice(0, 7);
-  return { zone, month };
-}
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 beforeAll(async () => {
