@@ -43,6 +43,8 @@ export interface BudgetLine {
   /** Month-end spend at the pace so far. */
   forecast: number | null;
   campaignId?: string;
+  /** Planned spends a manager let through the breaker (跳闸越权), this month. */
+  overrides?: number;
 }
 export interface SpendFigure {
   amount: number;

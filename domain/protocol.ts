@@ -1,5 +1,5 @@
 /** The `/live` Socket.IO protocol, typed once for server and client. */
-import type { Alert } from './alerts.js';
+import type { AlertRecord } from './alerts.js';
 import type { Snapshot } from './kpis.js';
 import type { Screen } from './screens.js';
 
@@ -23,7 +23,10 @@ export interface ClientToServerEvents {
 
 export interface ServerToClientEvents {
   kpis: (snapshot: Snapshot) => void;
-  alert: (alert: Alert) => void;
+  /** A newly raised alert (the spec's `{id, store, kind, severity, message, at}` and more). */
+  alert: (alert: AlertRecord) => void;
+  /** An alert was acknowledged or cleared: the banner and ticker update in place. */
+  alertUpdated: (alert: AlertRecord) => void;
   screen: (screen: Screen) => void;
 }
 

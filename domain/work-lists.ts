@@ -2,7 +2,7 @@
  * The lists behind the figures (drill-down on the staff page). Names and phones are masked unless
  * the key has scope `pii`.
  */
-export const WORK_LISTS = ['pendingCallbacks', 'overdueComplaints', 'lowMaterials', 'highChurn'] as const;
+export const WORK_LISTS = ['pendingCallbacks', 'openComplaints', 'overdueComplaints', 'lowMaterials', 'highChurn'] as const;
 export type WorkListName = (typeof WORK_LISTS)[number];
 
 export interface CustomerRef {
@@ -31,6 +31,23 @@ export interface OverdueComplaintItem {
   summary?: string;
   customer?: CustomerRef;
 }
+/** Every open complaint with its SLA countdown, the most urgent first. */
+export interface OpenComplaintItem {
+  complaintId: string;
+  severity: 'low' | 'medium' | 'high';
+  openedAt: string;
+  responded: boolean;
+  responseDue: string;
+  resolutionDue: string;
+  /** The deadline to meet next: the response until there is one, then the resolution. */
+  phase: 'response' | 'resolution';
+  deadline: string;
+  /** Hours until `deadline`; negative once it has passed. */
+  hoursLeft: number;
+  overdue: boolean;
+  summary?: string;
+  customer?: CustomerRef;
+}
 export interface LowMaterialItem {
   itemId: string;
   name: string;
@@ -46,6 +63,7 @@ export interface ChurnCustomerItem {
 
 export interface WorkListItems {
   pendingCallbacks: PendingCallbackItem[];
+  openComplaints: OpenComplaintItem[];
   overdueComplaints: OverdueComplaintItem[];
   lowMaterials: LowMaterialItem[];
   highChurn: ChurnCustomerItem[];
