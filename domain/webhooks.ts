@@ -3,7 +3,7 @@
  * group robot, or any HTTPS endpoint taking signed JSON).
  */
 import { z } from 'zod';
-import { ALERT_KINDS, ALERT_SEVERITIES } from './alerts.js';
+import { ALERT_KINDS, ALERT_SEVERITIES, type Alert, type AlertSeverity } from './alerts.js';
 
 /** json: our own body, signed with `X-Pulse-Signature`; wecom / dingtalk: the robots' message formats. */
 export const WEBHOOK_FORMATS = ['json', 'wecom', 'dingtalk'] as const;
@@ -50,3 +50,23 @@ export interface WebhookDelivery {
   error?: string;
   ms: number;
 }
+
+/** info < warning < critical. */
+export const severityAtLeast = (severity: AlertSeverity, min: AlertSeverity): boolean =>
+  ALERT_SEVERITIES.indexOf(severity) >= ALERT_SEVERITIES.indexOf(min);
+
+/** Whether a webhook is sent this alert: enabled, subscribed to its kind, and severe enough. */
+export const webhookWants = (w: Pick<WebhookSettings, 'enabled' | 'kinds' | 'minSeverity'>, alert: Pick<Alert, 'kind' | 'severity'>) =>
+  w.enabled && w.kinds.includes(alert.kind) && severityAtLeast(alert.severity, w.minSeverity);
+
+/**
+ * How one notification is delivered: attempts in all, the delay before the first retry (it doubles
+ * with each retry) and the timeout of one request. The defaults give 1 + 2 + … + 64 s ≈ 2 minutes
+ * of retries, enough to ride out a robot's rate limit (20 messages a minute) or a restart.
+ */
+export interface DeliveryPolicy {
+  attempts: number;
+  backoffMs: number;
+  timeoutMs: number;
+}
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 8, backoffMs: 1000, timeoutMs: 10_000 };

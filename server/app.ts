@@ -107,6 +107,7 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
       await queues.events.close();
       await queues.maintenance.close();
       await queues.segments.close();
+      await queues.notify.close();
       redis.disconnect();
       subscriber.disconnect();
     },

@@ -3,6 +3,7 @@
  * a bad value stops the process with a message naming the variable.
  */
 import { z } from 'zod';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
 
 const hours = (def: number) =>
   z.coerce
@@ -47,6 +48,8 @@ export interface Config {
   /** Days without an order, repair or showroom visit after which a customer is likely to churn. */
   churnDays: number;
   dataDir: string;
+  /** Outbound webhooks: attempts, first retry delay, request timeout (tests make them short). */
+  notify: DeliveryPolicy;
 }
 
 const H = 3600_000;
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerConcurrency: e.PULSE_WORKER_CONCURRENCY,
     churnDays: e.PULSE_CHURN_DAYS,
     dataDir: e.PULSE_DATA_DIR,
+    notify: { ...DEFAULT_DELIVERY_POLICY },
     ...overrides,
   };
 }

@@ -100,10 +100,28 @@ export function storeKeys(prefix: string, store: string) {
     },
     /** HASH 'YYYY-MM' → targets JSON. */
     targets: k('targets'),
-    /** HASH alert condition → last state, so each crossing alerts once. */
+    /** HASH webhookId → webhook settings JSON, its secret included (needed to sign). */
+    webhooks: k('webhooks'),
+    /** LIST of a webhook's delivery attempts (JSON), newest first, capped. */
+    webhookDeliveries: (webhookId: string) => k(`wh:${webhookId}:log`),
+    /** HASH rule condition → 'level|alertId|sinceMs': what holds now, so each crossing alerts once. */
     alertState: k('alert:state'),
-    /** LIST of recent alert JSON, newest first. */
-    alerts: k('alerts'),
+    alerts: {
+      /** HASH alert id → alert JSON (what was raised; never changes). */
+      data: k('alerts:data'),
+      /** HASH alert id → status JSON {state, ack, clearedAt, history}. */
+      status: k('alerts:status'),
+      /** ZSET alert id by time raised. */
+      byTime: k('alerts:z'),
+      /** SET alert ids raised but not yet handed to the webhooks. */
+      undispatched: k('alerts:undispatched'),
+    },
+    /** STRING the store's alert thresholds JSON (defaults when absent). */
+    alertRules: k('alert:rules'),
+    /** LIST budget overrides JSON, newest first. */
+    overrides: k('budget:overrides'),
+    /** HASH budgetId → number of overrides. */
+    overrideCount: k('budget:override-count'),
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -4,12 +4,12 @@
  */
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { PulseEvent } from '../domain/events.js';
+import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../server/config.js';
 import { globalKeys } from '../server/redis-keys.js';
 import type { StoreRegistry } from '../server/store-registry.js';
-import { checkBudgets } from './alerts/budget-alerts.js';
-import { checkOverdueComplaints } from './alerts/complaint-alerts.js';
+import type { AlertRecord } from '../domain/alerts.js';
+import { evaluateStore } from './alerts/engine.js';
 import { planEvent, queuePlan } from './event-scripts.js';
 import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
 
@@ -18,6 +18,8 @@ export interface ApplyDeps {
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
   now?: () => number;
+  /** Hands a new alert to the webhooks. */
+  notify?: (alert: AlertRecord) => Promise<void>;
 }
 
 export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promise<ApplyEventsResult> {
@@ -27,7 +29,7 @@ export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promis
   const p = redis.pipeline();
   for (const e of events) queuePlan(p, planEvent(e, config.prefix, config));
   const results = (await p.exec()) ?? [];
-  const changed = new Map<string, Set<PulseEvent['type']>>();
+  const changed = new Map<string, Set<EventType>>();
   let applied = 0;
   results.forEach(([err, res], i) => {
     if (err) throw err;
@@ -41,13 +43,7 @@ export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promis
   });
   const channel = globalKeys(config.prefix).changedChannel;
   for (const [store, types] of changed) {
-    if (types.has('spend.recorded')) {
-      const settings = await deps.stores.get(store);
-      await checkBudgets(redis, config.prefix, store, settings?.timezone ?? 'Asia/Shanghai', now);
-    }
-    if ([...types].some((t) => t.startsWith('complaint.'))) {
-      await checkOverdueComplaints(redis, config.prefix, store, now, config.complaintDeadlinesMs);
-    }
+    await evaluateStore(deps, store, now, types);
     await redis.publish(channel, store);
   }
   return { applied, duplicates: events.length - applied };

@@ -36,7 +36,6 @@ export function defineEventScripts(redis: Redis): void {
     const lua_ = PROLOGUE + '\n' + lua(s.file);
     redis.defineCommand(name, s.keys === null ? { lua: lua_ } : { lua: lua_, numberOfKeys: s.keys });
   }
-  redis.defineCommand('pulseTransition', { lua: lua('transition'), numberOfKeys: 1 });
 }
 
 export interface Plan {
@@ -225,10 +224,4 @@ export function queuePlan(pipeline: ChainableCommander, plan: Plan): void {
   const call = (pipeline as unknown as Record<ScriptName, ScriptCall>)[plan.script];
   if (SCRIPTS[plan.script].keys === null) call.call(pipeline, String(plan.keys.length), ...plan.keys, ...plan.args);
   else call.call(pipeline, ...plan.keys, ...plan.args);
-}
-
-/** Calls the transition script: returns the previous state ('' when none). */
-export async function transition(redis: Redis, key: string, condition: string, state: string): Promise<string> {
-  const fn = (redis as unknown as Record<string, ScriptCall>).pulseTransition!;
-  return String(await fn.call(redis, key, condition, state));
 }

@@ -1,29 +1,26 @@
 /**
  * Time moves even when no event arrives: every minute each store's seq is bumped (its pending
- * callbacks may have become missed, complaints overdue) so the walls refresh, and overdue and
- * budget alerts are checked. `recheck` does the same for one store after its settings change.
+ * callbacks may have become missed, complaints overdue) so the walls refresh, and the whole
+ * alert rule set runs. `recheck` does the same for one store after its settings change.
  */
 import type { Job } from 'bullmq';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
-import { checkBudgets } from './alerts/budget-alerts.js';
-import { checkOverdueComplaints } from './alerts/complaint-alerts.js';
+import { dispatch, evaluateStore } from './alerts/engine.js';
 import type { ApplyDeps } from './apply-events.processor.js';
 import type { MaintenanceJob } from './queues.js';
 
-export async function refreshStore(deps: ApplyDeps, store: string, timezone: string, now: number): Promise<void> {
+export async function refreshStore(deps: ApplyDeps, store: string, now: number): Promise<void> {
   const { redis, config } = deps;
-  await checkOverdueComplaints(redis, config.prefix, store, now, config.complaintDeadlinesMs);
-  await checkBudgets(redis, config.prefix, store, timezone, now);
+  await evaluateStore(deps, store, now);
+  // Alerts a crash left between being kept and being handed to the webhooks.
+  await dispatch(deps, store);
   await redis.incr(storeKeys(config.prefix, store).seq);
   await redis.publish(globalKeys(config.prefix).changedChannel, store);
 }
 
 export const createMaintenanceProcessor = (deps: ApplyDeps) => async (job: Job<MaintenanceJob>) => {
   const now = deps.now?.() ?? Date.now();
-  const all = await deps.stores.all();
-  const targets = job.data.kind === 'tick' ? [...all.keys()] : [job.data.store];
-  for (const store of targets) {
-    await refreshStore(deps, store, all.get(store)?.timezone ?? 'Asia/Shanghai', now);
-  }
+  const targets = job.data.kind === 'tick' ? [...(await deps.stores.all()).keys()] : [job.data.store];
+  for (const store of targets) await refreshStore(deps, store, now);
   return { stores: targets.length };
 };

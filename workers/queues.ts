@@ -1,12 +1,15 @@
 /** Queue names and job data: the contract between the API (producer) and the workers. */
 import { Queue, type ConnectionOptions } from 'bullmq';
+import type { AlertRecord } from '../domain/alerts.js';
 import type { PulseEvent } from '../domain/events.js';
 import type { SegmentClass } from '../domain/kpis.js';
+import type { DeliveryPolicy } from '../domain/webhooks.js';
 import { queuePrefix } from '../server/redis-keys.js';
 
 export const EVENTS_QUEUE = 'events';
 export const MAINTENANCE_QUEUE = 'maintenance';
 export const SEGMENTS_QUEUE = 'segments';
+export const NOTIFY_QUEUE = 'notify';
 
 export interface ApplyEventsJob {
   events: PulseEvent[];
@@ -51,12 +54,34 @@ export const SEGMENTS_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/** One alert to one webhook. The alert travels whole: the notification says what was raised, even if it changed since. */
+export interface NotifyJob {
+  store: string;
+  webhookId: string;
+  alert: AlertRecord;
+}
+/** skipped: the webhook was deleted or disabled before its turn came. */
+export type NotifyResult = { outcome: 'delivered'; httpStatus: number } | { outcome: 'skipped' };
+
+/**
+ * A notification is retried with doubling delays until it is delivered or its attempts run out;
+ * finished jobs stay a day (so the same alert is not sent twice), failed ones a week, to look at.
+ */
+export const notifyJobOptions = (policy: Pick<DeliveryPolicy, 'attempts' | 'backoffMs'>) =>
+  ({
+    attempts: policy.attempts,
+    backoff: { type: 'exponential', delay: policy.backoffMs },
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }) as const;
+
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   const opts = { connection, prefix: queuePrefix(prefix) };
   return {
     events: new Queue<ApplyEventsJob, ApplyEventsResult>(EVENTS_QUEUE, opts),
     maintenance: new Queue<MaintenanceJob>(MAINTENANCE_QUEUE, opts),
     segments: new Queue<SegmentsJob, SegmentsResult>(SEGMENTS_QUEUE, opts),
+    notify: new Queue<NotifyJob, NotifyResult>(NOTIFY_QUEUE, opts),
   };
 }
 export type Queues = ReturnType<typeof createQueues>;

@@ -4,7 +4,7 @@
  */
 import type { Alert } from '../../domain/alerts.js';
 import { maskName } from '../../domain/masking.js';
-import { formatPercent } from './format.js';
+import { formatCount, formatDateTime, formatPercent, formatYuan } from './format.js';
 import type { Messages } from './i18n.js';
 
 function pick(data: Alert['data'], ...keys: string[]): string | null {
@@ -17,16 +17,35 @@ function pick(data: Alert['data'], ...keys: string[]): string | null {
   return null;
 }
 
-function ratioOf(data: Alert['data']): string | null {
-  const r = data?.ratio;
-  if (typeof r === 'number' && Number.isFinite(r)) return formatPercent(r);
-  const spent = data?.spent;
-  const amount = data?.amount;
-  if (typeof spent === 'number' && typeof amount === 'number' && amount > 0) return formatPercent(spent / amount);
+function num(data: Alert['data'], key: string): number | null {
+  const v = data?.[key];
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() && Number.isFinite(Number(v))) return Number(v);
   return null;
 }
 
-export function alertText(alert: Alert, m: Messages): string {
+function yuan(data: Alert['data'], key: string): string | null {
+  const v = num(data, key);
+  return v === null ? null : formatYuan(v);
+}
+
+function ratioOf(data: Alert['data']): string | null {
+  const r = num(data, 'ratio');
+  if (r !== null) return formatPercent(r);
+  const spent = num(data, 'spent');
+  const amount = num(data, 'amount');
+  if (spent !== null && amount !== null && amount > 0) return formatPercent(spent / amount);
+  return null;
+}
+
+/** A deadline as "11-23 14:05" in the store's time zone, or null when missing or not a time. */
+function deadlineOf(data: Alert['data'], timeZone: string | undefined): string | null {
+  const d = pick(data, 'deadline');
+  if (!d || Number.isNaN(Date.parse(d))) return null;
+  return formatDateTime(d, timeZone);
+}
+
+export function alertText(alert: Alert, m: Messages, timeZone?: string): string {
   const d = alert.data;
   const t = m.alertText;
   switch (alert.kind) {
@@ -34,20 +53,61 @@ export function alertText(alert: Alert, m: Messages): string {
     case 'budget_tripped': {
       const name = pick(d, 'name', 'budgetName', 'budgetId');
       const pct = ratioOf(d);
-      if (name && pct) return alert.kind === 'budget_warn' ? t.budgetWarn(name, pct) : t.budgetTripped(name, pct);
+      if (!name || !pct) break;
+      if (alert.kind === 'budget_warn') return t.budgetWarn(name, pct);
+      const spent = yuan(d, 'spent');
+      const amount = yuan(d, 'amount');
+      return t.budgetTripped(name, pct) + (spent && amount ? t.budgetAmounts(spent, amount) : '');
+    }
+    case 'budget_overspend': {
+      const name = pick(d, 'name', 'budgetId');
+      const amount = yuan(d, 'amount');
+      const spent = yuan(d, 'spent');
+      const budget = yuan(d, 'budget');
+      if (name && amount && spent && budget) return t.budgetOverspend(name, amount, spent, budget);
+      break;
+    }
+    case 'budget_override': {
+      const name = pick(d, 'name', 'budgetId');
+      const amount = yuan(d, 'amount');
+      const shortfall = yuan(d, 'shortfall');
+      const by = pick(d, 'by');
+      if (name && amount && shortfall && by) return t.budgetOverride(name, amount, shortfall, by, pick(d, 'reason') ?? '');
+      break;
+    }
+    case 'spend_unbudgeted': {
+      const id = pick(d, 'budgetId');
+      const amount = yuan(d, 'amount');
+      if (id && amount) return t.spendUnbudgeted(id, amount);
       break;
     }
     case 'complaint_overdue': {
       const id = pick(d, 'complaintId', 'id');
-      if (id) return t.complaintOverdue(id);
-      break;
+      if (!id) break;
+      const severity = pick(d, 'severity');
+      const phase = pick(d, 'phase');
+      if (severity && (phase === 'response' || phase === 'resolution')) {
+        const hours = num(d, 'hours');
+        return t.complaintOverduePhase(
+          id,
+          m.complaintSeverity[severity] ?? severity,
+          phase,
+          hours === null ? null : formatCount(Math.floor(hours)),
+        );
+      }
+      return t.complaintOverdue(id);
     }
-    case 'callback_missed': {
+    case 'callback_missed':
+    case 'callback_due_soon': {
       const kind = pick(d, 'kind');
       // Customers' names are masked on a shared screen, even if a name reached the data.
       const customer = pick(d, 'customerName');
       const subject = customer ? maskName(customer) : pick(d, 'subjectId', 'orderId', 'roId');
-      if (kind && subject) return t.callbackMissed(m.kinds[kind] ?? kind, subject);
+      if (!kind || !subject) break;
+      const kindLabel = m.kinds[kind] ?? kind;
+      const deadline = deadlineOf(d, timeZone);
+      if (alert.kind === 'callback_missed') return t.callbackMissed(kindLabel, subject) + (deadline ? t.deadlineSuffix(deadline) : '');
+      if (deadline) return t.callbackDueSoon(kindLabel, subject, deadline);
       break;
     }
     case 'material_low': {
@@ -62,6 +122,37 @@ export function alertText(alert: Alert, m: Messages): string {
       if (outlet) return t.mediaNegative(outlet, pick(d, 'title'));
       break;
     }
+    case 'target_behind': {
+      const metric = pick(d, 'metric');
+      const target = num(d, 'target');
+      const actual = num(d, 'actual');
+      const pace = num(d, 'pace');
+      if (metric && target !== null && actual !== null && pace !== null) {
+        const label = (m.targetKeys as Record<string, string>)[metric] ?? metric;
+        return t.targetBehind(label, formatCount(actual), formatCount(target), formatPercent(pace));
+      }
+      break;
+    }
   }
   return alert.message;
+}
+
+/** "3 分钟前" / "3 min ago": how long ago `at` was, for the banner and the staff page. */
+export function agoText(at: string, now: number, m: Messages): string {
+  const ms = now - Date.parse(at);
+  if (!Number.isFinite(ms) || ms < 60_000) return m.ago.now;
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return m.ago.minutes(minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return m.ago.hours(hours, minutes % 60);
+  return m.ago.days(Math.floor(hours / 24));
+}
+
+/** "3小时12分" / "3 h 12 min": a duration to a deadline (either side of it), minute-exact. */
+export function durationText(ms: number, m: Messages): string {
+  const minutes = Math.floor(Math.abs(ms) / 60_000);
+  if (minutes < 60) return m.dur.minutes(minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return m.dur.hours(hours, minutes % 60);
+  return m.dur.days(Math.floor(hours / 24), hours % 24);
 }

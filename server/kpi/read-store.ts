@@ -84,6 +84,7 @@ export async function readStoreParts(
   p.hgetall(k.budgets);
   p.hgetall(k.spend.byBudget);
   p.zrangebyscore(k.spend.byTime, w.monthStart, now, 'WITHSCORES');
+  p.hgetall(k.overrideCount);
   const res = (await p.exec()) ?? [];
   const out: unknown[] = res.map(([err, v]) => {
     if (err) throw err;
@@ -109,6 +110,7 @@ export async function readStoreParts(
   const budgetsRaw = next() as Record<string, string>;
   const spentRaw = next() as Record<string, string>;
   const monthSpend = withScores(next() as string[]);
+  const overrideCounts = next() as Record<string, string>;
   const monthSpendIds = monthSpend.map((x) => x.member);
 
   const resolvedIds: string[] = [];
@@ -149,7 +151,10 @@ export async function readStoreParts(
     if (!parsed.success) continue;
     const settingsOfBudget: BudgetSettings = parsed.data;
     if (settingsOfBudget.month !== w.month) continue;
-    budgets.push(budgetLine({ budgetId, settings: settingsOfBudget, spentFen: Number(spentRaw[budgetId] ?? 0) }, elapsed));
+    const line = budgetLine({ budgetId, settings: settingsOfBudget, spentFen: Number(spentRaw[budgetId] ?? 0) }, elapsed);
+    const overrides = Number(overrideCounts[budgetId] ?? 0);
+    if (overrides > 0) line.overrides = overrides;
+    budgets.push(line);
   }
   let unbudgetedFen = 0;
   const current = new Set(budgets.map((b) => b.budgetId));

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Namespace, Server } from 'socket.io';
-import type { Alert } from '../../domain/alerts.js';
+import type { AlertRecord } from '../../domain/alerts.js';
 import {
   GROUP,
   LIVE_NAMESPACE,
@@ -115,8 +115,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       const screen = JSON.parse(message) as Screen;
       nsp.to(screenRoom(screen.name)).emit('screen', screen);
     } else if (channel === g.alertChannel) {
-      const alert = JSON.parse(message) as Alert;
-      nsp.to(roomOf(alert.store)).to(GROUP_ROOM).emit('alert', alert);
+      const { event, alert } = JSON.parse(message) as { event: 'alert' | 'alertUpdated'; alert: AlertRecord };
+      nsp.to(roomOf(alert.store)).to(GROUP_ROOM).emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);
     }
   });
 

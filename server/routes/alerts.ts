@@ -1,32 +1,55 @@
 /**
- * GET /api/v1/stores/:store/alerts and GET /api/v1/alerts (group): the latest alerts, newest
- * first, so that a wall that (re)loads shows what happened before it connected.
+ * GET /api/v1/alerts (every store the key may read, or `?store=`) and
+ * GET /api/v1/stores/:store/alerts: alerts newest first, filtered by state, kind and time.
  */
 import type { Request, Response } from 'express';
-import type { Alert } from '../../domain/alerts.js';
-import { recentAlerts } from '../../workers/alerts/raise-alert.js';
+import { alertListQuery, type AlertRecord, type AlertState } from '../../domain/alerts.js';
+import { issuesOf } from '../../domain/settings.js';
+import { listAlerts } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 
-const LATEST = 20;
+const STATES: Record<string, AlertState[] | null> = {
+  open: ['open'],
+  acked: ['acked'],
+  cleared: ['cleared'],
+  active: ['open', 'acked'],
+  all: null,
+};
+
+async function answer(req: Request, res: Response, deps: AppDeps, query: Record<string, unknown>) {
+  const parsed = alertListQuery.safeParse(query);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_query', details: issuesOf(parsed.error) });
+    return;
+  }
+  const q = parsed.data;
+  const principal = req.principal!;
+  if (q.store && !canSeeStore(principal, q.store)) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
+    return;
+  }
+  const stores = q.store ? [q.store] : [...(await deps.stores.all()).keys()].filter((s) => canSeeStore(principal, s));
+  const states = STATES[q.state];
+  const opts = {
+    limit: q.limit,
+    ...(states ? { states: new Set(states) } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.since ? { sinceMs: Date.parse(q.since) } : {}),
+  };
+  const lists = await Promise.all(stores.map((s) => listAlerts(deps.redis, deps.config.prefix, s, opts)));
+  const alerts: AlertRecord[] = lists
+    .flat()
+    .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id))
+    .slice(0, q.limit);
+  res.json({ alerts });
+}
+
+export const getAlerts = (req: Request, res: Response, deps: AppDeps) => answer(req, res, deps, { ...req.query });
 
 export async function getStoreAlerts(req: Request, res: Response, deps: AppDeps) {
   const store = storeParam(req, res);
   if (!store) return;
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
-    return;
-  }
-  res.json({ alerts: await recentAlerts(deps.redis, deps.config.prefix, store, LATEST) });
-}
-
-export async function getGroupAlerts(req: Request, res: Response, deps: AppDeps) {
-  const stores = [...(await deps.stores.all()).keys()].filter((s) => canSeeStore(req.principal!, s));
-  const lists = await Promise.all(stores.map((s) => recentAlerts(deps.redis, deps.config.prefix, s, LATEST)));
-  const alerts: Alert[] = lists
-    .flat()
-    .sort((a, b) => b.at.localeCompare(a.at))
-    .slice(0, LATEST);
-  res.json({ alerts });
+  await answer(req, res, deps, { ...req.query, store });
 }

@@ -5,7 +5,7 @@ import { budgetSettings, issuesOf } from '../../domain/settings.js';
 import { loadBudget, saveBudget } from '../budget-book.js';
 import type { AppDeps } from '../deps.js';
 
-function budgetParam(req: Request, res: Response): string | null {
+export function budgetParam(req: Request, res: Response): string | null {
   const r = eventId.safeParse(req.params.budgetId);
   if (!r.success) {
     res

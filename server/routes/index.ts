@@ -2,7 +2,11 @@
 import type { Request, Response } from 'express';
 import type { Scope } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { getGroupAlerts, getStoreAlerts } from './alerts.js';
+import { postAlertAck } from './alert-ack.js';
+import { getAlertRules, putAlertRules } from './alert-rules.js';
+import { getAlerts, getStoreAlerts } from './alerts.js';
+import { getBudgetOverrides, getStoreOverrides, postBudgetCheck } from './budget-check.js';
+import { getWhoami } from './whoami.js';
 import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
 import { postKey } from './keys.js';
@@ -14,9 +18,14 @@ import { getWorkList } from './work-lists.js';
 import { getScreen, putScreen } from './screens.js';
 import { getSegmentsJob } from './segments-job.js';
 import { postSegmentsRecompute } from './segments-recompute.js';
+import { deleteWebhookRoute } from './webhook-delete.js';
+import { getWebhookDeliveries } from './webhook-deliveries.js';
+import { putWebhook } from './webhook-put.js';
+import { postWebhookTest } from './webhook-send-test.js';
+import { getWebhooks } from './webhooks-list.js';
 
 export interface Route {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   scope: Scope;
   handler: (req: Request, res: Response, deps: AppDeps) => Promise<void>;
@@ -27,7 +36,14 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
-  { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getGroupAlerts },
+  { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getAlerts },
+  { method: 'post', path: '/api/v1/alerts/:alertId/ack', scope: 'ack', handler: postAlertAck },
+  { method: 'get', path: '/api/v1/whoami', scope: 'read', handler: getWhoami },
+  { method: 'put', path: '/api/v1/stores/:store/alert-rules', scope: 'admin', handler: putAlertRules },
+  { method: 'get', path: '/api/v1/stores/:store/alert-rules', scope: 'read', handler: getAlertRules },
+  { method: 'post', path: '/api/v1/budgets/:budgetId/check', scope: 'read', handler: postBudgetCheck },
+  { method: 'get', path: '/api/v1/budgets/:budgetId/overrides', scope: 'read', handler: getBudgetOverrides },
+  { method: 'get', path: '/api/v1/stores/:store/overrides', scope: 'read', handler: getStoreOverrides },
   { method: 'get', path: '/api/v1/stores/:store/lists/:list', scope: 'read', handler: getWorkList },
   { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
@@ -42,4 +58,9 @@ export const routes: Route[] = [
   { method: 'post', path: '/api/v1/stores/:store/segments/recompute', scope: 'admin', handler: postSegmentsRecompute },
   { method: 'get', path: '/api/v1/stores/:store/segments/job/:jobId', scope: 'admin', handler: getSegmentsJob },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
+  { method: 'get', path: '/api/v1/stores/:store/webhooks', scope: 'admin', handler: getWebhooks },
+  { method: 'put', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: putWebhook },
+  { method: 'delete', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: deleteWebhookRoute },
+  { method: 'get', path: '/api/v1/stores/:store/webhooks/:webhookId/deliveries', scope: 'admin', handler: getWebhookDeliveries },
+  { method: 'post', path: '/api/v1/stores/:store/webhooks/:webhookId/test', scope: 'admin', handler: postWebhookTest },
 ];

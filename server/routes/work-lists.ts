@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/stores/:store/lists/:list — the list behind a figure: callbacks to make, overdue
- * complaints, materials to reorder, high-value customers likely to churn. Masked unless the key
+ * complaints (all open by urgency, or the overdue ones), materials to reorder, high-value customers likely to churn. Masked unless the key
  * has scope `pii`.
  */
 import type { Request, Response } from 'express';
@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps.js';
 import { isoInZone } from '../kpi/windows.js';
 import { materialLines } from '../kpi/read-operations.js';
 import { storeKeys } from '../redis-keys.js';
+import { openComplaints } from '../work-lists/open-complaints.js';
 import { overdueComplaints } from '../work-lists/overdue-complaints.js';
 import { pendingCallbacks } from '../work-lists/pending-callbacks.js';
 import { storeParam } from './store-settings.js';
@@ -22,6 +23,8 @@ async function items(name: WorkListName, store: string, now: number, pii: boolea
   switch (name) {
     case 'pendingCallbacks':
       return pendingCallbacks(redis, config.prefix, store, now, config.callbackDeadlineMs, pii);
+    case 'openComplaints':
+      return openComplaints(redis, config.prefix, store, now, config.complaintDeadlinesMs, pii);
     case 'overdueComplaints':
       return overdueComplaints(redis, config.prefix, store, now, pii);
     case 'lowMaterials': {

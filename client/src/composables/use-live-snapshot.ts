@@ -7,10 +7,13 @@
  * - socket.io-client's manager reconnects after network and server failures by itself; the two
  *   cases it leaves alone (the server refusing the handshake, or closing the socket itself) are
  *   retried here after a pause, so that an unattended wall always comes back.
+ * - Alerts: on every subscribe the active ones (open or acknowledged) are read from
+ *   `GET /api/v1/alerts?state=active`; `alert` pushes add, `alertUpdated` pushes replace in place
+ *   (a cleared alert leaves the list), see `alert-list.ts`.
  */
 import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
-import type { Alert } from '../../../domain/alerts.js';
+import type { AlertRecord } from '../../../domain/alerts.js';
 import type { Snapshot } from '../../../domain/kpis.js';
 import {
   GROUP,
@@ -19,6 +22,8 @@ import {
   type Response,
   type ServerToClientEvents,
 } from '../../../domain/protocol.js';
+import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
+import { apiGet } from '../api.js';
 import { useNow } from './use-now.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -27,7 +32,6 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 export const STALE_AFTER_MS = 120_000;
 /** Not live for this long (or the browser reports no network) reads as offline. */
 export const OFFLINE_AFTER_MS = 30_000;
-export const MAX_ALERTS = 20;
 const ACK_TIMEOUT_MS = 10_000;
 /** Pause before trying again after the server refused the key. */
 const RETRY_REFUSED_MS = 60_000;
@@ -38,14 +42,16 @@ const RESYNC_WHEN_STALE_MS = 60_000;
 
 export interface LiveOptions {
   token: string;
-  /** Namespace URL; the page's own origin by default. */
+  /** Namespace URL; the page's own origin by default (the HTTP API is always read on the page's origin). */
   url?: string;
 }
 
 export interface LiveSnapshot {
   snapshot: Readonly<Ref<Snapshot | null>>;
-  /** Newest first, at most MAX_ALERTS. */
-  alerts: Readonly<Ref<readonly Alert[]>>;
+  /** The active alerts (open or acknowledged), newest first, at most MAX_ALERTS. */
+  alerts: Readonly<Ref<readonly AlertRecord[]>>;
+  /** Takes a changed alert in at once (e.g. the answer to an acknowledgement), as a push would. */
+  takeAlert: (alert: AlertRecord) => void;
   state: ComputedRef<ConnectionState>;
   /** Client time (ms) of the last snapshot taken, from an ack or a push. */
   lastUpdate: Readonly<Ref<number | null>>;
@@ -60,7 +66,7 @@ const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(mes
 
 export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapshot {
   const snapshot = shallowRef<Snapshot | null>(null);
-  const alerts = shallowRef<readonly Alert[]>([]);
+  const alerts = shallowRef<readonly AlertRecord[]>([]);
   const lastUpdate = ref<number | null>(null);
   const connected = ref(false);
   const subscribed = ref(false);
@@ -149,26 +155,27 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     void loadRecentAlerts(mine);
   }
 
-  /** Alerts raised while this wall was away (or before it loaded), merged with the live ones. */
+  /** Pushes received while the active alerts are being read, kept to apply over the answer. */
+  let pushedAlerts: AlertRecord[] | null = null;
+
+  /** The active alerts, read again on every subscribe: what changed while this page was away. */
   async function loadRecentAlerts(mine: number): Promise<void> {
-    const path = store === GROUP ? '/api/v1/alerts' : `/api/v1/stores/${encodeURIComponent(store)}/alerts`;
+    const meanwhile: AlertRecord[] = [];
+    pushedAlerts = meanwhile;
     try {
-      const res = await fetch(new URL(path, options.url ? new URL(options.url).origin : location.origin), {
-        headers: { authorization: `Bearer ${options.token}` },
-      });
-      if (!res.ok || mine !== epoch || disposed) return;
-      const body = (await res.json()) as { alerts: Alert[] };
-      mergeAlerts(body.alerts);
+      const body = await apiGet<{ alerts: AlertRecord[] }>(activeAlertsPath(store), options.token);
+      if (mine !== epoch || disposed || pushedAlerts !== meanwhile) return;
+      alerts.value = resyncAlerts(body.alerts, meanwhile, store);
     } catch {
       // The ticker still fills from live alerts.
+    } finally {
+      if (pushedAlerts === meanwhile) pushedAlerts = null;
     }
   }
 
-  function mergeAlerts(incoming: readonly Alert[]): void {
-    const seen = new Set(alerts.value.map((a) => a.id));
-    const fresh = incoming.filter((a) => !seen.has(a.id) && (store === GROUP || a.store === store));
-    if (!fresh.length) return;
-    alerts.value = [...alerts.value, ...fresh].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_ALERTS);
+  function takeAlert(alert: AlertRecord): void {
+    pushedAlerts?.push(alert);
+    alerts.value = mergeAlerts(alerts.value, [alert], store);
   }
 
   socket.on('connect', () => {
@@ -204,9 +211,8 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     show(next);
   });
 
-  socket.on('alert', (alert) => {
-    mergeAlerts([alert]);
-  });
+  socket.on('alert', takeAlert);
+  socket.on('alertUpdated', takeAlert);
 
   const onOnline = (): void => {
     online.value = true;
@@ -243,5 +249,5 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     socket.disconnect();
   });
 
-  return { snapshot, alerts, state, lastUpdate, stale, unauthorized, subscribeError };
+  return { snapshot, alerts, takeAlert, state, lastUpdate, stale, unauthorized, subscribeError };
 }

@@ -1,0 +1,119 @@
+/**
+ * POST /api/v1/budgets/:budgetId/check {amount, override?} — the breaker (跳闸): 200 when the
+ * planned spend stays under the budget; 409 with the shortfall when it would trip it or the budget
+ * has tripped. A key with scope `admin` may let it through with a reason: logged, counted on the
+ * budget and announced as a `budget_override` alert.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { budgetCheckBody, type BudgetOverride, type BudgetRefusal } from '../../domain/breaker.js';
+import { issuesOf } from '../../domain/settings.js';
+import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../workers/alerts/alert-book.js';
+import { canSeeStore } from '../auth/api-keys.js';
+import { loadBudget } from '../budget-book.js';
+import { listOverrides, logOverride } from '../budget-overrides.js';
+import type { AppDeps } from '../deps.js';
+import { checkPlannedSpend } from '../kpi/breaker.js';
+import { windowsAt } from '../kpi/windows.js';
+import { storeKeys } from '../redis-keys.js';
+import { budgetParam } from './budgets.js';
+import { storeParam } from './store-settings.js';
+
+const money = (yuan: number) => `¥${yuan.toLocaleString('zh-CN')}`;
+
+export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps) {
+  const budgetId = budgetParam(req, res);
+  if (!budgetId) return;
+  const parsed = budgetCheckBody.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'invalid_check', details: issuesOf(parsed.error) });
+    return;
+  }
+  const { redis, config } = deps;
+  const budget = await loadBudget(redis, config.prefix, budgetId);
+  const principal = req.principal!;
+  if (!budget || !canSeeStore(principal, budget.store)) {
+    res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
+    return;
+  }
+  const spentFen = Number((await redis.hget(storeKeys(config.prefix, budget.store).spend.byBudget, budgetId)) ?? 0);
+  const result = checkPlannedSpend(budgetId, budget, spentFen, Math.round(parsed.data.amount * 100));
+  if (result.fits) {
+    res.json(result);
+    return;
+  }
+  const wanted = parsed.data.override;
+  if (!wanted) {
+    const tripped = spentFen >= Math.round(budget.amount * 100);
+    const body: BudgetRefusal = {
+      error: tripped ? 'budget_tripped' : 'budget_would_trip',
+      message: tripped
+        ? `预算已跳闸：${budget.name} 已用 ${money(result.spent)} / ${money(result.budget)}`
+        : `超出预算：计划支出后将超出 ${money(result.shortfall)}`,
+      ...result,
+    };
+    res.status(409).json(body);
+    return;
+  }
+  if (!principal.scopes.includes('admin')) {
+    res.status(403).json({ error: 'forbidden', message: 'only a key with scope "admin" may override the breaker' });
+    return;
+  }
+  const now = Date.now();
+  const override: BudgetOverride = {
+    overrideId: randomBytes(8).toString('base64url'),
+    budgetId,
+    store: budget.store,
+    month: budget.month,
+    amount: result.amount,
+    shortfall: result.shortfall,
+    reason: wanted.reason,
+    by: wanted.by ?? principal.name,
+    keyName: principal.name,
+    at: new Date(now).toISOString(),
+  };
+  await logOverride(redis, config.prefix, override);
+  const alert = {
+    id: newAlertId(budget.store),
+    store: budget.store,
+    kind: 'budget_override' as const,
+    severity: 'warning' as const,
+    message: `预算越权批准：${budget.name} 计划支出 ${money(result.amount)}，超出 ${money(result.shortfall)}；${override.by}：${override.reason}`,
+    at: override.at,
+    data: { budgetId, name: budget.name, amount: result.amount, shortfall: result.shortfall, by: override.by, reason: override.reason },
+  };
+  await recordAlert(redis, config.prefix, alert);
+  await publishAlert(redis, config.prefix, 'alert', mergeRecord(alert, JSON.stringify({ state: 'open', history: [{ at: alert.at, action: 'raised' }] })));
+  // The workers hand it to the webhooks and refresh the walls (the budget's override count).
+  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: budget.store }, { removeOnComplete: true, attempts: 5 });
+  res.json({ ...result, override });
+}
+
+/** GET /api/v1/stores/:store/overrides[?month=YYYY-MM] — this month's (or the given month's) overrides, newest first. */
+export async function getStoreOverrides(req: Request, res: Response, deps: AppDeps) {
+  const store = storeParam(req, res);
+  if (!store) return;
+  if (!canSeeStore(req.principal!, store)) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
+    return;
+  }
+  let month = typeof req.query.month === 'string' ? req.query.month : undefined;
+  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
+    res.status(400).json({ error: 'invalid_query', details: [{ path: 'month', message: 'must be YYYY-MM' }] });
+    return;
+  }
+  if (!month) month = windowsAt(Date.now(), (await deps.stores.get(store))?.timezone ?? 'Asia/Shanghai').month;
+  res.json({ store, month, overrides: await listOverrides(deps.redis, deps.config.prefix, store, { month }) });
+}
+
+/** GET /api/v1/budgets/:budgetId/overrides */
+export async function getBudgetOverrides(req: Request, res: Response, deps: AppDeps) {
+  const budgetId = budgetParam(req, res);
+  if (!budgetId) return;
+  const budget = await loadBudget(deps.redis, deps.config.prefix, budgetId);
+  if (!budget || !canSeeStore(req.principal!, budget.store)) {
+    res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
+    return;
+  }
+  res.json({ budgetId, overrides: await listOverrides(deps.redis, deps.config.prefix, budget.store, { budgetId }) });
+}

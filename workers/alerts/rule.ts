@@ -1,0 +1,55 @@
+/**
+ * A rule looks at one store and says which of its conditions hold now, each at a level (a budget
+ * at warn is 1, tripped 2). The engine compares that with what held before and raises an alert for
+ * every upward crossing, clears alerts whose condition stopped holding and lets a recurrence alert
+ * anew. Rules only read; the engine does the writing.
+ */
+import type { Redis } from 'ioredis';
+import type { Alert, AlertKind, AlertRules } from '../../domain/alerts.js';
+import type { EventType } from '../../domain/events.js';
+import type { Snapshot } from '../../domain/kpis.js';
+import type { Config } from '../../server/config.js';
+
+export interface Condition {
+  /** Unique within the store, starting with the rule's name: `budget:B-2611-media`. */
+  key: string;
+  level: number;
+  /** When the condition began (ms). One that began longer ago than `announceWithinHours` is recorded, not announced. */
+  since: number;
+  alert: Pick<Alert, 'kind' | 'severity' | 'message' | 'data'>;
+}
+
+export interface RuleContext {
+  redis: Redis;
+  prefix: string;
+  store: string;
+  timezone: string;
+  now: number;
+  rules: AlertRules;
+  config: Pick<Config, 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
+  /** The store's snapshot, read once per evaluation and only if a rule asks for it. */
+  snapshot(): Promise<Snapshot>;
+  /** Reads shared by several rules, done once per evaluation. */
+  memo<T>(name: string, load: () => Promise<T>): Promise<T>;
+}
+
+export interface RuleResult {
+  conditions: Condition[];
+  /**
+   * Whether a remembered condition that no longer holds was within what the rule looked at: then it
+   * cleared. Otherwise it has only left the rule's window (a callback missed weeks ago) and is
+   * forgotten without touching its alert. All of them, when absent.
+   */
+  examined?: (key: string) => boolean;
+}
+
+export interface AlertRule {
+  name: string;
+  kinds: readonly AlertKind[];
+  /** Event types whose arrival can change the outcome; the every-minute pass runs every rule. */
+  triggers: readonly EventType[];
+  evaluate(ctx: RuleContext): Promise<RuleResult>;
+}
+
+/** Hours, one decimal, for messages. */
+export const hoursBetween = (from: number, to: number): number => Math.round(((to - from) / 3600_000) * 10) / 10;

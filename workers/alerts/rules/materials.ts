@@ -1,0 +1,28 @@
+/** Promotional material at or below its reorder level (库存预警); restocking clears it. */
+import { materialLines } from '../../../server/kpi/read-operations.js';
+import { storeKeys } from '../../../server/redis-keys.js';
+import type { AlertRule } from '../rule.js';
+
+export const materialRule: AlertRule = {
+  name: 'material',
+  kinds: ['material_low'],
+  triggers: ['material.moved'],
+  async evaluate(ctx) {
+    const k = storeKeys(ctx.prefix, ctx.store).materials;
+    const [stock, settings] = await Promise.all([ctx.redis.hgetall(k.stock), ctx.redis.hgetall(k.settings)]);
+    const conditions = materialLines(ctx.store, stock, settings)
+      .filter((m) => m.low)
+      .map((m) => ({
+        key: `material:${m.itemId}`,
+        level: 1,
+        since: ctx.now,
+        alert: {
+          kind: 'material_low' as const,
+          severity: 'warning' as const,
+          message: `物料库存预警：${m.name} 库存 ${m.stock}，已到补货线 ${m.reorderLevel}`,
+          data: { itemId: m.itemId, name: m.name, stock: m.stock, reorderLevel: m.reorderLevel },
+        },
+      }));
+    return { conditions };
+  },
+};

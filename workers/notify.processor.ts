@@ -1,0 +1,123 @@
+/**
+ * Delivers one alert to one webhook: one signed POST per attempt, each attempt written to the
+ * webhook's delivery log. A failure throws, so BullMQ retries it with its backoff; the log says
+ * 'retrying' until the last attempt, which says 'failed'.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DEFAULT_TIMEZONE } from '../domain/settings.js';
+import type { WebhookDelivery } from '../domain/webhooks.js';
+import type { Config } from '../server/config.js';
+import type { StoreRegistry } from '../server/store-registry.js';
+import { loadWebhook, logDelivery } from '../server/webhook-book.js';
+import { robotReplyError } from './notify/format.js';
+import { buildRequest } from './notify/request.js';
+import type { NotifyJob, NotifyResult } from './queues.js';
+
+export interface NotifyDeps {
+  redis: Redis;
+  stores: StoreRegistry;
+  config: Pick<Config, 'prefix' | 'notify'>;
+  now?: () => number;
+}
+
+/**
+ * 408 and 429 mean "later"; any other 4xx means the request itself is refused (no such robot,
+ * not authorised, bad payload), and sending the same request again cannot help: give up at once
+ * rather than knock on it for two minutes.
+ */
+export const isPermanentStatus = (status: number): boolean => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/** Enough of a reply for a robot's errcode or an error page's first lines; the rest is not read. */
+const REPLY_BYTES = 4096;
+
+async function readReply(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < REPLY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, REPLY_BYTES).toString('utf8');
+}
+
+function describeError(err: unknown, timeoutMs: number): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, NotifyResult>): Promise<NotifyResult> {
+  const { redis, config } = deps;
+  const { store, webhookId, alert } = job.data;
+  const hook = await loadWebhook(redis, config.prefix, store, webhookId);
+  if (!hook || !hook.enabled) return { outcome: 'skipped' };
+  const settings = await deps.stores.get(store);
+  const nowMs = deps.now?.() ?? Date.now();
+  // attemptsMade counts the attempts already finished.
+  const attempt = job.attemptsMade + 1;
+  const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+  const deliveryId = job.id ?? `${webhookId}.${alert.id}`;
+  const req = buildRequest(
+    hook,
+    { alert, store, storeName: settings?.name ?? store, timeZone: settings?.timezone ?? DEFAULT_TIMEZONE, sentAtMs: nowMs },
+    deliveryId,
+  );
+
+  const started = performance.now();
+  let httpStatus: number | undefined;
+  let problem: string | null = null;
+  let permanent = false;
+  try {
+    const res = await fetch(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      // A redirect would carry the signed body somewhere nobody configured: it counts as a failure.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.notify.timeoutMs),
+    });
+    httpStatus = res.status;
+    const reply = await readReply(res);
+    if (res.status < 200 || res.status >= 300) {
+      problem = `HTTP ${res.status}${reply ? `: ${reply.slice(0, 200)}` : ''}`;
+      permanent = isPermanentStatus(res.status);
+    } else {
+      problem = robotReplyError(hook.format, reply);
+    }
+  } catch (err) {
+    problem = describeError(err, config.notify.timeoutMs);
+  }
+
+  const entry: WebhookDelivery = {
+    deliveryId,
+    webhookId,
+    alertId: alert.id,
+    attempt,
+    at: new Date(nowMs).toISOString(),
+    outcome: problem === null ? 'delivered' : permanent || lastAttempt ? 'failed' : 'retrying',
+    ...(httpStatus !== undefined && { httpStatus }),
+    ...(problem !== null && { error: problem }),
+    ms: Math.round(performance.now() - started),
+  };
+  // A lost log line is better than a second message in the group: a failing log write does not
+  // fail (and so repeat) a delivery that went through.
+  await logDelivery(redis, config.prefix, store, entry).catch((err: unknown) =>
+    console.error(`[notify] could not log delivery ${deliveryId}: ${String(err)}`),
+  );
+  if (problem === null) return { outcome: 'delivered', httpStatus: httpStatus! };
+  throw permanent ? new UnrecoverableError(problem) : new Error(problem);
+}
+
+export const createNotifyProcessor = (deps: NotifyDeps) => (job: Job<NotifyJob, NotifyResult>) => deliverNotification(deps, job);
