@@ -56,8 +56,10 @@ export const severityAtLeast = (severity: AlertSeverity, min: AlertSeverity): bo
   ALERT_SEVERITIES.indexOf(severity) >= ALERT_SEVERITIES.indexOf(min);
 
 /** Whether a webhook is sent this alert: enabled, subscribed to its kind, and severe enough. */
-export const webhookWants = (w: Pick<WebhookSettings, 'enabled' | 'kinds' | 'minSeverity'>, alert: Pick<Alert, 'kind' | 'severity'>) =>
-  w.enabled && w.kinds.includes(alert.kind) && severityAtLeast(alert.severity, w.minSeverity);
+export const webhookWants = (
+  w: Pick<WebhookSettings, 'enabled' | 'kinds' | 'minSeverity'>,
+  alert: Pick<Alert, 'kind' | 'severity'>,
+) => w.enabled && w.kinds.includes(alert.kind) && severityAtLeast(alert.severity, w.minSeverity);
 
 /**
  * How one notification is delivered: attempts in all, the delay before the first retry (it doubles

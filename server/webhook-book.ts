@@ -36,7 +36,12 @@ export async function saveWebhook(redis: Redis, prefix: string, store: string, w
   await redis.hset(storeKeys(prefix, store).webhooks, webhookId, JSON.stringify(s));
 }
 
-export async function loadWebhook(redis: Redis, prefix: string, store: string, webhookId: string): Promise<WebhookSettings | null> {
+export async function loadWebhook(
+  redis: Redis,
+  prefix: string,
+  store: string,
+  webhookId: string,
+): Promise<WebhookSettings | null> {
   return parse(await redis.hget(storeKeys(prefix, store).webhooks, webhookId));
 }
 
@@ -65,7 +70,12 @@ export async function logDelivery(redis: Redis, prefix: string, store: string, d
 }
 
 /** Newest first. */
-export async function recentDeliveries(redis: Redis, prefix: string, store: string, webhookId: string): Promise<WebhookDelivery[]> {
+export async function recentDeliveries(
+  redis: Redis,
+  prefix: string,
+  store: string,
+  webhookId: string,
+): Promise<WebhookDelivery[]> {
   const raw = await redis.lrange(storeKeys(prefix, store).webhookDeliveries(webhookId), 0, DELIVERY_LOG_KEEP - 1);
   return raw.map((j) => JSON.parse(j) as WebhookDelivery);
 }

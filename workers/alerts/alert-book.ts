@@ -121,12 +121,12 @@ export async function applyConditionChanges(
   });
 }
 
-/** Clears (or, out of the rule's window, forgets) conditions that no longer hold; returns the alerts cleared. */
+/** Clears conditions that no longer hold (or have left the rule's window: expired); returns the alerts cleared. */
 export async function clearConditions(
   redis: Redis,
   prefix: string,
   store: string,
-  conditions: { condition: string; mode: 'clear' | 'forget' }[],
+  conditions: { condition: string; mode: 'clear' | 'expire' }[],
   now: number,
 ): Promise<AlertRecord[]> {
   if (!conditions.length) return [];

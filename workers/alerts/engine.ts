@@ -117,7 +117,7 @@ export async function evaluateStore(
   const announceWithin = thresholds.announceWithinHours * 3600_000;
   const muted = new Set(thresholds.muted);
   const changes: ConditionChange[] = [];
-  const gone: { condition: string; mode: 'clear' | 'forget' }[] = [];
+  const gone: { condition: string; mode: 'clear' | 'expire' }[] = [];
 
   const results = await Promise.all(rules.map((r) => r.evaluate(ctx)));
   rules.forEach((rule, i) => {
@@ -140,7 +140,7 @@ export async function evaluateStore(
     }
     for (const key of held.keys()) {
       if (!key.startsWith(`${rule.name}:`) || holding.has(key)) continue;
-      gone.push({ condition: key, mode: !examined || examined(key) ? 'clear' : 'forget' });
+      gone.push({ condition: key, mode: !examined || examined(key) ? 'clear' : 'expire' });
     }
   });
 

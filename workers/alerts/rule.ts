@@ -37,8 +37,8 @@ export interface RuleResult {
   conditions: Condition[];
   /**
    * Whether a remembered condition that no longer holds was within what the rule looked at: then it
-   * cleared. Otherwise it has only left the rule's window (a callback missed weeks ago) and is
-   * forgotten without touching its alert. All of them, when absent.
+   * cleared. Otherwise it has only left the rule's window (a callback missed weeks ago, last
+   * month's budget): its alert expires. All of them, when absent.
    */
   examined?: (key: string) => boolean;
 }

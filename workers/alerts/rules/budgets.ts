@@ -38,7 +38,7 @@ export const budgetRule: AlertRule = {
         },
       });
     }
-    // Budgets of another month have left the rule's view: forgotten, not cleared.
+    // Budgets of another month have left the rule's view: their alerts expire.
     return { conditions, examined: (key) => budgets.has(key.slice('budget:'.length)) };
   },
 };
@@ -96,7 +96,7 @@ export const unbudgetedRule: AlertRule = {
         data: { budgetId, amount: yuan(fen) },
       },
     }));
-    // A budget set up since clears the alert; last month's ids are simply forgotten.
+    // A budget set up since clears the alert; last month's ids expire.
     return { conditions, examined: (key) => known.has(key.slice('unbudgeted:'.length)) };
   },
 };

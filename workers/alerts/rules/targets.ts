@@ -34,7 +34,7 @@ export const targetRule: AlertRule = {
         });
       }
     }
-    // Last month's targets are over: forgotten, not cleared.
+    // Last month's targets are over: their alerts expire.
     return { conditions, examined: (key) => key.endsWith(`:${month}`) };
   },
 };
