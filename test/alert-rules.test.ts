@@ -70,7 +70,13 @@ describe('budget warn and trip, overspend', () => {
   });
 
   it('a budget of another month is not watched: its alert expires when the month turns', async () => {
-    await saveBudget(deps.redis, deps.config.prefix, 'B2', { store: 'RB2', name: '车展', month: '2026-11', amount: 100, warnAt: 0.8 });
+    await saveBudget(deps.redis, deps.config.prefix, 'B2', {
+      store: 'RB2',
+      name: '车展',
+      month: '2026-11',
+      amount: 100,
+      warnAt: 0.8,
+    });
     await apply(T0, ev('spend.recorded', iso(T0), { store: 'RB2', spendId: 'X1', budgetId: 'B2', amount: 100 }));
     expect(await history('RB2')).toEqual(['budget_tripped:budget:B2 open']);
     const dec = await tick('RB2', Date.parse('2026-12-01T00:00:00+08:00'));
@@ -89,7 +95,13 @@ describe('unbudgeted spend', () => {
     expect(a).toMatchObject({ kind: 'spend_unbudgeted', data: { budgetId: 'NOPE', amount: 300 } });
     expect(await history('RU')).toEqual(['spend_unbudgeted:unbudgeted:NOPE open']);
 
-    await saveBudget(deps.redis, deps.config.prefix, 'NOPE', { store: 'RU', name: '补录预算', month: '2026-11', amount: 10000, warnAt: 0.8 });
+    await saveBudget(deps.redis, deps.config.prefix, 'NOPE', {
+      store: 'RU',
+      name: '补录预算',
+      month: '2026-11',
+      amount: 10000,
+      warnAt: 0.8,
+    });
     await tick('RU', T0 + 2 * 60_000);
     expect(await history('RU')).toEqual(['spend_unbudgeted:unbudgeted:NOPE cleared']);
 
@@ -142,7 +154,13 @@ describe('complaints overdue', () => {
 describe('callbacks', () => {
   const delivered = (orderId: string, at: number, store = 'RK') => ev('vehicle.delivered', iso(at), { store, orderId });
   const reached = (orderId: string, at: number) =>
-    ev('callback.attempted', iso(at), { store: 'RK', callbackId: `cb-${orderId}-${at}`, kind: 'sales', subjectId: orderId, outcome: 'reached' });
+    ev('callback.attempted', iso(at), {
+      store: 'RK',
+      callbackId: `cb-${orderId}-${at}`,
+      kind: 'sales',
+      subjectId: orderId,
+      outcome: 'reached',
+    });
 
   it('due soon 4 h before the deadline, missed at it, cleared by a call reported late, missed again when the delivery moves earlier', async () => {
     await apply(T0, delivered('D1', T0)); // deadline T0 + 72 h
@@ -261,7 +279,9 @@ describe('the engine', () => {
     };
     await saveMaterial(deps.redis, deps.config.prefix, 'MN', { store: 'RN', name: '礼品', reorderLevel: 5 });
     await expect(
-      applyEvents({ ...deps, notify, now: () => T0 }, [ev('material.moved', iso(T0), { store: 'RN', itemId: 'MN', quantity: 1 })]),
+      applyEvents({ ...deps, notify, now: () => T0 }, [
+        ev('material.moved', iso(T0), { store: 'RN', itemId: 'MN', quantity: 1 }),
+      ]),
     ).rejects.toThrow('queue unavailable');
     fail = false;
     await evaluateStore({ ...deps, notify }, 'RN', T0 + 1); // nothing new to raise
