@@ -9,10 +9,12 @@
  *    store's customer value is recomputed.
  * 3. Then it runs live: a simulated clock runs `speed` times faster than the real one and decides
  *    what happens next; each event is posted when its simulated time comes, dated at most the real
- *    now — the wall moves quickly, yet nothing is ever dated in the future.
+ *    now — the wall moves quickly, yet nothing is ever dated in the future. Meanwhile a marketing
+ *    desk asks the budget breaker before each planned top-up (see breaker-desk.ts).
  */
 import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
+import { breakerDesk } from './breaker-desk.js';
 import { STORES, budgetIdOf, campaignIdOf, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
 import { generateHistory } from './history.js';
@@ -127,6 +129,7 @@ async function runLive(
   const liveStart = Date.now();
   let posted = 0;
   let lastReport = liveStart;
+  const desk = breakerDesk(api, () => monthOf(STORES[0]!, demoStart + (Date.now() - liveStart) * speed), ctx.log);
 
   while (!signal?.aborted) {
     await sleep(TICK_MS, signal);
@@ -149,6 +152,7 @@ async function runLive(
       due.push(...q.pending.splice(0, n).map(clamp));
     }
     posted += await postAll(api, due, signal);
+    await desk.step(real);
     if (real - lastReport >= 60_000) {
       const sim = DateTime.fromMillis(simNow, { zone: STORES[0]!.timezone }).toFormat('ccc d LLL HH:mm');
       ctx.log(`live: simulated time ${sim}; ${posted} events posted in the last minute`);
@@ -235,6 +239,21 @@ class DemoApi {
       if (!retry) return status;
       await sleep(retryAfterS ? retryAfterS * 1000 : 500 * 2 ** attempt, this.signal);
       if (this.signal?.aborted) return 0;
+    }
+  }
+
+  /** A POST whose answer the caller reads, refusals included (not logged). */
+  async post(path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+    try {
+      const res = await fetch(this.url(path), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        ...(this.signal ? { signal: this.signal } : {}),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    } catch {
+      return { status: 0, body: null };
     }
   }
 
