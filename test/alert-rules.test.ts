@@ -10,6 +10,7 @@ import { saveMaterial, saveTargets } from '../server/material-book.js';
 import { storeKeys } from '../server/redis-keys.js';
 import { listAlerts } from '../workers/alerts/alert-book.js';
 import { evaluateStore } from '../workers/alerts/engine.js';
+import { SETTLE_MS } from '../workers/alerts/rule.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { ev } from './support/events.js';
 import { applyDeps } from './support/stack.js';
@@ -24,10 +25,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const apply = (now: number, ...events: PulseEvent[]) => applyEvents({ ...deps, now: () => now }, events);
 const tick = (store: string, now: number) => evaluateStore(deps, store, now);
-/** Oldest first, as `kind:key state`. */
+/** Oldest first (alerts raised at the same moment by condition), as `kind:key state`. */
 async function history(store: string): Promise<string[]> {
   const all = await listAlerts(deps.redis, deps.config.prefix, store, { limit: 100 });
-  return all.reverse().map((a) => `${a.kind}:${a.condition ?? ''} ${a.state}`);
+  return all
+    .sort((a, b) => a.at.localeCompare(b.at) || (a.condition ?? '').localeCompare(b.condition ?? ''))
+    .map((a) => `${a.kind}:${a.condition ?? ''} ${a.state}`);
 }
 const held = (store: string) => deps.redis.hgetall(storeKeys(deps.config.prefix, store).alertState);
 
@@ -137,10 +140,10 @@ describe('complaints overdue', () => {
     expect(r3.raised.map((a) => `${a.data?.complaintId}:${a.data?.phase}`)).toEqual(['CL:resolution']);
     await apply(T0 + 121 * H, ev('complaint.resolved', iso(T0 + 121 * H), { store: 'RC', complaintId: 'CH' }));
     expect(await history('RC')).toEqual([
-      'complaint_overdue:complaint:CH cleared',
-      'complaint_overdue:complaint:CH cleared',
-      'complaint_overdue:complaint:CL cleared',
-      'complaint_overdue:complaint:CL open',
+      'complaint_overdue:complaint:CH cleared', // response, superseded by the resolution deadline
+      'complaint_overdue:complaint:CH cleared', // resolution, cleared by the resolution
+      'complaint_overdue:complaint:CL cleared', // response, cleared by the response
+      'complaint_overdue:complaint:CL open', // resolution
     ]);
   });
 
@@ -168,12 +171,15 @@ describe('callbacks', () => {
     const soon = await tick('RK', T0 + 68 * H); // 4 h left
     expect(soon.raised.map((a) => [a.kind, a.severity, a.data?.hoursLeft])).toEqual([['callback_due_soon', 'info', 4]]);
     expect((await tick('RK', T0 + 69 * H)).raised).toEqual([]);
-    const missed = await tick('RK', T0 + 72 * H);
+    const due = await tick('RK', T0 + 72 * H);
+    expect(due.updated.map((a) => `${a.kind} ${a.state}`)).toEqual(['callback_due_soon cleared']);
+    expect(due.raised).toEqual([]); // a miss waits to settle: its callback may be in the next batch
+    const missed = await tick('RK', T0 + 72 * H + SETTLE_MS);
     expect(missed.raised.map((a) => a.kind)).toEqual(['callback_missed']);
-    expect(missed.updated.map((a) => `${a.kind} ${a.state}`)).toEqual(['callback_due_soon cleared']);
 
     await apply(T0 + 73 * H, reached('D1', T0 + 70 * H)); // the call was made in time, reported late
     await apply(T0 + 74 * H, delivered('D1', T0 - 5 * H)); // the delivery was earlier: deadline T0 + 67 h, the call is late
+    await tick('RK', T0 + 74 * H + SETTLE_MS);
     expect(await history('RK')).toEqual([
       'callback_due_soon:duesoon:sales:D1 cleared',
       'callback_missed:missed:sales:D1 cleared',
@@ -181,6 +187,7 @@ describe('callbacks', () => {
     ]);
     // A week after the deadline the miss is no longer watched: the alert expires.
     const late = await tick('RK', T0 + 67 * H + 7 * D + 1);
+    expect(late.raised).toEqual([]);
     expect(late.updated.map((a) => `${a.kind} ${a.history.at(-1)?.note}`)).toEqual(['callback_missed expired']);
   });
 
@@ -200,13 +207,25 @@ describe('materials, media, targets', () => {
     await apply(T0, move(1, 12)); // 12 > 10
     expect(await history('RM')).toEqual([]);
     await apply(T0 + 1, move(2, -2)); // 10: at the level
+    await tick('RM', T0 + 1 + SETTLE_MS); // still true once settled: announced
     await apply(T0 + 2, move(3, -1)); // 9: still low, no repeat
     await apply(T0 + 3, move(4, 20)); // 29: cleared
     await apply(T0 + 4, move(5, -25)); // 4: low again
+    await tick('RM', T0 + 4 + SETTLE_MS);
     expect(await history('RM')).toEqual(['material_low:material:M1 cleared', 'material_low:material:M1 open']);
     const [first, second] = (await listAlerts(deps.redis, deps.config.prefix, 'RM', { limit: 5 })).reverse();
     expect(first!.data).toMatchObject({ stock: 10, reorderLevel: 10 });
     expect(second!.data).toMatchObject({ stock: 4 });
+  });
+
+  it('stock issued before its receipt arrives (out of order) does not alert', async () => {
+    await saveMaterial(deps.redis, deps.config.prefix, 'M2', { store: 'RM2', name: '钥匙扣', reorderLevel: 10 });
+    const move = (n: number, q: number) => ev('material.moved', iso(T0 + n), { store: 'RM2', itemId: 'M2', quantity: q });
+    await apply(T0, move(2, -30)); // the issue first: −30
+    await apply(T0 + 5_000, move(1, 100)); // then the receipt dated before it: 70
+    await tick('RM2', T0 + 5_000 + SETTLE_MS);
+    expect(await history('RM2')).toEqual([]);
+    expect(await held('RM2')).toEqual({});
   });
 
   it('each negative mention alerts once; old ones are recorded silently; a week later they expire', async () => {
@@ -231,7 +250,8 @@ describe('materials, media, targets', () => {
     // 10 November: the 10th has not passed yet, however far behind.
     expect((await tick('RT', Date.parse('2026-11-10T12:00:00+08:00'))).raised).toEqual([]);
     // 23 November 08:00: 22 days 8 h of 30 elapsed = 0.7444; no orders: pace 0.
-    const behind = await tick('RT', T0);
+    expect((await tick('RT', T0)).raised).toEqual([]); // settling
+    const behind = await tick('RT', T0 + SETTLE_MS);
     expect(behind.raised.map((a) => [a.kind, a.data?.metric, a.data?.pace])).toEqual([['target_behind', 'orders', 0]]);
     // 70 orders: pace 70 / (100 × 0.7444) = 0.940 ≥ 0.9.
     const orders = Array.from({ length: 70 }, (_, i) =>
@@ -240,6 +260,7 @@ describe('materials, media, targets', () => {
     await apply(T0 + 1, ...orders);
     expect(await history('RT')).toEqual(['target_behind:target:orders:2026-11 cleared']);
     // 28 November 08:00: 27 days 8 h elapsed = 0.9111: pace 70 / 91.11 = 0.768.
+    await tick('RT', Date.parse('2026-11-28T08:00:00+08:00') - SETTLE_MS);
     const again = await tick('RT', Date.parse('2026-11-28T08:00:00+08:00'));
     expect(again.raised.map((a) => a.data?.pace)).toEqual([0.7683]);
     await tick('RT', Date.parse('2026-12-01T08:00:00+08:00'));
@@ -255,7 +276,8 @@ describe('the engine', () => {
     await saveMaterial(deps.redis, deps.config.prefix, 'MX', { store: 'RX', name: '礼品', reorderLevel: 5 });
     await apply(T0, ev('material.moved', iso(T0), { store: 'RX', itemId: 'MX', quantity: 1 }));
     await deps.redis.del(storeKeys(deps.config.prefix, 'RX').alertState);
-    const runs = await Promise.all(Array.from({ length: 8 }, () => tick('RX', T0 + 1)));
+    await Promise.all(Array.from({ length: 8 }, () => tick('RX', T0 + 1)));
+    const runs = await Promise.all(Array.from({ length: 8 }, () => tick('RX', T0 + 1 + SETTLE_MS)));
     expect(runs.reduce((n, r) => n + r.raised.length, 0)).toBe(1);
   });
 
@@ -277,10 +299,16 @@ describe('the engine', () => {
       if (fail) throw new Error('queue unavailable');
       handed.push(a);
     };
-    await saveMaterial(deps.redis, deps.config.prefix, 'MN', { store: 'RN', name: '礼品', reorderLevel: 5 });
+    await saveBudget(deps.redis, deps.config.prefix, 'BN', {
+      store: 'RN',
+      name: '车展',
+      month: '2026-11',
+      amount: 100,
+      warnAt: 0.8,
+    });
     await expect(
       applyEvents({ ...deps, notify, now: () => T0 }, [
-        ev('material.moved', iso(T0), { store: 'RN', itemId: 'MN', quantity: 1 }),
+        ev('spend.recorded', iso(T0), { store: 'RN', spendId: 'SN', budgetId: 'BN', amount: 100 }),
       ]),
     ).rejects.toThrow('queue unavailable');
     fail = false;
@@ -288,7 +316,7 @@ describe('the engine', () => {
     expect(handed).toEqual([]);
     const { refreshStore } = await import('../workers/maintenance.processor.js');
     await refreshStore({ ...deps, notify }, 'RN', T0 + 2);
-    expect(handed.map((a) => a.kind)).toEqual(['material_low']);
+    expect(handed.map((a) => a.kind)).toEqual(['budget_tripped']);
     await refreshStore({ ...deps, notify }, 'RN', T0 + 3);
     expect(handed).toHaveLength(1);
   });

@@ -36,7 +36,7 @@ function ready(redis: Redis): Redis {
 }
 
 const script = (target: Redis | ChainableCommander, name: ScriptName): Call =>
-  ((target as unknown as Record<ScriptName, Call>)[name]).bind(target);
+  (target as unknown as Record<ScriptName, Call>)[name].bind(target);
 
 interface AlertStatus {
   state: AlertState;
@@ -67,6 +67,8 @@ export interface ConditionChange {
   since: number;
   /** null: record the level without announcing it. */
   alert: StoredAlert | null;
+  /** Record the level as settling since this moment, to be announced later if it still holds. */
+  pendingSince?: number;
 }
 
 /** Applies condition changes of one store in one round trip. */
@@ -91,7 +93,7 @@ export async function applyConditionChanges(
       c.condition,
       String(c.level),
       String(c.since),
-      c.alert?.id ?? '',
+      c.alert?.id ?? (c.pendingSince !== undefined ? `~${c.pendingSince}` : ''),
       c.alert ? JSON.stringify(c.alert) : '',
       String(now),
       nowIso,
@@ -163,7 +165,8 @@ export async function recordAlert(redis: Redis, prefix: string, alert: StoredAle
   return Number(res) === 1;
 }
 
-export type AckOutcome = { code: 'acked' | 'already'; record: AlertRecord } | { code: 'unknown' } | { code: 'cleared'; record: AlertRecord };
+export type AckOutcome =
+  { code: 'acked' | 'already'; record: AlertRecord } | { code: 'unknown' } | { code: 'cleared'; record: AlertRecord };
 
 export async function ackAlert(
   redis: Redis,
@@ -175,10 +178,13 @@ export async function ackAlert(
   now: number,
 ): Promise<AckOutcome> {
   const k = storeKeys(prefix, store);
-  const [code, status] = (await script(ready(redis), 'pulseAlertAck')(k.alerts.status, id, by, note ?? '', new Date(now).toISOString())) as [
-    number,
-    string,
-  ];
+  const [code, status] = (await script(ready(redis), 'pulseAlertAck')(
+    k.alerts.status,
+    id,
+    by,
+    note ?? '',
+    new Date(now).toISOString(),
+  )) as [number, string];
   if (code === -1) return { code: 'unknown' };
   const data = await redis.hget(k.alerts.data, id);
   if (!data) return { code: 'unknown' };
@@ -216,7 +222,12 @@ export async function listAlerts(redis: Redis, prefix: string, store: string, op
 }
 
 /** Tells every server: a new alert (`alert`) or a changed one (`alertUpdated`). */
-export async function publishAlert(redis: Redis, prefix: string, event: 'alert' | 'alertUpdated', alert: AlertRecord): Promise<void> {
+export async function publishAlert(
+  redis: Redis,
+  prefix: string,
+  event: 'alert' | 'alertUpdated',
+  alert: AlertRecord,
+): Promise<void> {
   await redis.publish(globalKeys(prefix).alertChannel, JSON.stringify({ event, alert }));
 }
 

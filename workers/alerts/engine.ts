@@ -67,9 +67,20 @@ export function rulesFor(types?: ReadonlySet<EventType>): AlertRule[] {
   return RULES.filter((r) => r.triggers.some((t) => types.has(t)));
 }
 
-/** Condition → level, as last recorded ('level|alertId|since'). */
-function parseHeld(raw: Record<string, string>): Map<string, { level: number }> {
-  return new Map(Object.entries(raw).map(([key, v]) => [key, { level: Number(v.split('|')[0]) }]));
+interface Held {
+  level: number;
+  /** Set while the condition waits to settle: since when it has held. */
+  pendingSince: number | null;
+}
+
+/** Condition → level, as last recorded ('level|alertId|since', alertId '~ms' while settling). */
+function parseHeld(raw: Record<string, string>): Map<string, Held> {
+  return new Map(
+    Object.entries(raw).map(([key, v]) => {
+      const [level, id] = v.split('|');
+      return [key, { level: Number(level), pendingSince: id?.startsWith('~') ? Number(id.slice(1)) : null }];
+    }),
+  );
 }
 
 export async function evaluateStore(
@@ -126,16 +137,21 @@ export async function evaluateStore(
     for (const c of conditions) if (!muted.has(c.alert.kind)) holding.set(c.key, c);
     for (const c of holding.values()) {
       const before = held.get(c.key);
-      if (before?.level === c.level) continue;
-      const rising = !before || c.level > before.level;
+      const settling = before !== undefined && before.pendingSince !== null && before.level === c.level;
+      if (before?.level === c.level && !settling) continue;
+      const rising = !before || c.level > before.level || settling;
       const announce = rising && now - c.since <= announceWithin;
+      if (announce && rule.settleMs && !settling) {
+        // New and worth announcing, but of a kind that flickers: wait for it to settle.
+        changes.push({ condition: c.key, level: c.level, since: c.since, alert: null, pendingSince: now });
+        continue;
+      }
+      if (settling && now - before.pendingSince! < (rule.settleMs ?? 0)) continue;
       changes.push({
         condition: c.key,
         level: c.level,
         since: c.since,
-        alert: announce
-          ? { id: newAlertId(store), store, at: new Date(now).toISOString(), condition: c.key, ...c.alert }
-          : null,
+        alert: announce ? { id: newAlertId(store), store, at: new Date(now).toISOString(), condition: c.key, ...c.alert } : null,
       });
     }
     for (const key of held.keys()) {

@@ -49,7 +49,14 @@ export interface AlertRule {
   /** Event types whose arrival can change the outcome; the every-minute pass runs every rule. */
   triggers: readonly EventType[];
   evaluate(ctx: RuleContext): Promise<RuleResult>;
+  /**
+   * How long a new condition must keep holding before it is announced. Events arriving out of
+   * order (a back-fill, a late export) make some conditions flicker: stock issued before it was
+   * received, a delivery applied before its callback. Those rules wait; the every-minute pass
+   * announces what is still true.
+   */
+  settleMs?: number;
 }
 
-/** Hours, one decimal, for messages. */
-export const hoursBetween = (from: number, to: number): number => Math.round(((to - from) / 3600_000) * 10) / 10;
+/** Long enough for a batch applied out of order to be followed by the rest of it; the minute pass then announces. */
+export const SETTLE_MS = 45_000;

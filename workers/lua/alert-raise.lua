@@ -2,7 +2,8 @@
 -- that several workers evaluating the same store at once raise one alert between them.
 -- KEYS[1] condition state hash (condition -> 'level|alertId|sinceMs'), KEYS[2] alert data hash,
 -- KEYS[3] alert status hash, KEYS[4] alerts by time, KEYS[5] alerts not yet handed to webhooks.
--- ARGV[1] condition, ARGV[2] level, ARGV[3] since ms, ARGV[4] alert id ('' = record silently),
+-- ARGV[1] condition, ARGV[2] level, ARGV[3] since ms, ARGV[4] alert id ('' = record silently,
+-- '~ms' = held since ms, to be announced once settled),
 -- ARGV[5] alert JSON, ARGV[6] raised-at ms, ARGV[7] raised-at ISO, ARGV[8] alerts kept.
 -- Returns {code, the replaced alert's updated status JSON or '', its id}: code 1 raised, 2 recorded
 -- silently, 3 lowered, 0 unchanged.
@@ -13,8 +14,18 @@ if cur then
   local l, i = string.match(cur, '^([^|]*)|([^|]*)|')
   curLevel, curId = tonumber(l), i
 end
+-- '~ms' instead of an alert id: the condition has held since ms but waits to settle before it is
+-- announced. Announcing it (or settling it silently) now counts as a rise.
+local pending = string.sub(curId, 1, 1) == '~'
+if pending and string.sub(id, 1, 1) ~= '~' then
+  curLevel, curId = 0, ''
+end
 if curLevel == level then
   return {0, '', ''}
+end
+if string.sub(id, 1, 1) == '~' then
+  redis.call('HSET', KEYS[1], cond, level .. '|' .. id .. '|' .. since)
+  return {2, '', ''}
 end
 
 -- The previous alert of this condition is over: cleared when the level falls, superseded when it rises.

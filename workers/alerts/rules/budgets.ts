@@ -34,7 +34,14 @@ export const budgetRule: AlertRule = {
           message: tripped
             ? `预算跳闸：${b.name} 已用 ${pct(ratio)}%（${money(spent)} / ${money(amount)}）`
             : `预算预警：${b.name} 已用 ${pct(ratio)}%（预警线 ${Math.round(b.warnAt * 100)}%）`,
-          data: { budgetId, name: b.name, ratio: Math.round(ratio * 10000) / 10000, spent: yuan(spent), amount: b.amount, warnAt: b.warnAt },
+          data: {
+            budgetId,
+            name: b.name,
+            ratio: Math.round(ratio * 10000) / 10000,
+            spent: yuan(spent),
+            amount: b.amount,
+            warnAt: b.warnAt,
+          },
         },
       });
     }
@@ -68,7 +75,14 @@ export const overspendRule: AlertRule = {
           kind: 'budget_overspend',
           severity: 'critical',
           message: `跳闸后仍有支出：${b.name} 记录 ${money(s.fen)}（${s.spendId}），已超出预算`,
-          data: { budgetId: s.budgetId, name: b.name, spendId: s.spendId, amount: yuan(s.fen), spent: yuan(spentBefore + s.fen), budget: b.amount },
+          data: {
+            budgetId: s.budgetId,
+            name: b.name,
+            spendId: s.spendId,
+            amount: yuan(s.fen),
+            spent: yuan(spentBefore + s.fen),
+            budget: b.amount,
+          },
         },
       });
     }

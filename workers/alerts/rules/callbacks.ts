@@ -4,7 +4,7 @@
  */
 import { withScores } from '../../../server/kpi/day-buckets.js';
 import { storeKeys, type CallbackKind } from '../../../server/redis-keys.js';
-import type { AlertRule, Condition, RuleContext } from '../rule.js';
+import { SETTLE_MS, type AlertRule, type Condition, type RuleContext } from '../rule.js';
 
 const KINDS: CallbackKind[] = ['sales', 'service'];
 const KIND_ZH: Record<CallbackKind, string> = { sales: '销售', service: '售后' };
@@ -35,6 +35,8 @@ export const callbackMissedRule: AlertRule = {
   name: 'missed',
   kinds: ['callback_missed'],
   triggers: TRIGGERS,
+  // A delivery applied before its callback looks missed for a moment.
+  settleMs: SETTLE_MS,
   async evaluate(ctx) {
     const from = ctx.now - Math.max(MISSED_WINDOW_MS, ctx.rules.announceWithinHours * H);
     const examined = new Set<string>();

@@ -1,11 +1,12 @@
 /** Promotional material at or below its reorder level (库存预警); restocking clears it. */
 import { materialLines } from '../../../server/kpi/read-operations.js';
 import { storeKeys } from '../../../server/redis-keys.js';
-import type { AlertRule } from '../rule.js';
+import { SETTLE_MS, type AlertRule } from '../rule.js';
 
 export const materialRule: AlertRule = {
   name: 'material',
   kinds: ['material_low'],
+  settleMs: SETTLE_MS,
   triggers: ['material.moved'],
   async evaluate(ctx) {
     const k = storeKeys(ctx.prefix, ctx.store).materials;

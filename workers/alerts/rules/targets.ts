@@ -4,13 +4,14 @@
  */
 import { DateTime } from 'luxon';
 import { TARGET_KEYS } from '../../../domain/kpis.js';
-import type { AlertRule, Condition } from '../rule.js';
+import { SETTLE_MS, type AlertRule, type Condition } from '../rule.js';
 
 const METRIC_ZH: Record<(typeof TARGET_KEYS)[number], string> = { orders: '订单', deliveries: '交车', leads: '线索' };
 
 export const targetRule: AlertRule = {
   name: 'target',
   kinds: ['target_behind'],
+  settleMs: SETTLE_MS,
   triggers: ['order.signed', 'order.cancelled', 'vehicle.delivered', 'lead.created'],
   async evaluate(ctx) {
     const local = DateTime.fromMillis(ctx.now, { zone: ctx.timezone });
