@@ -104,7 +104,11 @@ export const alertRules = z.strictObject({
   /** …once this day of the month has passed. */
   targetPaceAfterDay: z.number().int().min(0).max(28).default(10),
   /** A deadline passed or a mention made longer ago than this when first seen is counted, not announced. */
-  announceWithinHours: z.number().min(1).max(24 * 31).default(24),
+  announceWithinHours: z
+    .number()
+    .min(1)
+    .max(24 * 31)
+    .default(24),
   /** Kinds this store does not want raised at all. */
   muted: z.array(z.enum(ALERT_KINDS)).max(ALERT_KINDS.length).default([]),
 });

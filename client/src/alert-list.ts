@@ -54,7 +54,11 @@ export function mergeAlerts(list: readonly AlertRecord[], incoming: readonly Ale
  * After a (re)connect: the list read from the server is the truth (an alert missing from it was
  * cleared while the page was away), except for pushes received while it was being read.
  */
-export function resyncAlerts(fetched: readonly AlertRecord[], pushedMeanwhile: readonly AlertRecord[], store: string): AlertRecord[] {
+export function resyncAlerts(
+  fetched: readonly AlertRecord[],
+  pushedMeanwhile: readonly AlertRecord[],
+  store: string,
+): AlertRecord[] {
   return mergeAlerts(mergeAlerts([], fetched, store), pushedMeanwhile, store);
 }
 
@@ -63,4 +67,13 @@ export function activeAlertsPath(store: string, limit = MAX_ALERTS): string {
   const q = new URLSearchParams({ state: 'active', limit: String(limit) });
   if (store !== GROUP) q.set('store', store);
   return `/api/v1/alerts?${q.toString()}`;
+}
+
+/** The open alerts before the acknowledged ones, each newest first (the order of the ticker and the staff list). */
+export function openFirst(list: readonly AlertRecord[]): AlertRecord[] {
+  return list
+    .filter((a) => a.state !== 'cleared')
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => Number(x.a.state === 'acked') - Number(y.a.state === 'acked') || x.i - y.i)
+    .map(({ a }) => a);
 }

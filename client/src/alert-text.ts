@@ -106,7 +106,8 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       if (!kind || !subject) break;
       const kindLabel = m.kinds[kind] ?? kind;
       const deadline = deadlineOf(d, timeZone);
-      if (alert.kind === 'callback_missed') return t.callbackMissed(kindLabel, subject) + (deadline ? t.deadlineSuffix(deadline) : '');
+      if (alert.kind === 'callback_missed')
+        return t.callbackMissed(kindLabel, subject) + (deadline ? t.deadlineSuffix(deadline) : '');
       if (deadline) return t.callbackDueSoon(kindLabel, subject, deadline);
       break;
     }

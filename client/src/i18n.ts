@@ -233,7 +233,6 @@ const zh = {
   maskedNote: '姓名与电话已脱敏',
   unmaskedNote: '含完整姓名与电话，请注意保密',
   listCount: (shown: number, total: number) => (shown < total ? `显示 ${shown} / 共 ${total} 条` : `共 ${total} 条`),
-  hoursLeft: (h: string) => `剩 ${h} 小时`,
   dur: {
     days: (d: number, h: number) => `${d}天${h}小时`,
     hours: (h: number, min: number) => `${h}小时${min}分`,
@@ -278,7 +277,6 @@ const zh = {
   activeAlerts: '当前告警',
   noActiveAlerts: '暂无待处理告警',
   ack: '确认',
-  ackTitle: '确认告警',
   ackBy: '处理人',
   ackByPlaceholder: '您的姓名',
   ackNote: '备注（可选）',
@@ -524,7 +522,6 @@ const en: Messages = {
   maskedNote: 'Names and phones are masked',
   unmaskedNote: 'Full names and phones: keep confidential',
   listCount: (shown, total) => (shown < total ? `${shown} of ${total}` : `${total} in all`),
-  hoursLeft: (h) => `${h} h left`,
   dur: {
     days: (d, h) => `${d} d ${h} h`,
     hours: (h, min) => `${h} h ${min} min`,
@@ -569,7 +566,6 @@ const en: Messages = {
   activeAlerts: 'Active alerts',
   noActiveAlerts: 'No alerts to handle',
   ack: 'Acknowledge',
-  ackTitle: 'Acknowledge the alert',
   ackBy: 'Your name',
   ackByPlaceholder: 'Name',
   ackNote: 'Note (optional)',

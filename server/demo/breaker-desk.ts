@@ -49,10 +49,14 @@ export function breakerDesk(api: BreakerDeskApi, month: () => string, log: (msg:
       const res = await api.post(`/api/v1/budgets/${budgetId}/check`, { amount });
       const answer = res.body as CheckAnswer;
       if (res.status === 200) {
-        log(`breaker: ${store.name}「${plan.name}」planned ${yuan(amount)} fits (then ${Math.round((answer.after?.ratio ?? 0) * 1000) / 10}%)`);
+        log(
+          `breaker: ${store.name}「${plan.name}」planned ${yuan(amount)} fits (then ${Math.round((answer.after?.ratio ?? 0) * 1000) / 10}%)`,
+        );
       } else if (res.status === 409) {
         refusedAt ??= now;
-        log(`breaker: ${store.name}「${plan.name}」planned ${yuan(amount)} refused (${answer.error}, short ${yuan(answer.shortfall ?? 0)})`);
+        log(
+          `breaker: ${store.name}「${plan.name}」planned ${yuan(amount)} refused (${answer.error}, short ${yuan(answer.shortfall ?? 0)})`,
+        );
       }
     },
   };

@@ -135,7 +135,7 @@ export const STORES: readonly StoreProfile[] = [
     appointmentShare: 0.55,
     budgets: [
       // Trips (跳闸) a few minutes into the demo.
-      { ...online(220_000, 0.7), script: { startRatio: 0.975, step: 0.012, stopRatio: 1.05 } },
+      { ...online(220_000, 0.7), script: { startRatio: 0.975, step: 0.012, stopRatio: 1.02 } },
       show(300_000, 0.6),
       care(60_000, 0.5),
       video(80_000, 0.65),

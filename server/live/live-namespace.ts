@@ -116,7 +116,10 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       nsp.to(screenRoom(screen.name)).emit('screen', screen);
     } else if (channel === g.alertChannel) {
       const { event, alert } = JSON.parse(message) as { event: 'alert' | 'alertUpdated'; alert: AlertRecord };
-      nsp.to(roomOf(alert.store)).to(GROUP_ROOM).emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);
+      nsp
+        .to(roomOf(alert.store))
+        .to(GROUP_ROOM)
+        .emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);
     }
   });
 

@@ -12,7 +12,9 @@ export async function postAlertAck(req: Request, res: Response, deps: AppDeps) {
   const id = String(req.params.alertId);
   const store = ALERT_ID.test(id) ? alertStore(id) : null;
   if (!store) {
-    res.status(400).json({ error: 'invalid_alert', details: [{ path: 'alertId', message: 'must be an alert id such as HZ01.x1Yz…' }] });
+    res
+      .status(400)
+      .json({ error: 'invalid_alert', details: [{ path: 'alertId', message: 'must be an alert id such as HZ01.x1Yz…' }] });
     return;
   }
   const parsed = ackBody.safeParse(req.body ?? {});

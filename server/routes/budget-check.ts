@@ -80,10 +80,22 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
     severity: 'warning' as const,
     message: `预算越权批准：${budget.name} 计划支出 ${money(result.amount)}，超出 ${money(result.shortfall)}；${override.by}：${override.reason}`,
     at: override.at,
-    data: { budgetId, name: budget.name, amount: result.amount, shortfall: result.shortfall, by: override.by, reason: override.reason },
+    data: {
+      budgetId,
+      name: budget.name,
+      amount: result.amount,
+      shortfall: result.shortfall,
+      by: override.by,
+      reason: override.reason,
+    },
   };
   await recordAlert(redis, config.prefix, alert);
-  await publishAlert(redis, config.prefix, 'alert', mergeRecord(alert, JSON.stringify({ state: 'open', history: [{ at: alert.at, action: 'raised' }] })));
+  await publishAlert(
+    redis,
+    config.prefix,
+    'alert',
+    mergeRecord(alert, JSON.stringify({ state: 'open', history: [{ at: alert.at, action: 'raised' }] })),
+  );
   // The workers hand it to the webhooks and refresh the walls (the budget's override count).
   await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: budget.store }, { removeOnComplete: true, attempts: 5 });
   res.json({ ...result, override });

@@ -15,13 +15,7 @@ import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
 import type { AlertRecord } from '../../../domain/alerts.js';
 import type { Snapshot } from '../../../domain/kpis.js';
-import {
-  GROUP,
-  LIVE_NAMESPACE,
-  type ClientToServerEvents,
-  type Response,
-  type ServerToClientEvents,
-} from '../../../domain/protocol.js';
+import { LIVE_NAMESPACE, type ClientToServerEvents, type Response, type ServerToClientEvents } from '../../../domain/protocol.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
 import { useNow } from './use-now.js';
