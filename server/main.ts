@@ -1,26 +1,37 @@
 /**
  * `npm start`: API, live sockets, the wall and the workers in one process.
- * `npm run demo` (--demo): the same, fed with a realistic dealership through the public API.
+ * `npm run server` (--role=server): API, live sockets and the wall only; `npm run worker`
+ * (--role=worker): the BullMQ workers only. Any number of each work together through one Redis.
+ * `npm run demo` (--demo): everything, fed with a realistic dealership through the public API.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { startWorkers } from '../workers/index.js';
+import { createQueues } from '../workers/queues.js';
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { persistenceWarning, resolveRedis } from './redis-launcher.js';
 
 const demo = process.argv.includes('--demo');
+const roleArg = process.argv.find((a) => a.startsWith('--role='))?.slice('--role='.length) ?? 'all';
+if (!['all', 'server', 'worker'].includes(roleArg)) {
+  console.error(`--role must be all, server or worker (got ${roleArg})`);
+  process.exit(2);
+}
+const runsServer = roleArg !== 'worker';
+const runsWorkers = roleArg !== 'server';
 
 async function main() {
   const config = loadConfig();
-  if (!config.adminToken) {
+  if (runsServer && !config.adminToken) {
     config.adminToken = randomBytes(18).toString('base64url');
     console.log(`PULSE_ADMIN_TOKEN was not set; this run uses the admin key ${config.adminToken}`);
   }
   const root = fileURLToPath(new URL('..', import.meta.url));
-  if (!existsSync(new URL('../client/dist/index.html', import.meta.url))) {
+  if (runsServer && !existsSync(new URL('../client/dist/index.html', import.meta.url))) {
     console.log('Building the wall display (first start)…');
     const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('building the wall display failed');
@@ -30,26 +41,30 @@ async function main() {
   const warning = await persistenceWarning(redis.url);
   if (warning) console.warn(`WARNING: ${warning}`);
 
-  const app = await createApp(config, redis.url);
-  const workers = await startWorkers(config, redis.url, app.deps.queues);
-  const port = await app.listen(config.port, config.host);
-  const base = `http://localhost:${port}`;
-  const kiosk = await app.deps.keys.create({ name: 'wall kiosk', scopes: ['read'] });
-  console.log(`Showroom Pulse is running on ${base}`);
-  console.log(`Open the wall:  ${base}/wall?token=${kiosk.token}`);
+  const app = runsServer ? await createApp(config, redis.url) : null;
+  const queues = app?.deps.queues ?? createQueues(new Redis(redis.url, { maxRetriesPerRequest: null }), config.prefix);
+  const workers = runsWorkers ? await startWorkers(config, redis.url, queues) : null;
+  if (workers && !app) console.log(`Showroom Pulse workers are running (prefix ${config.prefix}).`);
 
   const abort = new AbortController();
-  if (demo) {
-    const { runDemo } = await import('./demo/feed.js');
-    console.log('Demo: feeding a dealer group through the API (Ctrl+C to stop)…');
-    runDemo({
-      baseUrl: `http://127.0.0.1:${port}`,
-      token: config.adminToken,
-      signal: abort.signal,
-      log: (m) => console.log(`[demo] ${m}`),
-    }).catch((err: unknown) => console.error('[demo] stopped:', err));
-    console.log(`Showroom TV:    ${base}/screen/lobby?token=${kiosk.token}`);
-    console.log(`Staff page:     ${base}/staff?token=${kiosk.token}`);
+  if (app) {
+    const port = await app.listen(config.port, config.host);
+    const base = `http://localhost:${port}`;
+    const kiosk = await app.deps.keys.create({ name: 'wall kiosk', scopes: ['read'] });
+    console.log(`Showroom Pulse is running on ${base}${workers ? '' : ' (no workers in this process: run npm run worker)'}`);
+    console.log(`Open the wall:  ${base}/wall?token=${kiosk.token}`);
+    if (demo) {
+      const { runDemo } = await import('./demo/feed.js');
+      console.log('Demo: feeding a dealer group through the API (Ctrl+C to stop)…');
+      runDemo({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: config.adminToken!,
+        signal: abort.signal,
+        log: (m) => console.log(`[demo] ${m}`),
+      }).catch((err: unknown) => console.error('[demo] stopped:', err));
+      console.log(`Showroom TV:    ${base}/screen/lobby?token=${kiosk.token}`);
+      console.log(`Staff page:     ${base}/staff?token=${kiosk.token}`);
+    }
   }
 
   let stopping = false;
@@ -58,8 +73,9 @@ async function main() {
     stopping = true;
     console.log('Stopping…');
     abort.abort();
-    await app.close();
-    await workers.close();
+    await app?.close();
+    await workers?.close();
+    if (!app) await Promise.all(Object.values(queues).map((q) => q.close()));
     await redis.stop();
     process.exit(0);
   };

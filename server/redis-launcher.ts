@@ -90,14 +90,20 @@ const HOW_TO_GET_REDIS = `Showroom Pulse needs Redis (6.2 or newer) and found no
   - macOS: brew install redis
   - or point REDIS_URL at a Redis you have, e.g. REDIS_URL=redis://10.0.0.5:6379 npm start`;
 
+/** The port of the Redis started for a machine without one. */
+const LOCAL_PORT = 6390;
+
 export async function resolveRedis(redisUrl: string | undefined, dataDir: string): Promise<ResolvedRedis> {
   if (redisUrl) return { url: redisUrl, stop: async () => undefined };
   const local = 'redis://127.0.0.1:6379';
   if (await answers(local)) return { url: local, stop: async () => undefined };
+  // Another process of this install (a server beside a worker) may have started it already.
+  const ours = `redis://127.0.0.1:${LOCAL_PORT}`;
+  if (await answers(ours)) return { url: ours, stop: async () => undefined };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error(HOW_TO_GET_REDIS);
   }
-  return startRedisServer(resolve(dataDir, 'redis'), 6390);
+  return startRedisServer(resolve(dataDir, 'redis'), LOCAL_PORT);
 }
 
 /** Persistence that keeps acknowledged events across a Redis restart; warns when it is off. */
