@@ -7,8 +7,11 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { globalKeys } from '../redis-keys.js';
 
-/** ingest: post events; read: figures, lists, live; pii: unmasked names and phones; ack: take alerts; admin: everything else. */
-export const SCOPES = ['ingest', 'read', 'pii', 'ack', 'admin'] as const;
+/**
+ * ingest: post events; read: figures, lists, live; pii: unmasked names and phones; ack: take
+ * alerts; metrics: scrape /metrics; admin: everything else.
+ */
+export const SCOPES = ['ingest', 'read', 'pii', 'ack', 'metrics', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
