@@ -28,6 +28,8 @@ const envSchema = z.object({
   /** Customer value: a customer with no order, repair or visit for this many days is likely to churn. */
   PULSE_CHURN_DAYS: z.coerce.number().int().min(1).max(730).default(180),
   PULSE_DATA_DIR: z.string().default('./data'),
+  /** Raw events are kept this many days; daily figures are kept for good. Customer value looks back 730 days. */
+  PULSE_RETENTION_DAYS: z.coerce.number().int().min(60).max(36500).default(800),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -48,6 +50,8 @@ export interface Config {
   /** Days without an order, repair or showroom visit after which a customer is likely to churn. */
   churnDays: number;
   dataDir: string;
+  /** Days of raw events kept in the log; older ones are refused at ingest and dropped by the retention job. */
+  retentionDays: number;
   /** Outbound webhooks: attempts, first retry delay, request timeout (tests make them short). */
   notify: DeliveryPolicy;
 }
@@ -78,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerConcurrency: e.PULSE_WORKER_CONCURRENCY,
     churnDays: e.PULSE_CHURN_DAYS,
     dataDir: e.PULSE_DATA_DIR,
+    retentionDays: e.PULSE_RETENTION_DAYS,
     notify: { ...DEFAULT_DELIVERY_POLICY },
     ...overrides,
   };

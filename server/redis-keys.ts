@@ -104,6 +104,8 @@ export function storeKeys(prefix: string, store: string) {
     webhooks: k('webhooks'),
     /** LIST of a webhook's delivery attempts (JSON), newest first, capped. */
     webhookDeliveries: (webhookId: string) => k(`wh:${webhookId}:log`),
+    /** HASH local date 'YYYY-MM-DD' → that day's figures JSON, kept for good once its raw events expire. */
+    daily: k('daily'),
     /** HASH rule condition → 'level|alertId|sinceMs': what holds now, so each crossing alerts once. */
     alertState: k('alert:state'),
     alerts: {

@@ -11,20 +11,25 @@ import type { StoreRegistry } from '../server/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { evaluateStore } from './alerts/engine.js';
 import { planEvent, queuePlan } from './event-scripts.js';
+import { retentionHorizon } from './retention/expire-log.js';
 import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
 
 export interface ApplyDeps {
   redis: Redis;
   stores: StoreRegistry;
-  config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
+  config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs' | 'retentionDays'>;
   now?: () => number;
   /** Hands a new alert to the webhooks. */
   notify?: (alert: AlertRecord) => Promise<void>;
 }
 
-export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promise<ApplyEventsResult> {
+export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<ApplyEventsResult> {
   const { redis, config } = deps;
   const now = deps.now?.() ?? Date.now();
+  // Past the retention horizon an event's id may already have left the log, so applying it
+  // could count it twice: it is dropped (the API refuses such events; this covers a long backlog).
+  const horizon = retentionHorizon(now, config.retentionDays);
+  const events = all.filter((e) => Date.parse(e.at) >= horizon);
   await deps.stores.ensure(new Set(events.map((e) => e.store)));
   const p = redis.pipeline();
   for (const e of events) queuePlan(p, planEvent(e, config.prefix, config));
@@ -46,7 +51,7 @@ export async function applyEvents(deps: ApplyDeps, events: PulseEvent[]): Promis
     await evaluateStore(deps, store, now, types);
     await redis.publish(channel, store);
   }
-  return { applied, duplicates: events.length - applied };
+  return { applied, duplicates: events.length - applied, expired: all.length - events.length };
 }
 
 export const createApplyEventsProcessor = (deps: ApplyDeps) => (job: Job<ApplyEventsJob, ApplyEventsResult>) =>

@@ -15,6 +15,8 @@ import { createSegmentsProcessor } from './segments.processor.js';
 import { startSegmentSchedules } from './segments/schedule.js';
 
 export const TICK_SCHEDULER = 'every-minute';
+/** Raw events past the retention horizon leave the log a few times a day. */
+export const RETENTION_SCHEDULER = 'retention';
 
 export interface RunningWorkers {
   close(): Promise<void>;
@@ -52,6 +54,11 @@ export async function startWorkers(config: Config, redisUrl: string, queues: Que
   }
   // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
   await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
+  await queues.maintenance.upsertJobScheduler(
+    RETENTION_SCHEDULER,
+    { every: 6 * 3600_000 },
+    { name: 'retention', data: { kind: 'retention' } },
+  );
   await startSegmentSchedules(queues.segments, deps.stores);
   return {
     async close() {

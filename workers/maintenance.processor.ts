@@ -6,6 +6,7 @@
 import type { Job } from 'bullmq';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
 import { dispatch, evaluateStore } from './alerts/engine.js';
+import { expireStoreLog } from './retention/expire-log.js';
 import type { ApplyDeps } from './apply-events.processor.js';
 import type { MaintenanceJob } from './queues.js';
 
@@ -20,6 +21,11 @@ export async function refreshStore(deps: ApplyDeps, store: string, now: number):
 
 export const createMaintenanceProcessor = (deps: ApplyDeps) => async (job: Job<MaintenanceJob>) => {
   const now = deps.now?.() ?? Date.now();
+  if (job.data.kind === 'retention') {
+    let expired = 0;
+    for (const store of (await deps.stores.all()).keys()) expired += (await expireStoreLog(deps, store, now)).expired;
+    return { expired };
+  }
   const targets = job.data.kind === 'tick' ? [...(await deps.stores.all()).keys()] : [job.data.store];
   for (const store of targets) await refreshStore(deps, store, now);
   return { stores: targets.length };

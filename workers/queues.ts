@@ -18,9 +18,12 @@ export interface ApplyEventsJob {
 export interface ApplyEventsResult {
   applied: number;
   duplicates: number;
+  /** Older than the retention horizon: dropped. */
+  expired?: number;
 }
 
-export type MaintenanceJob = { kind: 'tick' } | { kind: 'recheck'; store: string };
+/** tick: every minute; recheck: one store after its settings changed; retention: expire old raw events. */
+export type MaintenanceJob = { kind: 'tick' } | { kind: 'recheck'; store: string } | { kind: 'retention' };
 
 /**
  * Customer value (客户价值) of one store, or keeping each store's nightly schedule in step with

@@ -45,6 +45,8 @@ export interface ReadOptions {
   prefix: string;
   callbackDeadlineMs: Record<CallbackKind, number>;
   readSegments: SegmentsReader;
+  /** Which callbacks are due is judged at this moment (default: the snapshot's now); a past month's figures are read with today's. */
+  dueAsOf?: number;
 }
 
 const KINDS: CallbackKind[] = ['sales', 'service'];
@@ -66,7 +68,7 @@ export async function readStoreParts(
     const hi = Math.min(day.end - 1, now);
     for (const kind of KINDS) {
       const ck = k.callback(kind);
-      const cutoff = Math.min(hi, now - opts.callbackDeadlineMs[kind]);
+      const cutoff = Math.min(hi, (opts.dueAsOf ?? now) - opts.callbackDeadlineMs[kind]);
       p.zcount(ck.subjectsByTime, day.start, hi);
       p.zcount(ck.met, day.start, hi);
       p.zcount(ck.subjectsByTime, day.start, cutoff);

@@ -7,6 +7,7 @@ import { getAlertRules, putAlertRules } from './alert-rules.js';
 import { getAlerts, getStoreAlerts } from './alerts.js';
 import { getBudgetOverrides, getStoreOverrides, postBudgetCheck } from './budget-check.js';
 import { getWhoami } from './whoami.js';
+import { getDaily } from './daily.js';
 import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
 import { postKey } from './keys.js';
@@ -45,6 +46,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/budgets/:budgetId/overrides', scope: 'read', handler: getBudgetOverrides },
   { method: 'get', path: '/api/v1/stores/:store/overrides', scope: 'read', handler: getStoreOverrides },
   { method: 'get', path: '/api/v1/stores/:store/lists/:list', scope: 'read', handler: getWorkList },
+  { method: 'get', path: '/api/v1/stores/:store/daily', scope: 'read', handler: getDaily },
   { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
   { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { validateBody } from '../../domain/events.js';
 import { APPLY_JOB_OPTIONS } from '../../workers/queues.js';
+import { retentionHorizon } from '../../workers/retention/expire-log.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 
@@ -9,6 +10,17 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   const { events, issues } = validateBody(req.body);
   if (issues.length) {
     res.status(400).json({ error: 'invalid_events', details: issues.slice(0, 100) });
+    return;
+  }
+  const horizon = retentionHorizon(Date.now(), deps.config.retentionDays);
+  const expired = events.findIndex((e) => Date.parse(e.at) < horizon);
+  if (expired >= 0) {
+    res.status(400).json({
+      error: 'invalid_events',
+      details: [
+        { index: expired, path: 'at', message: `is older than the ${deps.config.retentionDays}-day retention of raw events` },
+      ],
+    });
     return;
   }
   const principal = req.principal!;
