@@ -101,9 +101,12 @@ describe('POST /api/v1/events', () => {
 });
 
 describe('time moves without events', () => {
-  it('schedules the every-minute recompute once per deployment', async () => {
+  it('schedules the every-minute recompute and the retention once per deployment', async () => {
     const schedulers = await stack.app.deps.queues.maintenance.getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.every])).toEqual([['every-minute', 60000]]);
+    expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([
+      ['every-minute', 60000],
+      ['retention', 6 * 3600_000],
+    ]);
   });
 
   it('a tick bumps every store’s seq so that every wall refreshes', async () => {
