@@ -28,6 +28,11 @@ export interface ServerToClientEvents {
   /** An alert was acknowledged or cleared: the banner and ticker update in place. */
   alertUpdated: (alert: AlertRecord) => void;
   screen: (screen: Screen) => void;
+  /**
+   * This server is stopping (SIGTERM): it disconnects the socket right after. Connect again after
+   * `reconnectInMs` (a load balancer sends the connection to another server) and subscribe again.
+   */
+  serverShutdown: (info: { reconnectInMs: number }) => void;
 }
 
 export interface LiveSocketData {

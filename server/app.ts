@@ -16,6 +16,15 @@ import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { KpiService } from './kpi/kpi-service.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import {
+  createRegistry,
+  createServerMetrics,
+  metricsHandler,
+  registerQueueMetrics,
+  type Registry,
+} from './observability/metrics.js';
+import { requestLogging } from './observability/request-log.js';
 import { routes } from './routes/index.js';
 import { StoreRegistry } from './store-registry.js';
 
@@ -23,17 +32,42 @@ export interface PulseApp {
   httpServer: HttpServer;
   deps: AppDeps;
   live: Live;
+  /** The metrics of this app (and of the workers too, when they were given the same registry). */
+  registry: Registry;
   listen(port: number, host?: string): Promise<number>;
+  /** Shutting down: from now on /readyz answers 503, so load balancers send nothing new here. */
+  drain(): void;
+  /**
+   * Tells every socket to reconnect (`serverShutdown`, then a disconnect), stops accepting
+   * connections, waits for the requests in flight, and closes the Redis connections.
+   */
   close(): Promise<void>;
 }
+
+/**
+ * The connections requests wait on: while Redis is away a command fails after one reconnection
+ * attempt (well under 2 s) and the request is answered 503, instead of hanging until Redis is back.
+ */
+const FAIL_FAST = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 100, 1000) };
+/** /readyz waits this long for Redis' PONG. */
+const READY_TIMEOUT_MS = 1000;
 
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
 const WALL_PATHS = /^\/(wall|screen|staff)(\/|$)|^\/$/;
 
-export async function createApp(config: Config, redisUrl: string): Promise<PulseApp> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+/** A process running API and workers together passes one logger and one registry to both. */
+export interface Observability {
+  log?: Logger;
+  registry?: Registry;
+}
+
+export async function createApp(config: Config, redisUrl: string, obs: Observability = {}): Promise<PulseApp> {
+  const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
+  const registry = obs.registry ?? createRegistry('server');
+  const redis = new Redis(redisUrl, FAIL_FAST);
+  // Pub/sub waits for Redis as long as it takes and subscribes again when it is back.
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = createQueues(new Redis(redisUrl, { maxRetriesPerRequest: null }), config.prefix);
+  const queues = createQueues(new Redis(redisUrl, FAIL_FAST), config.prefix);
   const stores = new StoreRegistry(redis, config.prefix);
   const deps: AppDeps = {
     config,
@@ -42,10 +76,14 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
     stores,
     kpis: new KpiService(redis, stores, { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments }),
     keys: new ApiKeys(redis, config.prefix, config.adminToken),
+    log: log.child({ component: 'api' }),
+    metrics: createServerMetrics(registry),
   };
+  registerQueueMetrics(registry, queues, deps.log);
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogging(deps.log, deps.metrics));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -54,10 +92,23 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  // Ready: Redis answers and the process is not shutting down (docs/operations-faults.md).
+  let draining = false;
   app.get('/readyz', async (_req, res) => {
-    const pong = await redis.ping().catch(() => null);
-    res.status(pong === 'PONG' ? 200 : 503).json({ ok: pong === 'PONG' });
+    res.setHeader('Cache-Control', 'no-store');
+    if (draining) {
+      res.status(503).json({ ok: false, reason: 'draining' });
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), READY_TIMEOUT_MS)));
+    const pong = await Promise.race([redis.ping().catch(() => null), timeout]);
+    clearTimeout(timer);
+    if (pong === 'PONG') res.json({ ok: true });
+    else res.status(503).json({ ok: false, reason: 'redis' });
   });
+  // Outside /api/v1: Prometheus scrapes it with a bearer key of the scope `metrics`.
+  app.get('/metrics', requireScope(deps.keys, 'metrics'), metricsHandler(registry));
   app.use('/api', express.json({ limit: '1mb' }));
   for (const r of routes) {
     app[r.method](r.path, requireScope(deps.keys, r.scope), (req: Request, res: Response) => r.handler(req, res, deps));
@@ -68,11 +119,12 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
     app.get(WALL_PATHS, (_req, res) => {
+      res.locals.route = '(wall page)';
       res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 });
     });
   }
   // Body parser and handler errors: a clear status, never a stack trace.
-  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: Error & { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {
     if (err.type === 'entity.too.large') {
       res.status(413).json({ error: 'too_large', message: 'the body exceeds 1 MiB' });
     } else if (err.type === 'entity.parse.failed') {
@@ -80,8 +132,13 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
     } else if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json({ error: 'bad_request', message: err.message });
     } else {
-      console.error('[api] request failed:', err);
-      res.status(503).json({ error: 'unavailable', message: 'the request could not be completed; retry shortly' });
+      req.log.error({ err }, 'request failed with an error');
+      // The request id lets a user quote the failure; the log line above holds the details.
+      res.status(503).json({
+        error: 'unavailable',
+        message: 'the request could not be completed; retry shortly',
+        requestId: req.id,
+      });
     }
   });
 
@@ -93,21 +150,34 @@ export async function createApp(config: Config, redisUrl: string): Promise<Pulse
     httpServer,
     deps,
     live,
+    registry,
     listen: (port, host) =>
       new Promise((resolve) => {
         httpServer.listen(port, host, () => {
           const a = httpServer.address();
-          resolve(typeof a === 'object' && a ? a.port : port);
+          const bound = typeof a === 'object' && a ? a.port : port;
+          deps.log.info({ port: bound, host, prefix: config.prefix }, 'API, live sockets and wall listening');
+          resolve(bound);
         });
       }),
+    drain() {
+      draining = true;
+    },
     async close() {
+      draining = true;
       await live.close();
+      // Each wall comes back after its own delay, spread over [hint, 2 × hint]: not all at once.
+      const hint = config.shutdown.reconnectHintMs;
+      for (const socket of live.namespace.sockets.values()) {
+        socket.emit('serverShutdown', { reconnectInMs: hint + Math.round(Math.random() * hint) });
+      }
       io.disconnectSockets(true);
       await new Promise<void>((r) => io.close(() => r()));
       await queues.events.close();
       await queues.maintenance.close();
       await queues.segments.close();
       await queues.notify.close();
+      await queues.imports.close();
       redis.disconnect();
       subscriber.disconnect();
     },

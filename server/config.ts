@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
 const hours = (def: number) =>
   z.coerce
@@ -11,6 +12,9 @@ const hours = (def: number) =>
     .positive()
     .max(24 * 365)
     .default(def);
+
+/** A duration in milliseconds, at most 10 minutes. */
+const ms = (def: number, min: number) => z.coerce.number().int().min(min).max(600_000).default(def);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -30,6 +34,42 @@ const envSchema = z.object({
   PULSE_DATA_DIR: z.string().default('./data'),
   /** Raw events are kept this many days; daily figures are kept for good. Customer value looks back 730 days. */
   PULSE_RETENTION_DAYS: z.coerce.number().int().min(60).max(36500).default(800),
+  /** Structured logs (JSON lines on stdout) at this level and above. */
+  PULSE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Port of the /metrics, /healthz and /readyz listener of a worker-only process (--role=worker). */
+  PULSE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** A job whose worker stops renewing its lock for this long is stalled, and handed to another worker. */
+  PULSE_WORKER_LOCK_MS: ms(30_000, 1000),
+  /** How often each worker looks for stalled jobs. */
+  PULSE_WORKER_STALLED_INTERVAL_MS: ms(30_000, 100),
+  /** A job stalled more often than this fails for good. Applying events is idempotent, so a few are harmless. */
+  PULSE_WORKER_MAX_STALLED: z.coerce.number().int().min(0).max(100).default(5),
+  /** On SIGTERM, /readyz answers 503 this long before the server stops accepting connections. */
+  PULSE_DRAIN_DELAY_MS: ms(2000, 0),
+  /** On SIGTERM, sockets are told to reconnect after this long (plus up to as much again, at random). */
+  PULSE_RECONNECT_HINT_MS: ms(1000, 0),
+  /** A shutdown taking longer than this is forced (jobs cut off are picked up again by another worker). */
+  PULSE_SHUTDOWN_TIMEOUT_MS: ms(20_000, 1000),
+  /** Requests a minute per key: ingest routes (events, imports), and every other API route. 0: no limit. */
+  PULSE_RATE_INGEST_PER_MIN: z.coerce.number().int().min(0).default(600),
+  PULSE_RATE_API_PER_MIN: z.coerce.number().int().min(0).default(1200),
+  /** Rooms (stores, the group, screens) one live socket may join. */
+  PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Live sockets one key may hold open on one server process. 0: no limit. */
+  PULSE_LIVE_SOCKETS_PER_KEY: z.coerce.number().int().min(0).default(500),
+  /** Comma-separated origins (https://bi.example.com) whose pages may call the API and open sockets; none by default. */
+  PULSE_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins such as https://bi.example.com')),
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,7 +94,25 @@ export interface Config {
   retentionDays: number;
   /** Outbound webhooks: attempts, first retry delay, request timeout (tests make them short). */
   notify: DeliveryPolicy;
+  logLevel: LogLevel;
+  /** The worker-only process's metrics listener; unset: DEFAULT_WORKER_METRICS_PORT for --role=worker. */
+  metricsPort: number | undefined;
+  /** BullMQ's stalled-job detection for every worker: a crashed worker's jobs are taken over after `lockMs`. */
+  workerLocks: { lockMs: number; stalledIntervalMs: number; maxStalledCount: number };
+  /** What SIGTERM does (docs/operations-faults.md). */
+  shutdown: { drainDelayMs: number; reconnectHintMs: number; timeoutMs: number };
+  /** Requests per key and window, shared by all server processes (0: no limit); tests shorten the window. */
+  rateLimits: { windowMs: number; ingest: number; api: number };
+  /** Per live socket: rooms it may join; per key and server process: open sockets (0: no limit). */
+  liveLimits: { subscriptionsPerSocket: number; socketsPerKey: number };
+  /** How often each server re-checks the keys of its open sockets, in case it missed a revocation. */
+  keyRecheckMs: number;
+  /** Origins whose pages may call the API and open sockets (CORS); empty: same origin only. */
+  corsOrigins: string[];
 }
+
+/** Where a worker-only process serves /metrics when PULSE_METRICS_PORT is not set. */
+export const DEFAULT_WORKER_METRICS_PORT = 9464;
 
 const H = 3600_000;
 
@@ -84,6 +142,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir: e.PULSE_DATA_DIR,
     retentionDays: e.PULSE_RETENTION_DAYS,
     notify: { ...DEFAULT_DELIVERY_POLICY },
+    logLevel: e.PULSE_LOG_LEVEL,
+    metricsPort: e.PULSE_METRICS_PORT,
+    workerLocks: {
+      lockMs: e.PULSE_WORKER_LOCK_MS,
+      stalledIntervalMs: e.PULSE_WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: e.PULSE_WORKER_MAX_STALLED,
+    },
+    shutdown: {
+      drainDelayMs: e.PULSE_DRAIN_DELAY_MS,
+      reconnectHintMs: e.PULSE_RECONNECT_HINT_MS,
+      timeoutMs: e.PULSE_SHUTDOWN_TIMEOUT_MS,
+    },
+    rateLimits: { windowMs: 60_000, ingest: e.PULSE_RATE_INGEST_PER_MIN, api: e.PULSE_RATE_API_PER_MIN },
+    liveLimits: { subscriptionsPerSocket: e.PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET, socketsPerKey: e.PULSE_LIVE_SOCKETS_PER_KEY },
+    keyRecheckMs: 30_000,
+    corsOrigins: e.PULSE_CORS_ORIGINS,
     ...overrides,
   };
 }

@@ -4,6 +4,8 @@ import type { Queues } from '../workers/queues.js';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { Config } from './config.js';
 import type { KpiService } from './kpi/kpi-service.js';
+import type { Logger } from './observability/logger.js';
+import type { ServerMetrics } from './observability/metrics.js';
 import type { StoreRegistry } from './store-registry.js';
 
 export interface AppDeps {
@@ -13,4 +15,7 @@ export interface AppDeps {
   stores: StoreRegistry;
   kpis: KpiService;
   keys: ApiKeys;
+  /** The app's logger (in a request, prefer `req.log`: it carries the request id). */
+  log: Logger;
+  metrics: ServerMetrics;
 }

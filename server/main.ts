@@ -12,7 +12,9 @@ import { Redis } from 'ioredis';
 import { startWorkers } from '../workers/index.js';
 import { createQueues } from '../workers/queues.js';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { DEFAULT_WORKER_METRICS_PORT, loadConfig } from './config.js';
+import { createLogger, type ProcessRole } from './observability/logger.js';
+import { createRegistry } from './observability/metrics.js';
 import { persistenceWarning, resolveRedis } from './redis-launcher.js';
 
 const demo = process.argv.includes('--demo');
@@ -26,6 +28,11 @@ const runsWorkers = roleArg !== 'server';
 
 async function main() {
   const config = loadConfig();
+  // Human lines (the addresses to open) go to stdout as text; everything else is a JSON log line.
+  const role = roleArg as ProcessRole;
+  const log = createLogger({ role, level: config.logLevel });
+  // One registry for the process: in role=all, /metrics on the API port shows the workers' metrics too.
+  const registry = createRegistry(role);
   if (runsServer && !config.adminToken) {
     config.adminToken = randomBytes(18).toString('base64url');
     console.log(`PULSE_ADMIN_TOKEN was not set; this run uses the admin key ${config.adminToken}`);
@@ -39,12 +46,15 @@ async function main() {
   const redis = await resolveRedis(config.redisUrl, config.dataDir);
   console.log(`Redis: ${redis.url}${redis.child ? ' (started here, AOF under ' + config.dataDir + '/redis)' : ''}`);
   const warning = await persistenceWarning(redis.url);
-  if (warning) console.warn(`WARNING: ${warning}`);
+  if (warning) log.warn(warning);
 
-  const app = runsServer ? await createApp(config, redis.url) : null;
+  const app = runsServer ? await createApp(config, redis.url, { log, registry }) : null;
   const queues = app?.deps.queues ?? createQueues(new Redis(redis.url, { maxRetriesPerRequest: null }), config.prefix);
-  const workers = runsWorkers ? await startWorkers(config, redis.url, queues) : null;
-  if (workers && !app) console.log(`Showroom Pulse workers are running (prefix ${config.prefix}).`);
+  const metricsPort = app ? undefined : (config.metricsPort ?? DEFAULT_WORKER_METRICS_PORT);
+  const workers = runsWorkers ? await startWorkers(config, redis.url, queues, { log, registry, metricsPort }) : null;
+  if (workers && !app) {
+    console.log(`Showroom Pulse workers are running (prefix ${config.prefix}); metrics on :${workers.metricsPort}/metrics.`);
+  }
 
   const abort = new AbortController();
   if (app) {
@@ -61,22 +71,36 @@ async function main() {
         token: config.adminToken!,
         signal: abort.signal,
         log: (m) => console.log(`[demo] ${m}`),
-      }).catch((err: unknown) => console.error('[demo] stopped:', err));
+      }).catch((err: unknown) => log.error({ err }, 'demo feed stopped'));
       console.log(`Showroom TV:    ${base}/screen/lobby?token=${kiosk.token}`);
       console.log(`Staff page:     ${base}/staff?token=${kiosk.token}`);
     }
   }
 
+  // SIGTERM or Ctrl+C (docs/operations-faults.md): /readyz turns 503 at once; after the drain
+  // delay the server tells its sockets to reconnect, stops accepting connections and finishes the
+  // requests in flight; the workers take no new job and finish those in flight. A second signal,
+  // or the shutdown timeout, exits at once (a job cut off is taken over by another worker).
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
-    console.log('Stopping…');
+    const { drainDelayMs, timeoutMs } = config.shutdown;
+    log.info({ signal, drainDelayMs: app ? drainDelayMs : 0, timeoutMs }, 'shutting down');
+    setTimeout(() => {
+      log.error({ timeoutMs }, 'shutdown took too long: exiting now');
+      process.exit(1);
+    }, timeoutMs);
     abort.abort();
+    app?.drain();
+    await Promise.all([app && new Promise((r) => setTimeout(r, drainDelayMs)), workers?.close()]);
     await app?.close();
-    await workers?.close();
     if (!app) await Promise.all(Object.values(queues).map((q) => q.close()));
     await redis.stop();
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -142,12 +142,29 @@ export function globalKeys(prefix: string) {
     screenChannel: `${prefix}:screen-changed`,
     /** HASH sha256(key) → key record JSON. */
     apiKeys: `${prefix}:api-keys`,
+    /** HASH keyId → sha256(key): finds a key's record without a scan (listing, revoking). */
+    apiKeyIds: `${prefix}:api-key-ids`,
+    /** HASH keyId → when the key was last used (RFC 3339), written at most once a minute per key and server. */
+    apiKeysLastUsed: `${prefix}:api-keys:last-used`,
+    /** Pub/sub: a key was revoked (message: keyId); every server drops the key's sockets. */
+    keyRevokedChannel: `${prefix}:key-revoked`,
     /** Pub/sub: a store's figures changed (message: store code). */
     changedChannel: `${prefix}:changed`,
     /** Pub/sub: an alert (message: alert JSON). */
     alertChannel: `${prefix}:alerts`,
   };
 }
+
+/** A CSV import: its status (HASH) and the file as uploaded (STRING, dropped once imported). */
+export function importKeys(prefix: string, importId: string) {
+  return { status: `${prefix}:import:${importId}`, csv: `${prefix}:import:${importId}:csv` };
+}
+
+/**
+ * A key's request counter for the current rate-limit window (STRING with a TTL). One key per API
+ * key and budget, hash-tagged so the counting script touches a single Cluster slot.
+ */
+export const rateLimitKey = (prefix: string, keyId: string, budget: string) => `${prefix}:rl:{${keyId}}:${budget}`;
 
 /** BullMQ's prefix: its keys are tagged so that a queue lives in one Cluster slot. */
 export const queuePrefix = (prefix: string) => `{${prefix}-q}`;

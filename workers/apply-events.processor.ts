@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../server/config.js';
 import { globalKeys } from '../server/redis-keys.js';
+import type { WorkerMetrics } from '../server/observability/metrics.js';
 import type { StoreRegistry } from '../server/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { evaluateStore } from './alerts/engine.js';
@@ -21,6 +22,10 @@ export interface ApplyDeps {
   now?: () => number;
   /** Hands a new alert to the webhooks. */
   notify?: (alert: AlertRecord) => Promise<void>;
+  metrics?: Pick<
+    WorkerMetrics,
+    'eventsApplied' | 'eventsDuplicate' | 'applyBatchSeconds' | 'applyEventLagSeconds' | 'alertsRaised'
+  >;
 }
 
 export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<ApplyEventsResult> {
@@ -54,5 +59,15 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<A
   return { applied, duplicates: events.length - applied, expired: all.length - events.length };
 }
 
-export const createApplyEventsProcessor = (deps: ApplyDeps) => (job: Job<ApplyEventsJob, ApplyEventsResult>) =>
-  applyEvents(deps, job.data.events);
+export const createApplyEventsProcessor = (deps: ApplyDeps) => async (job: Job<ApplyEventsJob, ApplyEventsResult>) => {
+  const started = performance.now();
+  const result = await applyEvents(deps, job.data.events);
+  const m = deps.metrics;
+  if (m) {
+    m.eventsApplied.inc(result.applied);
+    m.eventsDuplicate.inc(result.duplicates);
+    m.applyBatchSeconds.observe((performance.now() - started) / 1000);
+    m.applyEventLagSeconds.observe(Math.max(0, Date.now() - job.data.receivedAt) / 1000);
+  }
+  return result;
+};

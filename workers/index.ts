@@ -2,7 +2,11 @@
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AlertRecord } from '../domain/alerts.js';
+import { ApiKeys } from '../server/auth/api-keys.js';
 import type { Config } from '../server/config.js';
+import { createLogger, type Logger } from '../server/observability/logger.js';
+import { startMetricsListener, type MetricsListener } from '../server/observability/metrics-listener.js';
+import { createRegistry, createWorkerMetrics, type Registry } from '../server/observability/metrics.js';
 import { queuePrefix } from '../server/redis-keys.js';
 import { StoreRegistry } from '../server/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
@@ -10,7 +14,8 @@ import { defineEventScripts } from './event-scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
 import { createNotifyProcessor } from './notify.processor.js';
 import { enqueueNotifications } from './notify/enqueue.js';
-import { EVENTS_QUEUE, MAINTENANCE_QUEUE, NOTIFY_QUEUE, SEGMENTS_QUEUE, type Queues } from './queues.js';
+import { createImportsProcessor } from './imports.processor.js';
+import { EVENTS_QUEUE, IMPORTS_QUEUE, MAINTENANCE_QUEUE, NOTIFY_QUEUE, SEGMENTS_QUEUE, type Queues } from './queues.js';
 import { createSegmentsProcessor } from './segments.processor.js';
 import { startSegmentSchedules } from './segments/schedule.js';
 
@@ -19,10 +24,30 @@ export const TICK_SCHEDULER = 'every-minute';
 export const RETENTION_SCHEDULER = 'retention';
 
 export interface RunningWorkers {
+  /** The workers' metrics (shared with the app when both were given the same registry). */
+  registry: Registry;
+  /** Where the metrics listener listens, when one was asked for. */
+  metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
-export async function startWorkers(config: Config, redisUrl: string, queues: Queues): Promise<RunningWorkers> {
+export interface WorkerObservability {
+  /** A process running API and workers together passes one logger and one registry to both. */
+  log?: Logger;
+  registry?: Registry;
+  /** Serve /metrics, /healthz and /readyz on this port (0: any free one): a worker-only process. */
+  metricsPort?: number;
+}
+
+export async function startWorkers(
+  config: Config,
+  redisUrl: string,
+  queues: Queues,
+  obs: WorkerObservability = {},
+): Promise<RunningWorkers> {
+  const log = (obs.log ?? createLogger({ role: 'worker', level: config.logLevel })).child({ component: 'worker' });
+  const registry = obs.registry ?? createRegistry('worker');
+  const metrics = createWorkerMetrics(registry, [EVENTS_QUEUE, MAINTENANCE_QUEUE, SEGMENTS_QUEUE, NOTIFY_QUEUE, IMPORTS_QUEUE]);
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   defineEventScripts(redis);
@@ -30,27 +55,49 @@ export async function startWorkers(config: Config, redisUrl: string, queues: Que
     redis,
     stores: new StoreRegistry(redis, config.prefix),
     config,
+    metrics,
+    log,
     // The alert engine hands each raised alert to the store's webhooks through this.
     notify: (alert: AlertRecord) =>
       enqueueNotifications(redis, queues.notify, config.prefix, alert, config.notify).then(() => undefined),
   };
   const prefix = queuePrefix(config.prefix);
+  // Every worker: a job whose worker died (its lock not renewed for lockMs) is handed to another.
+  const locks = {
+    lockDuration: config.workerLocks.lockMs,
+    stalledInterval: config.workerLocks.stalledIntervalMs,
+    maxStalledCount: config.workerLocks.maxStalledCount,
+  };
   const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor(deps), {
     connection,
     prefix,
+    ...locks,
     concurrency: config.workerConcurrency,
   });
-  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(deps), { connection, prefix });
+  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(deps), { connection, prefix, ...locks });
   // Customer value scans a whole log: one at a time, on its own worker and Redis connection, so
   // its large replies never queue in front of the event scripts.
   const scanRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const segmentsDeps = { ...deps, redis: scanRedis, queue: queues.segments };
-  const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), { connection, prefix, concurrency: 1 });
+  const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), { connection, prefix, ...locks, concurrency: 1 });
   // Sending waits on other people's servers (up to the timeout each): several at once, so one
   // slow endpoint does not hold up every other store's notifications.
-  const notify = new Worker(NOTIFY_QUEUE, createNotifyProcessor(deps), { connection, prefix, concurrency: 8 });
-  for (const w of [events, maintenance, segments, notify]) {
-    w.on('failed', (job, err) => console.error(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
+  const notify = new Worker(NOTIFY_QUEUE, createNotifyProcessor(deps), { connection, prefix, ...locks, concurrency: 8 });
+  // A CSV import reads its file (up to 20 MiB, on the scanning connection too) and queues the
+  // rows as apply jobs: one import at a time.
+  const importsDeps = { redis: scanRedis, events: queues.events, config };
+  const imports = new Worker(IMPORTS_QUEUE, createImportsProcessor(importsDeps), { connection, prefix, ...locks, concurrency: 1 });
+  for (const w of [events, maintenance, segments, notify, imports]) {
+    w.on('failed', (job, err) => {
+      metrics.jobsFailed.inc({ queue: w.name });
+      // attemptsMade already counts this attempt; BullMQ retries while attempts remain.
+      const attempts = job?.opts.attempts ?? 1;
+      const final = !job || job.attemptsMade >= attempts || err.name === 'UnrecoverableError';
+      const line = { queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, attempts, err };
+      if (final) log.error(line, 'job failed, no attempt left');
+      else log.warn(line, 'job failed, will be retried');
+    });
+    w.on('error', (err) => log.error({ queue: w.name, err }, 'worker error'));
   }
   // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
   await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
@@ -60,9 +107,24 @@ export async function startWorkers(config: Config, redisUrl: string, queues: Que
     { name: 'retention', data: { kind: 'retention' } },
   );
   await startSegmentSchedules(queues.segments, deps.stores);
+  let listener: MetricsListener | null = null;
+  if (obs.metricsPort !== undefined) {
+    listener = await startMetricsListener({
+      port: obs.metricsPort,
+      host: config.host,
+      registry,
+      keys: new ApiKeys(redis, config.prefix, config.adminToken),
+      redis,
+      log,
+    });
+  }
+  log.info({ prefix: config.prefix, concurrency: config.workerConcurrency }, 'workers started');
   return {
+    registry,
+    metricsPort: listener?.port,
     async close() {
-      await Promise.all([events.close(), maintenance.close(), segments.close(), notify.close()]);
+      await listener?.close();
+      await Promise.all([events.close(), maintenance.close(), segments.close(), notify.close(), imports.close()]);
       redis.disconnect();
       scanRedis.disconnect();
       connection.disconnect();

@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
 import type { Config } from '../server/config.js';
+import type { Logger } from '../server/observability/logger.js';
+import type { WorkerMetrics } from '../server/observability/metrics.js';
 import type { StoreRegistry } from '../server/store-registry.js';
 import { loadWebhook, logDelivery } from '../server/webhook-book.js';
 import { robotReplyError } from './notify/format.js';
@@ -19,6 +21,8 @@ export interface NotifyDeps {
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'notify'>;
   now?: () => number;
+  log?: Logger;
+  metrics?: Pick<WorkerMetrics, 'webhookDeliveries'>;
 }
 
 /**
@@ -62,7 +66,10 @@ export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, 
   const { redis, config } = deps;
   const { store, webhookId, alert } = job.data;
   const hook = await loadWebhook(redis, config.prefix, store, webhookId);
-  if (!hook || !hook.enabled) return { outcome: 'skipped' };
+  if (!hook || !hook.enabled) {
+    deps.metrics?.webhookDeliveries.inc({ outcome: 'skipped' });
+    return { outcome: 'skipped' };
+  }
   const settings = await deps.stores.get(store);
   const nowMs = deps.now?.() ?? Date.now();
   // attemptsMade counts the attempts already finished.
@@ -113,8 +120,9 @@ export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, 
   };
   // A lost log line is better than a second message in the group: a failing log write does not
   // fail (and so repeat) a delivery that went through.
+  deps.metrics?.webhookDeliveries.inc({ outcome: entry.outcome });
   await logDelivery(redis, config.prefix, store, entry).catch((err: unknown) =>
-    console.error(`[notify] could not log delivery ${deliveryId}: ${String(err)}`),
+    deps.log?.error({ err, store, webhookId, deliveryId }, 'could not log a webhook delivery'),
   );
   if (problem === null) return { outcome: 'delivered', httpStatus: httpStatus! };
   throw permanent ? new UnrecoverableError(problem) : new Error(problem);

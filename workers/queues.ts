@@ -10,6 +10,7 @@ export const EVENTS_QUEUE = 'events';
 export const MAINTENANCE_QUEUE = 'maintenance';
 export const SEGMENTS_QUEUE = 'segments';
 export const NOTIFY_QUEUE = 'notify';
+export const IMPORTS_QUEUE = 'imports';
 
 export interface ApplyEventsJob {
   events: PulseEvent[];
@@ -78,6 +79,24 @@ export const notifyJobOptions = (policy: Pick<DeliveryPolicy, 'attempts' | 'back
     removeOnFail: { age: 7 * 24 * 3600 },
   }) as const;
 
+/** A CSV import: the file and its status wait in Redis under the import id (server/imports/). */
+export interface ImportJob {
+  importId: string;
+}
+export interface ImportResult {
+  rows: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** An import is retried a few times (re-reading a file is harmless: event ids); kept a week. */
+export const IMPORT_JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   const opts = { connection, prefix: queuePrefix(prefix) };
   return {
@@ -85,6 +104,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     maintenance: new Queue<MaintenanceJob>(MAINTENANCE_QUEUE, opts),
     segments: new Queue<SegmentsJob, SegmentsResult>(SEGMENTS_QUEUE, opts),
     notify: new Queue<NotifyJob, NotifyResult>(NOTIFY_QUEUE, opts),
+    imports: new Queue<ImportJob, ImportResult>(IMPORTS_QUEUE, opts),
   };
 }
 export type Queues = ReturnType<typeof createQueues>;

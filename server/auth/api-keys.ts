@@ -1,6 +1,7 @@
 /**
  * API keys. `PULSE_ADMIN_TOKEN` holds every scope; other keys are stored as SHA-256 hashes with
- * their scopes and optional store list, and shown once when created.
+ * their scopes and optional store list, and shown once when created. A key is revoked, never
+ * deleted: its record stays (with `revokedAt`) so the list shows who had access until when.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -22,6 +23,20 @@ export interface Principal {
   stores: string[] | null;
 }
 
+/** What an administrator sees of a key: never its hash nor its token. */
+export interface KeyView extends Principal {
+  createdAt: string;
+  revokedAt?: string;
+  /** Accurate to about a minute. */
+  lastUsedAt?: string;
+}
+
+/** The stored record: JSON under the key's hash. */
+type KeyRecord = Principal & { createdAt?: string; revokedAt?: string };
+
+export const ADMIN_KEY_ID = 'admin-token';
+export const KEY_ID = /^[0-9a-f]{12}$/;
+
 export const newKeyBody = z.strictObject({
   name: z.string().min(1).max(64),
   scopes: z.array(z.enum(SCOPES)).min(1),
@@ -33,42 +48,130 @@ export const newKeyBody = z.strictObject({
 export type NewKey = z.infer<typeof newKeyBody>;
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+const isRevoked = (r: KeyRecord) => r.revokedAt !== undefined;
+/** lastUsedAt is written at most this often per key and process: a busy key costs one HSET a minute. */
+const TOUCH_EVERY_MS = 60_000;
 
 export class ApiKeys {
-  private readonly key: string;
+  private readonly g: ReturnType<typeof globalKeys>;
   private readonly adminHash: Buffer | null;
+  private readonly touchedAt = new Map<string, number>();
+  /** Keys created before the keyId index existed are indexed once per process, on the first miss. */
+  private indexed = false;
   constructor(
     private readonly redis: Redis,
     prefix: string,
     adminToken: string | undefined,
   ) {
-    this.key = globalKeys(prefix).apiKeys;
+    this.g = globalKeys(prefix);
     this.adminHash = adminToken ? Buffer.from(hash(adminToken), 'hex') : null;
   }
 
+  /** The key's holder, or null for no key, an unknown or a revoked one. Read from Redis every time: a revocation counts at once. */
   async resolve(token: string | undefined): Promise<Principal | null> {
     if (!token || token.length > 256) return null;
     const h = hash(token);
     if (this.adminHash && timingSafeEqual(Buffer.from(h, 'hex'), this.adminHash)) {
-      return { keyId: 'admin-token', name: 'PULSE_ADMIN_TOKEN', scopes: [...SCOPES], stores: null };
+      return { keyId: ADMIN_KEY_ID, name: 'PULSE_ADMIN_TOKEN', scopes: [...SCOPES], stores: null };
     }
-    const json = await this.redis.hget(this.key, h);
+    const json = await this.redis.hget(this.g.apiKeys, h);
     if (!json) return null;
-    const rec = JSON.parse(json) as Principal & { revoked?: boolean };
-    return rec.revoked ? null : { keyId: rec.keyId, name: rec.name, scopes: rec.scopes, stores: rec.stores };
+    const rec = JSON.parse(json) as KeyRecord;
+    if (isRevoked(rec)) return null;
+    this.touch(rec.keyId);
+    return { keyId: rec.keyId, name: rec.name, scopes: rec.scopes, stores: rec.stores };
   }
 
   /** Creates a key; the token is returned once and only its hash is kept. */
-  async create(body: NewKey): Promise<{ token: string; key: Principal }> {
+  async create(body: NewKey): Promise<{ token: string; key: Principal & { createdAt: string } }> {
     const token = `sp_${randomBytes(24).toString('base64url')}`;
-    const key: Principal = {
+    const h = hash(token);
+    const key = {
       keyId: randomBytes(6).toString('hex'),
       name: body.name,
       scopes: body.scopes,
       stores: body.stores ?? null,
+      createdAt: new Date().toISOString(),
     };
-    await this.redis.hset(this.key, hash(token), JSON.stringify({ ...key, createdAt: new Date().toISOString() }));
+    await this.redis.multi().hset(this.g.apiKeys, h, JSON.stringify(key)).hset(this.g.apiKeyIds, key.keyId, h).exec();
     return { token, key };
+  }
+
+  /** Every stored key, revoked ones included, oldest first. */
+  async list(): Promise<KeyView[]> {
+    const [records, lastUsed] = await Promise.all([this.redis.hgetall(this.g.apiKeys), this.redis.hgetall(this.g.apiKeysLastUsed)]);
+    return Object.values(records)
+      .map((json) => JSON.parse(json) as KeyRecord)
+      .map((r): KeyView => {
+        const used = lastUsed[r.keyId];
+        return {
+          keyId: r.keyId,
+          name: r.name,
+          scopes: r.scopes,
+          stores: r.stores,
+          createdAt: r.createdAt ?? new Date(0).toISOString(),
+          ...(r.revokedAt ? { revokedAt: r.revokedAt } : {}),
+          ...(used ? { lastUsedAt: used } : {}),
+        };
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId.localeCompare(b.keyId));
+  }
+
+  /**
+   * Revokes a key: refused by every request from now on, and announced on the revocation channel
+   * so that every server drops the key's open sockets. Revoking again changes nothing but announces
+   * again. `false`: no such key.
+   */
+  async revoke(keyId: string, now = Date.now()): Promise<boolean> {
+    if (!KEY_ID.test(keyId)) return false;
+    let h = await this.redis.hget(this.g.apiKeyIds, keyId);
+    if (!h && !this.indexed) {
+      await this.indexLegacyKeys();
+      h = await this.redis.hget(this.g.apiKeyIds, keyId);
+    }
+    const json = h ? await this.redis.hget(this.g.apiKeys, h) : null;
+    if (!h || !json) return false;
+    const rec = JSON.parse(json) as KeyRecord;
+    if (!isRevoked(rec)) {
+      await this.redis.hset(this.g.apiKeys, h, JSON.stringify({ ...rec, revokedAt: new Date(now).toISOString() }));
+    }
+    await this.redis.publish(this.g.keyRevokedChannel, keyId);
+    return true;
+  }
+
+  /** Of these keyIds, the ones still valid (the admin token's while it is configured). One round trip. */
+  async stillValid(keyIds: string[]): Promise<Set<string>> {
+    const valid = new Set<string>();
+    const stored = keyIds.filter((id) => id !== ADMIN_KEY_ID);
+    if (this.adminHash && stored.length < keyIds.length) valid.add(ADMIN_KEY_ID);
+    if (!stored.length) return valid;
+    const hashes = await this.redis.hmget(this.g.apiKeyIds, ...stored);
+    const present = hashes.flatMap((h, i) => (h ? [{ keyId: stored[i]!, h }] : []));
+    const records = present.length ? await this.redis.hmget(this.g.apiKeys, ...present.map((p) => p.h)) : [];
+    records.forEach((json, i) => {
+      if (json && !isRevoked(JSON.parse(json) as KeyRecord)) valid.add(present[i]!.keyId);
+    });
+    // A key made before the index existed has no entry yet: index those once, then ask again.
+    if (!this.indexed && present.length < stored.length) {
+      await this.indexLegacyKeys();
+      return this.stillValid(keyIds);
+    }
+    return valid;
+  }
+
+  /** Records the key's use, at most once a minute per key and process; a failure only loses the mark. */
+  private touch(keyId: string) {
+    const now = Date.now();
+    if (now - (this.touchedAt.get(keyId) ?? 0) < TOUCH_EVERY_MS) return;
+    this.touchedAt.set(keyId, now);
+    this.redis.hset(this.g.apiKeysLastUsed, keyId, new Date(now).toISOString()).catch(() => this.touchedAt.delete(keyId));
+  }
+
+  private async indexLegacyKeys() {
+    this.indexed = true;
+    const records = await this.redis.hgetall(this.g.apiKeys);
+    const pairs = Object.entries(records).flatMap(([h, json]) => [(JSON.parse(json) as KeyRecord).keyId, h]);
+    if (pairs.length) await this.redis.hset(this.g.apiKeyIds, ...pairs);
   }
 }
 

@@ -13,14 +13,16 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export const requireScope = (keys: ApiKeys, scope: Scope) => async (req: Request, res: Response, next: NextFunction) => {
+/** `scope` may list several scopes: any one of them lets the request through. */
+export const requireScope = (keys: ApiKeys, scope: Scope | readonly Scope[]) => async (req: Request, res: Response, next: NextFunction) => {
   const principal = await keys.resolve(bearer(req.headers.authorization));
   if (!principal) {
     res.status(401).json({ error: 'unauthorized', message: 'a valid key is required: Authorization: Bearer <key>' });
     return;
   }
-  if (!principal.scopes.includes(scope)) {
-    res.status(403).json({ error: 'forbidden', message: `this key lacks the scope "${scope}"` });
+  const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+  if (!anyOf.some((s) => principal.scopes.includes(s))) {
+    res.status(403).json({ error: 'forbidden', message: `this key lacks the scope ${anyOf.map((s) => `"${s}"`).join(' or ')}` });
     return;
   }
   req.principal = principal;

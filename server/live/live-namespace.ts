@@ -30,10 +30,17 @@ export interface Live {
 
 export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redis): Promise<Live> {
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
+  const log = deps.log.child({ component: 'live' });
 
   nsp.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const principal = await deps.keys.resolve(typeof token === 'string' ? token : undefined).catch(() => null);
+    let principal: Awaited<ReturnType<typeof deps.keys.resolve>>;
+    try {
+      principal = await deps.keys.resolve(typeof token === 'string' ? token : undefined);
+    } catch {
+      // Redis is away: not the key's fault. The wall tries again in seconds, not in a minute.
+      return next(new Error('unavailable'));
+    }
     if (!principal || !principal.scopes.includes('read')) return next(new Error('unauthorized'));
     socket.data = { scopes: principal.scopes, stores: principal.stores };
     next();
@@ -49,13 +56,22 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         const store = storeOfRoom(room);
         if (!store) return;
         const snap = await snapshotFor(store);
-        if (snap) nsp.to(room).emit('kpis', snap);
+        if (snap) {
+          nsp.to(room).emit('kpis', snap);
+          deps.metrics.livePushes.inc({ kind: 'kpis' });
+        }
       },
     },
-    (err) => console.error('[live] push failed:', err),
+    (err) => log.error({ err }, 'push failed'),
   );
 
   nsp.on('connection', (socket) => {
+    deps.metrics.liveSockets.inc();
+    log.debug({ socketId: socket.id, sockets: nsp.sockets.size }, 'socket connected');
+    socket.on('disconnect', (reason) => {
+      deps.metrics.liveSockets.dec();
+      log.debug({ socketId: socket.id, reason, sockets: nsp.sockets.size }, 'socket disconnected');
+    });
     socket.on('subscribe', async (payload, ack) => {
       if (typeof ack !== 'function') return;
       const store = (payload as { store?: unknown } | undefined)?.store;
@@ -79,7 +95,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         scheduler.markPushed(roomOf(code));
         ack({ data: snap });
       } catch (err) {
-        console.error('[live] subscribe failed:', err);
+        log.error({ err, store: code }, 'subscribe failed');
         ack({ error: 'snapshot unavailable, retry shortly' });
       }
     });
@@ -120,6 +136,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         .to(roomOf(alert.store))
         .to(GROUP_ROOM)
         .emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);
+      deps.metrics.livePushes.inc({ kind: 'alert' });
     }
   });
 

@@ -10,8 +10,10 @@ import { getWhoami } from './whoami.js';
 import { getDaily } from './daily.js';
 import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
-import { postKey } from './keys.js';
+import { deleteKey, getKeys, postKey } from './keys.js';
 import { postEvents } from './post-events.js';
+import { getImport } from './get-import.js';
+import { postImport } from './post-import.js';
 import { getStore, putStore } from './store-settings.js';
 import { getMaterial, putMaterial } from './materials.js';
 import { getTargets, putTargets } from './targets.js';
@@ -28,12 +30,15 @@ import { getWebhooks } from './webhooks-list.js';
 export interface Route {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
-  scope: Scope;
+  /** Several scopes: any one of them will do. */
+  scope: Scope | readonly Scope[];
   handler: (req: Request, res: Response, deps: AppDeps) => Promise<void>;
 }
 
 export const routes: Route[] = [
   { method: 'post', path: '/api/v1/events', scope: 'ingest', handler: postEvents },
+  { method: 'post', path: '/api/v1/imports', scope: 'ingest', handler: postImport },
+  { method: 'get', path: '/api/v1/imports/:importId', scope: ['ingest', 'read'], handler: getImport },
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
@@ -60,6 +65,8 @@ export const routes: Route[] = [
   { method: 'post', path: '/api/v1/stores/:store/segments/recompute', scope: 'admin', handler: postSegmentsRecompute },
   { method: 'get', path: '/api/v1/stores/:store/segments/job/:jobId', scope: 'admin', handler: getSegmentsJob },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },
+  { method: 'get', path: '/api/v1/keys', scope: 'admin', handler: getKeys },
+  { method: 'delete', path: '/api/v1/keys/:keyId', scope: 'admin', handler: deleteKey },
   { method: 'get', path: '/api/v1/stores/:store/webhooks', scope: 'admin', handler: getWebhooks },
   { method: 'put', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: putWebhook },
   { method: 'delete', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: deleteWebhookRoute },

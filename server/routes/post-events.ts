@@ -34,5 +34,6 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   }
   // One job per request: BullMQ stores it in one transaction, so the 202 means all of it is queued.
   await deps.queues.events.add('apply', { events, receivedAt: Date.now() }, APPLY_JOB_OPTIONS);
+  deps.metrics.eventsAccepted.inc(events.length);
   res.status(202).json({ accepted: events.length });
 }

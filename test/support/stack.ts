@@ -18,7 +18,9 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const uniquePrefix = (name: string) => `t${name}${randomBytes(4).toString('hex')}`;
 
 export function testConfig(name: string, overrides: Partial<Config> = {}): Config {
-  return loadConfig({ PULSE_ADMIN_TOKEN: ADMIN_TOKEN }, { prefix: uniquePrefix(name), ...overrides });
+  // Logs stay quiet so the test output stays readable; PULSE_LOG_LEVEL=debug npx vitest … shows them.
+  const env = { PULSE_ADMIN_TOKEN: ADMIN_TOKEN, PULSE_LOG_LEVEL: process.env.PULSE_LOG_LEVEL ?? 'silent' };
+  return loadConfig(env, { prefix: uniquePrefix(name), ...overrides });
 }
 
 export interface Stack {
@@ -35,7 +37,8 @@ export async function startStack(name: string, opts: { workers?: boolean; config
   const redisUrl = inject('redisUrl');
   const config = testConfig(name, opts.config);
   const app = await createApp(config, redisUrl);
-  const workers = opts.workers === false ? null : await startWorkers(config, redisUrl, app.deps.queues);
+  const workers =
+    opts.workers === false ? null : await startWorkers(config, redisUrl, app.deps.queues, { registry: app.registry });
   const port = await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   return {

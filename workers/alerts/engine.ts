@@ -8,6 +8,7 @@ import { alertRules as alertRulesSchema, DEFAULT_ALERT_RULES, type AlertRecord, 
 import type { EventType } from '../../domain/events.js';
 import type { Snapshot } from '../../domain/kpis.js';
 import type { Config } from '../../server/config.js';
+import type { WorkerMetrics } from '../../server/observability/metrics.js';
 import { readStoreParts } from '../../server/kpi/read-store.js';
 import { storeSnapshot } from '../../server/kpi/snapshot.js';
 import { storeKeys } from '../../server/redis-keys.js';
@@ -48,6 +49,7 @@ export interface EngineDeps {
   config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
   /** Hands a new alert to the webhooks (a BullMQ job per webhook); absent: no webhooks. */
   notify?: (alert: AlertRecord) => Promise<void>;
+  metrics?: Pick<WorkerMetrics, 'alertsRaised'>;
 }
 
 export interface Evaluation {
@@ -171,6 +173,7 @@ export async function evaluateStore(
   }
   for (const a of updated) await publishAlert(redis, config.prefix, 'alertUpdated', a);
   for (const a of raised) await publishAlert(redis, config.prefix, 'alert', a);
+  for (const a of raised) deps.metrics?.alertsRaised.inc({ kind: a.kind });
   if (raised.length) await dispatch(deps, store, raised);
   return { raised, updated };
 }

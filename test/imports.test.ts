@@ -1,0 +1,307 @@
+/**
+ * CSV imports against the real app, queue and workers: the same events as the JSON API, row
+ * errors by line and field, progress, idempotency by event id, and the refusals.
+ */
+import { QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PulseEvent } from '../domain/events.js';
+import { MAX_IMPORT_BYTES, type ImportStatus } from '../domain/imports.js';
+import { queuePrefix, storeKeys } from '../server/redis-keys.js';
+import { IMPORTS_QUEUE } from '../workers/queues.js';
+import { eventsDrained, eventsToCsv, importFinished, postCsv } from './support/csv.js';
+import { ev } from './support/events.js';
+import { startStack, waitFor, type Stack } from './support/stack.js';
+
+let stack: Stack;
+const keys = { ingest: '', read: '', ack: '', limited: '' };
+
+beforeAll(async () => {
+  stack = await startStack('imports');
+  const key = async (name: string, scopes: string[], stores?: string[]) =>
+    (await stack.request('POST', '/api/v1/keys', { name, scopes, ...(stores ? { stores } : {}) })).body.token as string;
+  keys.ingest = await key('dms', ['ingest']);
+  keys.read = await key('wall', ['read']);
+  keys.ack = await key('desk', ['ack']);
+  keys.limited = await key('dms-ima', ['ingest'], ['IML1']);
+});
+afterAll(() => stack.close());
+
+const recent = (minutes: number, now = Date.now()) => new Date(now - minutes * 60_000).toISOString();
+
+/** A day of one store, with text that needs quoting: commas, quotes, line breaks, Chinese. */
+function dayOf(store: string, now: number): PulseEvent[] {
+  const recent_ = (minutes: number) => recent(minutes, now);
+  const s = { store };
+  return [
+    ev('showroom.visit', recent_(300), { ...s, id: 'v1', firstVisit: true }),
+    ev('showroom.visit', recent_(290), { ...s, id: 'v2', firstVisit: false }),
+    ev('lead.created', recent_(280), { ...s, id: 'l1', leadId: 'L1', channel: 'web', campaignId: 'CMP-1' }),
+    ev('order.signed', recent_(270), {
+      ...s,
+      id: 'o1',
+      orderId: 'O1',
+      model: '凯美瑞 2.0G, "豪华版"',
+      amount: 219800.5,
+      customer: { id: 'C1', name: '王小明', phone: '13812345678' },
+    }),
+    ev('vehicle.delivered', recent_(260), { ...s, id: 'd1', orderId: 'O1', vin: 'LVGBE40K6TG123456' }),
+    ev('callback.attempted', recent_(250), {
+      ...s,
+      id: 'cb1',
+      callbackId: 'CB1',
+      kind: 'sales',
+      subjectId: 'O1',
+      outcome: 'reached',
+      satisfied: true,
+    }),
+    ev('repair.opened', recent_(240), { ...s, id: 'ro1', roId: 'RO1', appointmentId: 'A1', customer: { id: 'C2', name: '李 静' } }),
+    ev('repair.closed', recent_(230), { ...s, id: 'rc1', roId: 'RO1', amount: 1268 }),
+    ev('complaint.opened', recent_(220), {
+      ...s,
+      id: 'cp1',
+      complaintId: 'CP1',
+      channel: 'wechat',
+      category: 'service',
+      severity: 'high',
+      summary: '保养等待时间过长，超过预约时间一小时, 客户说:"再也不来了"\r\n第二行',
+      customer: { id: 'C3', name: '欧阳·娜娜' },
+    }),
+    ev('complaint.responded', recent_(210), { ...s, id: 'cp1r', complaintId: 'CP1' }),
+    ev('spend.recorded', recent_(200), { ...s, id: 'sp1', spendId: 'SP1', budgetId: 'B1', amount: 3187.76, vendor: '汽车之家' }),
+    ev('survey.completed', recent_(190), { ...s, id: 'sv1', surveyId: 'SV1', kind: 'service', score: 92.5, nps: 9 }),
+    ev('member.joined', recent_(180), { ...s, id: 'm1', customer: { id: 'C4', name: 'Zoë "Z" O’Neil', phone: '+86 139' } }),
+    ev('media.mention', recent_(170), { ...s, id: 'md1', mentionId: 'MD1', sentiment: 'negative', outlet: '懂车帝', title: 'a,b "c"' }),
+    ev('material.moved', recent_(160), { ...s, id: 'mt1', itemId: 'POSTER', quantity: -5 }),
+    ev('postsale.task', recent_(150), { ...s, id: 'ps1', taskId: 'T1', orderId: 'O1', kind: 'plate', status: 'open' }),
+  ];
+}
+
+async function snapshot(store: string) {
+  const res = await stack.request('GET', `/api/v1/stores/${store}/kpis`);
+  return res.body as { kpis: unknown; series: unknown; seq: number };
+}
+/** The figures with the store code written as `(store)`, to compare two stores. */
+const figures = (s: { kpis: unknown; series: unknown }, store: string) =>
+  JSON.parse(JSON.stringify({ kpis: s.kpis, series: s.series }).replaceAll(`"${store}"`, '"(store)"')) as unknown;
+async function logOf(store: string): Promise<Record<string, unknown>> {
+  const h = await stack.app.deps.redis.hgetall(storeKeys(stack.config.prefix, store).log);
+  return Object.fromEntries(Object.entries(h).map(([id, json]) => [id, { ...JSON.parse(json), store: '(store)' }]));
+}
+
+describe('POST /api/v1/imports', () => {
+  it('imports exactly the events the JSON API would (quotes, commas, Chinese, CRLF, BOM)', async () => {
+    const now = Date.now();
+    expect((await stack.request('POST', '/api/v1/events', { events: dayOf('IMJ', now) })).status).toBe(202);
+    const csv = eventsToCsv(dayOf('IMC', now), { eol: '\r\n', bom: true });
+    const res = await postCsv(stack, csv, keys.ingest);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ importId: expect.stringMatching(/^imp-/), rows: 16 });
+    const status = await importFinished(stack, res.body.importId, keys.ingest);
+    expect(status).toMatchObject({ state: 'done', rows: 16, processed: 16, accepted: 16, rejected: 0, errors: [], progress: 100 });
+    await eventsDrained(stack);
+    await waitFor(async () => (await snapshot('IMC'))?.seq >= 16 && (await snapshot('IMJ'))?.seq >= 16, 10_000, 'both applied');
+    const [viaCsv, viaJson] = [await snapshot('IMC'), await snapshot('IMJ')];
+    expect(figures(viaCsv, 'IMC')).toEqual(figures(viaJson, 'IMJ'));
+    const log = await logOf('IMC');
+    expect(Object.keys(log)).toHaveLength(16);
+    expect(log).toEqual(await logOf('IMJ'));
+    // The text came through untouched.
+    expect((log.cp1 as { summary: string }).summary).toBe('保养等待时间过长，超过预约时间一小时, 客户说:"再也不来了"\r\n第二行');
+    expect((log.m1 as { customer: unknown }).customer).toEqual({ id: 'C4', name: 'Zoë "Z" O’Neil', phone: '+86 139' });
+  });
+
+  it('the same file imported twice changes nothing', async () => {
+    const csv = eventsToCsv(dayOf('IMT', Date.now()), { eol: '\n' });
+    const first = await postCsv(stack, csv);
+    await importFinished(stack, first.body.importId);
+    await eventsDrained(stack);
+    const before = await waitFor(async () => {
+      const s = await snapshot('IMT');
+      return s?.seq >= 16 ? s : null;
+    });
+    const again = await postCsv(stack, csv);
+    expect(again.status).toBe(202);
+    expect(again.body.importId).not.toBe(first.body.importId);
+    expect(await importFinished(stack, again.body.importId)).toMatchObject({ state: 'done', accepted: 16, rejected: 0 });
+    await eventsDrained(stack);
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await snapshot('IMT');
+    expect(after.seq).toBe(before.seq);
+    expect(after.kpis).toEqual(before.kpis);
+    expect(Object.keys(await logOf('IMT'))).toHaveLength(16);
+  });
+
+  it('applies the good rows and reports each bad one by line and field', async () => {
+    const header = 'id,type,store,at,amount,orderId,model,summary,complaintId,channel,category,severity,customer.id,customer.name';
+    const at = recent(10);
+    const lines = [
+      header, // line 1
+      `b1,order.signed,IMB,${at},100,OB1,汉,,,,,,C1,张三`, // 2: good
+      `b2,order.signed,IMB,${at},12.345,OB2,汉,,,,,,,`, // 3: too many decimals
+      `b3,order.signed,IMB,${at},abc,OB3,,,,,,,,`, // 4: not a number, no model
+      `b4,complaint.opened,IMB,${at},,,,"two`, // 5: a summary over two lines …
+      `lines, ""quoted""",CB4,phone,staff,low,,`, // 6: … good
+      `b5,complaint.opened,IMB,${at},,,,,CB5,fax,staff,low,,`, // 7: unknown channel
+      `b6,no.such,IMB,${at},,,,,,,,,,`, // 8: unknown type
+      `b7,order.signed,IMB,${at},1`, // 9: too few cells
+      '', // 10: blank, skipped
+      `b1,order.signed,IMB,${at},200,OB9,秦,,,,,,,`, // 11: the id of row 2 again
+      `b8,order.signed,IMB,${at},5,OB8,"宋"x,,,,,,,`, // 12: text after a closing quote
+      `bad id,order.signed,IMB,2026-13-01,5,OB10,宋,,,,,,,`, // 13: id and at
+      `b9,order.signed,IMB,${at},5,OB11,宋,,,,,,,名字`, // 14: customer.name without customer.id
+      `b10,complaint.opened,IMB,${at},1,,,,CB10,phone,staff,low,,`, // 15: amount is not a complaint field
+      `b11,order.signed,IMB,${at},5,OB12,"never closed,,,,,,,`, // 16: unterminated, to the end of file
+      `b12,order.signed,IMB,${at},5,OB13,宋,,,,,,,`, // 17: swallowed by row 16
+    ];
+    const res = await postCsv(stack, lines.join('\n'));
+    expect(res.status).toBe(202);
+    expect(res.body.rows).toBe(13); // lines 2-16, less the blank one and the second lines of rows 5 and 16
+    const s = await importFinished(stack, res.body.importId);
+    expect(s).toMatchObject({ state: 'done', rows: 13, processed: 13, accepted: 2, rejected: 11 });
+    const at_ = (row: number) => s.errors.filter((e) => e.row === row).map((e) => [e.path, e.message]);
+    expect(at_(2)).toEqual([]);
+    expect(at_(3)).toEqual([['amount', 'must have at most 2 decimals']]);
+    expect(at_(4).map(([p]) => p)).toEqual(['amount', 'model']);
+    expect(at_(4)[0]).toEqual(['amount', 'must be a number']);
+    expect(at_(5)).toEqual([]);
+    expect(at_(6)).toEqual([]);
+    expect(at_(7).map(([p]) => p)).toEqual(['channel']);
+    expect(at_(8).map(([p]) => p)).toEqual(['type']);
+    expect(at_(9)).toEqual([['(row)', 'has 5 cells, the header has 14']]);
+    expect(at_(11)).toEqual([['id', 'repeats the id of row 2']]);
+    expect(at_(12)[0]![0]).toBe('(row)');
+    expect(at_(12)[0]![1]).toContain('closing quote');
+    expect(at_(13).map(([p]) => p).sort()).toEqual(['at', 'id']);
+    expect(at_(14)).toEqual([['customer.id', 'Invalid input: expected string, received undefined']]);
+    expect(at_(15)).toEqual([['amount', 'is not a field of complaint.opened']]);
+    expect(at_(16)[0]![1]).toContain('never closed');
+    expect(s.errorCount).toBe(s.errors.length);
+    await eventsDrained(stack);
+    const log = await waitFor(async () => {
+      const l = await logOf('IMB');
+      return Object.keys(l).length === 2 ? l : null;
+    });
+    expect(Object.keys(log).sort()).toEqual(['b1', 'b4']);
+    expect(log.b4).toMatchObject({ summary: 'two\nlines, "quoted"' });
+    expect(log.b1).toMatchObject({ amount: 100, customer: { id: 'C1', name: '张三' } });
+  });
+
+  it('refuses rows older than the retention, as the JSON API does', async () => {
+    const csv = ['id,type,store,at,firstVisit', 'old1,showroom.visit,IMO,2020-01-01T00:00:00Z,true'].join('\n');
+    const res = await postCsv(stack, csv);
+    const s = await importFinished(stack, res.body.importId);
+    expect(s.errors).toEqual([
+      { row: 2, path: 'at', message: `is older than the ${stack.config.retentionDays}-day retention of raw events` },
+    ]);
+  });
+
+  it('a key limited to stores imports only rows of its stores', async () => {
+    const at = recent(5);
+    const csv = ['id,type,store,at,firstVisit', `x1,showroom.visit,IML1,${at},true`, `x2,showroom.visit,IML2,${at},false`].join(
+      '\r\n',
+    );
+    const res = await postCsv(stack, csv, keys.limited);
+    expect(res.status).toBe(202);
+    const s = await importFinished(stack, res.body.importId, keys.limited);
+    expect(s).toMatchObject({ accepted: 1, rejected: 1, errors: [{ row: 3, path: 'store', message: 'forbidden store' }] });
+    // Another key limited to stores does not see it; an unlimited reader does.
+    const other = (await stack.request('POST', '/api/v1/keys', { name: 'x', scopes: ['read'], stores: ['IML1'] })).body.token;
+    expect((await stack.request('GET', `/api/v1/imports/${res.body.importId}`, undefined, other)).status).toBe(404);
+    expect((await stack.request('GET', `/api/v1/imports/${res.body.importId}`, undefined, keys.read)).status).toBe(200);
+    await eventsDrained(stack);
+    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'IML2').log)).toBe(0);
+  });
+
+  it('reports progress up to 100 % and caps the list of errors', async () => {
+    const queueEvents = new QueueEvents(IMPORTS_QUEUE, {
+      connection: { url: stack.redisUrl },
+      prefix: queuePrefix(stack.config.prefix),
+    });
+    await queueEvents.waitUntilReady();
+    const at = recent(5);
+    // 2,500 rows: every even row good, every odd row with a bad flag.
+    const rows = Array.from({ length: 2500 }, (_, i) => `p${i},showroom.visit,IMP,${at},${i % 2 ? 'maybe' : 'true'}`);
+    const csv = ['id,type,store,at,firstVisit', ...rows].join('\n');
+    const progress: { jobId: string; data: unknown }[] = [];
+    queueEvents.on('progress', (e) => progress.push(e));
+    const res = await postCsv(stack, csv);
+    expect(res.body.rows).toBe(2500);
+    const ofThis = () => progress.filter((p) => p.jobId === res.body.importId).map((p) => p.data as number);
+    const s: ImportStatus = await importFinished(stack, res.body.importId);
+    await waitFor(async () => ofThis().includes(100), 5_000, 'the last progress event');
+    await queueEvents.close();
+    const seen = ofThis();
+    expect(s).toMatchObject({ state: 'done', rows: 2500, processed: 2500, accepted: 1250, rejected: 1250, errorCount: 1250 });
+    expect(s.errors).toHaveLength(1000);
+    expect(s.errors[0]).toEqual({ row: 3, path: 'firstVisit', message: 'must be true or false' });
+    expect(s.progress).toBe(100);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen.some((p) => p > 0 && p < 100)).toBe(true);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    const job = await stack.app.deps.queues.imports.getJob(res.body.importId);
+    expect(job?.progress).toBe(100);
+    // The file itself is dropped once imported; the status stays.
+    expect(await stack.app.deps.redis.exists(`${stack.config.prefix}:import:${res.body.importId}:csv`)).toBe(0);
+  });
+
+  it('refuses with 401, 403, 415, 413, and 400 for a file without a valid header or rows', async () => {
+    const csv = `id,type,store,at,firstVisit\nr1,showroom.visit,IMR,${recent(1)},true\n`;
+    expect((await postCsv(stack, csv, null)).status).toBe(401);
+    expect((await postCsv(stack, csv, 'sp_not-a-key')).status).toBe(401);
+    const forbidden = await postCsv(stack, csv, keys.read);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.message).toContain('ingest');
+    for (const [type, body] of [
+      ['application/json', '{"id": "r1"}'],
+      ['text/plain', csv],
+      ['multipart/form-data; boundary=x', csv],
+      ['', csv],
+    ] as const) {
+      const r = await postCsv(stack, body, keys.ingest, type);
+      expect(r.status, type).toBe(415);
+      expect(r.body.error).toBe('unsupported_media_type');
+    }
+    expect((await postCsv(stack, csv, keys.ingest, 'text/csv; charset=klingon')).status).toBe(415);
+
+    const huge = new Uint8Array(MAX_IMPORT_BYTES + 1).fill(0x61);
+    const tooLarge = await postCsv(stack, huge, keys.ingest);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error).toBe('too_large');
+
+    const bad = async (body: string) => {
+      const r = await postCsv(stack, body, keys.ingest);
+      expect(r.status, body).toBe(400);
+      expect(r.body.error).toBe('invalid_csv');
+      return r.body.details as { row: number; path: string; message: string }[];
+    };
+    expect(await bad('')).toEqual([{ row: 1, path: '(file)', message: 'is empty' }]);
+    expect(await bad('id,type,store,at\n')).toEqual([{ row: 2, path: '(file)', message: 'has no rows below the header' }]);
+    expect(await bad('id,type,store,at,amonut\nx,y,z,w,1\n')).toEqual([{ row: 1, path: 'amonut', message: 'unknown column' }]);
+    expect(await bad('id,type,at,id\nx,y,z,w\n')).toEqual([
+      { row: 1, path: 'id', message: 'the column appears twice' },
+      { row: 1, path: 'store', message: 'the column is missing' },
+    ]);
+    // Nothing of the refused files was stored or applied.
+    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'IMR').log)).toBe(0);
+  });
+
+  it('GET answers 404 for an unknown import and 403 without ingest or read', async () => {
+    expect((await stack.request('GET', '/api/v1/imports/imp-000000000000000000000000')).status).toBe(404);
+    expect((await stack.request('GET', '/api/v1/imports/..%2Fkeys')).status).toBe(404);
+    const res = await stack.request('GET', '/api/v1/imports/imp-000000000000000000000000', undefined, keys.ack);
+    expect(res.status).toBe(403);
+    expect(res.body.message).toBe('this key lacks the scope "ingest" or "read"');
+  });
+
+  it('decodes a file in another charset when the request names it (GBK from Excel)', async () => {
+    // "王" and "店" in GBK.
+    const head = Buffer.from(`id,type,store,at,customer.id,customer.name\ng1,member.joined,IMG,${recent(1)},C1,`);
+    const body = Buffer.concat([head, Buffer.from([0xcd, 0xf5, 0xb5, 0xea, 0x0a])]);
+    const res = await postCsv(stack, new Uint8Array(body), keys.ingest, 'text/csv; charset=gbk');
+    expect(res.status).toBe(202);
+    expect(await importFinished(stack, res.body.importId)).toMatchObject({ accepted: 1 });
+    await eventsDrained(stack);
+    const log = await waitFor(async () => (await logOf('IMG')).g1 as { customer: { name: string } } | undefined);
+    expect(log.customer.name).toBe('王店');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * A CSV import (导入): reads the uploaded file row by row, validates each row with the schemas of
+ * the JSON API, queues the valid ones on the events queue in batches of up to 1000 (the same
+ * apply jobs as `POST /api/v1/events`, so ids keep it idempotent) and records each invalid row
+ * with its line and field. Rows are independent: a bad row is reported, the others are applied.
+ */
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { MAX_BATCH, type PulseEvent } from '../domain/events.js';
+import { MAX_IMPORT_ERRORS, type ImportRowError } from '../domain/imports.js';
+import type { Config } from '../server/config.js';
+import { csvRows } from '../server/imports/csv-events.js';
+import {
+  failImport,
+  finishImport,
+  loadImport,
+  loadImportCsv,
+  markRunning,
+  saveCounts,
+  type ImportCounts,
+} from '../server/imports/import-book.js';
+import { retentionHorizon } from './retention/expire-log.js';
+import { APPLY_JOB_OPTIONS, type ApplyEventsJob, type ApplyEventsResult, type ImportJob, type ImportResult } from './queues.js';
+
+export interface ImportsDeps {
+  redis: Redis;
+  events: Queue<ApplyEventsJob, ApplyEventsResult>;
+  config: Pick<Config, 'prefix' | 'retentionDays'>;
+  now?: () => number;
+}
+
+/** Rows read between two status writes (each a Redis write and a progress event). */
+const ROWS_PER_REPORT = MAX_BATCH;
+
+export async function runImport(
+  deps: ImportsDeps,
+  importId: string,
+  onProgress: (percent: number) => Promise<void> = async () => undefined,
+): Promise<ImportResult> {
+  const { redis, config } = deps;
+  const now = () => deps.now?.() ?? Date.now();
+  const status = await loadImport(redis, config.prefix, importId);
+  if (!status) throw new Error(`import ${importId} is not stored (expired?)`);
+  if (status.state === 'done') return { rows: status.rows, accepted: status.accepted, rejected: status.rejected };
+  const csv = await loadImportCsv(redis, config.prefix, importId);
+  if (csv === null) throw new Error(`the file of import ${importId} is no longer stored`);
+  await markRunning(redis, config.prefix, importId, now());
+  await onProgress(0);
+
+  const stores = status.owner.stores;
+  // As for the JSON API: events older than the log keeps are refused.
+  const horizon = retentionHorizon(now(), config.retentionDays);
+  const counts: ImportCounts = { processed: 0, accepted: 0, rejected: 0, errorCount: 0, errors: [] };
+  const reject = (issues: ImportRowError[]) => {
+    counts.rejected++;
+    counts.errorCount += issues.length;
+    for (const i of issues) if (counts.errors.length < MAX_IMPORT_ERRORS) counts.errors.push(i);
+  };
+  /** id → the row that first had it: a repeated id in one file is reported, not silently dropped. */
+  const firstRow = new Map<string, number>();
+  let batch: PulseEvent[] = [];
+  let batches = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    // A fixed job id per batch: a retried import does not queue its batches twice.
+    await deps.events.add('apply', { events: batch, receivedAt: now() }, { ...APPLY_JOB_OPTIONS, jobId: `import-${importId}-${batches}` });
+    batches++;
+    batch = [];
+  };
+
+  for (const { row, event, issues } of csvRows(csv, now())) {
+    counts.processed++;
+    if (!event) {
+      reject(issues);
+    } else if (Date.parse(event.at) < horizon) {
+      reject([{ row, path: 'at', message: `is older than the ${config.retentionDays}-day retention of raw events` }]);
+    } else if (stores !== null && !stores.includes(event.store)) {
+      reject([{ row, path: 'store', message: 'forbidden store' }]);
+    } else if (firstRow.has(event.id)) {
+      reject([{ row, path: 'id', message: `repeats the id of row ${firstRow.get(event.id)}` }]);
+    } else {
+      firstRow.set(event.id, row);
+      counts.accepted++;
+      batch.push(event);
+      if (batch.length >= MAX_BATCH) await flush();
+    }
+    if (counts.processed % ROWS_PER_REPORT === 0) {
+      await saveCounts(redis, config.prefix, importId, counts);
+      await onProgress(Math.min(99, Math.floor((counts.processed * 100) / Math.max(1, status.rows))));
+    }
+  }
+  await flush();
+  await finishImport(redis, config.prefix, importId, counts, now());
+  await onProgress(100);
+  return { rows: counts.processed, accepted: counts.accepted, rejected: counts.rejected };
+}
+
+export const createImportsProcessor = (deps: ImportsDeps) => async (job: Job<ImportJob, ImportResult>) => {
+  try {
+    return await runImport(deps, job.data.importId, (p) => job.updateProgress(p));
+  } catch (err) {
+    // The last attempt: the status says so, instead of running for ever.
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+      const message = err instanceof Error ? err.message : String(err);
+      await failImport(deps.redis, deps.config.prefix, job.data.importId, message, deps.now?.() ?? Date.now()).catch(() => undefined);
+    }
+    throw err;
+  }
+};
