@@ -18,12 +18,13 @@ const ref = eventId;
 
 export const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time with offset or Z' });
 
+/** A whole number of fen: the tolerance absorbs float noise (0.1 + 0.2), not a sliver such as 1e-9. */
+const wholeFen = (v: number) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6 && (v === 0 || Math.round(v * 100) !== 0);
+
 /** Yuan with at most two decimals; kept internally as integer fen. */
 function yuan(min: 'positive' | 'nonnegative') {
   const base = min === 'positive' ? z.number().positive() : z.number().nonnegative();
-  return base
-    .max(1e11, 'is implausibly large')
-    .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals');
+  return base.max(1e11, 'is implausibly large').refine(wholeFen, 'must have at most 2 decimals');
 }
 
 export const customer = z.strictObject({

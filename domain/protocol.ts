@@ -36,6 +36,8 @@ export interface ServerToClientEvents {
 }
 
 export interface LiveSocketData {
+  /** The key of the handshake: its sockets are dropped when it is revoked. */
+  keyId: string;
   scopes: string[];
   stores: string[] | null;
 }

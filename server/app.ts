@@ -12,8 +12,12 @@ import { createQueues } from '../workers/queues.js';
 import { readSegments } from '../workers/segments/read-segments.js';
 import { ApiKeys } from './auth/api-keys.js';
 import { requireScope } from './auth/require-scope.js';
+import { routeGuards } from './auth/route-guards.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
+import { cors, liveCors } from './http/cors.js';
+import { jsonBodiesOnly } from './http/json-body.js';
+import { securityHeaders } from './http/security-headers.js';
 import { KpiService } from './kpi/kpi-service.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -25,6 +29,7 @@ import {
   type Registry,
 } from './observability/metrics.js';
 import { requestLogging } from './observability/request-log.js';
+import { FAIL_FAST, isConnectionError, redisAnswers, watchConnection } from './redis-connections.js';
 import { routes } from './routes/index.js';
 import { StoreRegistry } from './store-registry.js';
 
@@ -44,11 +49,6 @@ export interface PulseApp {
   close(): Promise<void>;
 }
 
-/**
- * The connections requests wait on: while Redis is away a command fails after one reconnection
- * attempt (well under 2 s) and the request is answered 503, instead of hanging until Redis is back.
- */
-const FAIL_FAST = { maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 100, 1000) };
 /** /readyz waits this long for Redis' PONG. */
 const READY_TIMEOUT_MS = 1000;
 
@@ -64,10 +64,12 @@ export interface Observability {
 export async function createApp(config: Config, redisUrl: string, obs: Observability = {}): Promise<PulseApp> {
   const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
   const registry = obs.registry ?? createRegistry('server');
+  // While Redis is away, requests are answered 503 at once rather than left hanging (FAIL_FAST);
+  // pub/sub waits as long as it takes and subscribes again when Redis is back.
   const redis = new Redis(redisUrl, FAIL_FAST);
-  // Pub/sub waits for Redis as long as it takes and subscribes again when it is back.
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queues = createQueues(new Redis(redisUrl, FAIL_FAST), config.prefix);
+  const queueConnection = new Redis(redisUrl, FAIL_FAST);
+  const queues = createQueues(queueConnection, config.prefix);
   const stores = new StoreRegistry(redis, config.prefix);
   const deps: AppDeps = {
     config,
@@ -80,15 +82,19 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
     metrics: createServerMetrics(registry),
   };
   registerQueueMetrics(registry, queues, deps.log);
+  watchConnection(redis, deps.log, 'requests');
+  watchConnection(subscriber, deps.log, 'pubsub');
+  watchConnection(queueConnection, deps.log, 'queues');
+  // A queue repeats its connection's errors, which watchConnection logs once per outage.
+  for (const q of Object.values(queues)) {
+    q.on('error', (err) => isConnectionError(err) || deps.log.error({ err, queue: q.name }, 'queue error'));
+  }
 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(deps.log, deps.metrics));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders());
+  app.use(cors(config.corsOrigins));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -100,18 +106,16 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
       res.status(503).json({ ok: false, reason: 'draining' });
       return;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((r) => (timer = setTimeout(() => r(null), READY_TIMEOUT_MS)));
-    const pong = await Promise.race([redis.ping().catch(() => null), timeout]);
-    clearTimeout(timer);
-    if (pong === 'PONG') res.json({ ok: true });
+    if (await redisAnswers(redis, READY_TIMEOUT_MS)) res.json({ ok: true });
     else res.status(503).json({ ok: false, reason: 'redis' });
   });
   // Outside /api/v1: Prometheus scrapes it with a bearer key of the scope `metrics`.
   app.get('/metrics', requireScope(deps.keys, 'metrics'), metricsHandler(registry));
-  app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api', express.json({ limit: '1mb' }), jsonBodiesOnly);
+  // Key and scope, rate budget, and the key's stores for a path naming one (server/auth/route-guards.ts).
+  const guard = routeGuards(deps);
   for (const r of routes) {
-    app[r.method](r.path, requireScope(deps.keys, r.scope), (req: Request, res: Response) => r.handler(req, res, deps));
+    app[r.method](r.path, ...guard(r), (req: Request, res: Response) => r.handler(req, res, deps));
   }
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
@@ -143,7 +147,7 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
   });
 
   const httpServer = createServer(app);
-  const io: LiveServer = new Server(httpServer, { serveClient: false });
+  const io: LiveServer = new Server(httpServer, { serveClient: false, ...liveCors(config.corsOrigins) });
   const live = await attachLive(io, deps, subscriber);
 
   return {
@@ -171,7 +175,14 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
       for (const socket of live.namespace.sockets.values()) {
         socket.emit('serverShutdown', { reconnectInMs: hint + Math.round(Math.random() * hint) });
       }
-      io.disconnectSockets(true);
+      // A namespace disconnect ('io server disconnect' on the client): the wall reconnects after
+      // the hint, not at once by itself. The connections themselves close with io.close().
+      live.namespace.disconnectSockets();
+      // Let the hint and the disconnect reach the walls (closing now would drop what is still
+      // buffered): each client closes its connection once its sockets are gone. At most 1 s.
+      for (const until = Date.now() + 1000; io.engine.clientsCount > 0 && Date.now() < until;) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await new Promise<void>((r) => io.close(() => r()));
       await queues.events.close();
       await queues.maintenance.close();

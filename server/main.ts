@@ -13,8 +13,9 @@ import { startWorkers } from '../workers/index.js';
 import { createQueues } from '../workers/queues.js';
 import { createApp } from './app.js';
 import { DEFAULT_WORKER_METRICS_PORT, loadConfig } from './config.js';
-import { createLogger, type ProcessRole } from './observability/logger.js';
+import { createLogger, type Logger, type ProcessRole } from './observability/logger.js';
 import { createRegistry } from './observability/metrics.js';
+import { isConnectionError, watchConnection } from './redis-connections.js';
 import { persistenceWarning, resolveRedis } from './redis-launcher.js';
 
 const demo = process.argv.includes('--demo');
@@ -25,6 +26,17 @@ if (!['all', 'server', 'worker'].includes(roleArg)) {
 }
 const runsServer = roleArg !== 'worker';
 const runsWorkers = roleArg !== 'server';
+
+/** Set once everything runs. A signal that comes while starting is handled then (a second one exits at once). */
+let onSignal: ((signal: NodeJS.Signals) => void) | null = null;
+let signalledEarly: NodeJS.Signals | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (onSignal) onSignal(signal);
+    else if (signalledEarly) process.exit(1);
+    else signalledEarly = signal;
+  });
+}
 
 async function main() {
   const config = loadConfig();
@@ -49,7 +61,7 @@ async function main() {
   if (warning) log.warn(warning);
 
   const app = runsServer ? await createApp(config, redis.url, { log, registry }) : null;
-  const queues = app?.deps.queues ?? createQueues(new Redis(redis.url, { maxRetriesPerRequest: null }), config.prefix);
+  const queues = app?.deps.queues ?? workerQueues(redis.url, config.prefix, log);
   const metricsPort = app ? undefined : (config.metricsPort ?? DEFAULT_WORKER_METRICS_PORT);
   const workers = runsWorkers ? await startWorkers(config, redis.url, queues, { log, registry, metricsPort }) : null;
   if (workers && !app) {
@@ -103,8 +115,19 @@ async function main() {
     log.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  onSignal = (signal) => void stop(signal);
+  if (signalledEarly) onSignal(signalledEarly);
+}
+
+/** A worker-only process's queues (notifications, schedules): they wait through a Redis restart. */
+function workerQueues(url: string, prefix: string, log: Logger) {
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  watchConnection(connection, log, 'queues');
+  const queues = createQueues(connection, prefix);
+  for (const q of Object.values(queues)) {
+    q.on('error', (err) => isConnectionError(err) || log.error({ err, queue: q.name }, 'queue error'));
+  }
+  return queues;
 }
 
 main().catch((err: unknown) => {

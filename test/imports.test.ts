@@ -54,7 +54,13 @@ function dayOf(store: string, now: number): PulseEvent[] {
       outcome: 'reached',
       satisfied: true,
     }),
-    ev('repair.opened', recent_(240), { ...s, id: 'ro1', roId: 'RO1', appointmentId: 'A1', customer: { id: 'C2', name: '李 静' } }),
+    ev('repair.opened', recent_(240), {
+      ...s,
+      id: 'ro1',
+      roId: 'RO1',
+      appointmentId: 'A1',
+      customer: { id: 'C2', name: '李 静' },
+    }),
     ev('repair.closed', recent_(230), { ...s, id: 'rc1', roId: 'RO1', amount: 1268 }),
     ev('complaint.opened', recent_(220), {
       ...s,
@@ -70,7 +76,14 @@ function dayOf(store: string, now: number): PulseEvent[] {
     ev('spend.recorded', recent_(200), { ...s, id: 'sp1', spendId: 'SP1', budgetId: 'B1', amount: 3187.76, vendor: '汽车之家' }),
     ev('survey.completed', recent_(190), { ...s, id: 'sv1', surveyId: 'SV1', kind: 'service', score: 92.5, nps: 9 }),
     ev('member.joined', recent_(180), { ...s, id: 'm1', customer: { id: 'C4', name: 'Zoë "Z" O’Neil', phone: '+86 139' } }),
-    ev('media.mention', recent_(170), { ...s, id: 'md1', mentionId: 'MD1', sentiment: 'negative', outlet: '懂车帝', title: 'a,b "c"' }),
+    ev('media.mention', recent_(170), {
+      ...s,
+      id: 'md1',
+      mentionId: 'MD1',
+      sentiment: 'negative',
+      outlet: '懂车帝',
+      title: 'a,b "c"',
+    }),
     ev('material.moved', recent_(160), { ...s, id: 'mt1', itemId: 'POSTER', quantity: -5 }),
     ev('postsale.task', recent_(150), { ...s, id: 'ps1', taskId: 'T1', orderId: 'O1', kind: 'plate', status: 'open' }),
   ];
@@ -97,7 +110,15 @@ describe('POST /api/v1/imports', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ importId: expect.stringMatching(/^imp-/), rows: 16 });
     const status = await importFinished(stack, res.body.importId, keys.ingest);
-    expect(status).toMatchObject({ state: 'done', rows: 16, processed: 16, accepted: 16, rejected: 0, errors: [], progress: 100 });
+    expect(status).toMatchObject({
+      state: 'done',
+      rows: 16,
+      processed: 16,
+      accepted: 16,
+      rejected: 0,
+      errors: [],
+      progress: 100,
+    });
     await eventsDrained(stack);
     await waitFor(async () => (await snapshot('IMC'))?.seq >= 16 && (await snapshot('IMJ'))?.seq >= 16, 10_000, 'both applied');
     const [viaCsv, viaJson] = [await snapshot('IMC'), await snapshot('IMJ')];
@@ -132,7 +153,8 @@ describe('POST /api/v1/imports', () => {
   });
 
   it('applies the good rows and reports each bad one by line and field', async () => {
-    const header = 'id,type,store,at,amount,orderId,model,summary,complaintId,channel,category,severity,customer.id,customer.name';
+    const header =
+      'id,type,store,at,amount,orderId,model,summary,complaintId,channel,category,severity,customer.id,customer.name';
     const at = recent(10);
     const lines = [
       header, // line 1
@@ -171,7 +193,11 @@ describe('POST /api/v1/imports', () => {
     expect(at_(11)).toEqual([['id', 'repeats the id of row 2']]);
     expect(at_(12)[0]![0]).toBe('(row)');
     expect(at_(12)[0]![1]).toContain('closing quote');
-    expect(at_(13).map(([p]) => p).sort()).toEqual(['at', 'id']);
+    expect(
+      at_(13)
+        .map(([p]) => p)
+        .sort(),
+    ).toEqual(['at', 'id']);
     expect(at_(14)).toEqual([['customer.id', 'Invalid input: expected string, received undefined']]);
     expect(at_(15)).toEqual([['amount', 'is not a field of complaint.opened']]);
     expect(at_(16)[0]![1]).toContain('never closed');

@@ -7,8 +7,10 @@ import type { PulseEvent } from '../domain/events.js';
 import type { Snapshot } from '../domain/kpis.js';
 import { saveBudget } from '../server/budget-book.js';
 import { KpiService } from '../server/kpi/kpi-service.js';
+import { storeKeys } from '../server/redis-keys.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { shuffled } from './support/events.js';
+import { demoEvents } from './support/faults.js';
 import { applyDeps, readOptions } from './support/stack.js';
 import { NOW, scenarioBudgets, scenarioEvents } from './support/scenario.js';
 
@@ -41,6 +43,31 @@ describe('replay', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const got = await replay(`replay-${seed}`, withDuplicates(scenarioEvents, seed), seed % 2 ? 1 : 7);
       expect(got).toEqual(reference);
+    }
+  });
+
+  it('gives identical snapshots for the demo mix of every event type, shuffled with 30 % duplicates', async () => {
+    // Three days of a demo store: every event type, corrections and late arrivals included.
+    const log = demoEvents('HZ01', 3, 5);
+    const now = Date.parse(log.at(-1)!.at) + 60_000;
+    expect(new Set(log.map((e) => e.type)).size).toBeGreaterThanOrEqual(18);
+    const demo = async (name: string, events: PulseEvent[], batch: number) => {
+      const deps = applyDeps(name);
+      opened.push(deps);
+      for (let i = 0; i < events.length; i += batch) await applyEvents({ ...deps, now: () => now }, events.slice(i, i + batch));
+      expect(await deps.redis.hlen(storeKeys(deps.config.prefix, 'HZ01').log)).toBe(log.length);
+      const kpis = new KpiService(deps.redis, deps.stores, readOptions(deps.config));
+      return [await kpis.store('HZ01', now), await kpis.group(now)];
+    };
+    const reference = await demo('replay-demo-ref', log, 100);
+    for (const [seed, batch] of [
+      [7, 1000],
+      [8, 13],
+      [9, 250],
+    ] as const) {
+      const replayed = withDuplicates(log, seed);
+      expect(replayed.length).toBeGreaterThanOrEqual(log.length * 1.3);
+      expect(await demo(`replay-demo-${seed}`, replayed, batch)).toEqual(reference);
     }
   });
 

@@ -63,7 +63,11 @@ export async function runImport(
   const flush = async () => {
     if (!batch.length) return;
     // A fixed job id per batch: a retried import does not queue its batches twice.
-    await deps.events.add('apply', { events: batch, receivedAt: now() }, { ...APPLY_JOB_OPTIONS, jobId: `import-${importId}-${batches}` });
+    await deps.events.add(
+      'apply',
+      { events: batch, receivedAt: now() },
+      { ...APPLY_JOB_OPTIONS, jobId: `import-${importId}-${batches}` },
+    );
     batches++;
     batch = [];
   };
@@ -102,7 +106,9 @@ export const createImportsProcessor = (deps: ImportsDeps) => async (job: Job<Imp
     // The last attempt: the status says so, instead of running for ever.
     if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
       const message = err instanceof Error ? err.message : String(err);
-      await failImport(deps.redis, deps.config.prefix, job.data.importId, message, deps.now?.() ?? Date.now()).catch(() => undefined);
+      await failImport(deps.redis, deps.config.prefix, job.data.importId, message, deps.now?.() ?? Date.now()).catch(
+        () => undefined,
+      );
     }
     throw err;
   }

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../server/observability/logger.js';
 import { startMetricsListener, type MetricsListener } from '../server/observability/metrics-listener.js';
 import { createRegistry, createWorkerMetrics, type Registry } from '../server/observability/metrics.js';
 import { queuePrefix } from '../server/redis-keys.js';
+import { watchConnection } from '../server/redis-connections.js';
 import { StoreRegistry } from '../server/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
 import { defineEventScripts } from './event-scripts.js';
@@ -78,15 +79,29 @@ export async function startWorkers(
   // Customer value scans a whole log: one at a time, on its own worker and Redis connection, so
   // its large replies never queue in front of the event scripts.
   const scanRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // These wait through a Redis restart and carry on; an outage is logged once, not per attempt.
+  watchConnection(redis, log, 'scripts');
+  watchConnection(connection, log, 'workers');
+  watchConnection(scanRedis, log, 'scans');
   const segmentsDeps = { ...deps, redis: scanRedis, queue: queues.segments };
-  const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), { connection, prefix, ...locks, concurrency: 1 });
+  const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), {
+    connection,
+    prefix,
+    ...locks,
+    concurrency: 1,
+  });
   // Sending waits on other people's servers (up to the timeout each): several at once, so one
   // slow endpoint does not hold up every other store's notifications.
   const notify = new Worker(NOTIFY_QUEUE, createNotifyProcessor(deps), { connection, prefix, ...locks, concurrency: 8 });
   // A CSV import reads its file (up to 20 MiB, on the scanning connection too) and queues the
   // rows as apply jobs: one import at a time.
   const importsDeps = { redis: scanRedis, events: queues.events, config };
-  const imports = new Worker(IMPORTS_QUEUE, createImportsProcessor(importsDeps), { connection, prefix, ...locks, concurrency: 1 });
+  const imports = new Worker(IMPORTS_QUEUE, createImportsProcessor(importsDeps), {
+    connection,
+    prefix,
+    ...locks,
+    concurrency: 1,
+  });
   for (const w of [events, maintenance, segments, notify, imports]) {
     w.on('failed', (job, err) => {
       metrics.jobsFailed.inc({ queue: w.name });

@@ -99,7 +99,10 @@ export class ApiKeys {
 
   /** Every stored key, revoked ones included, oldest first. */
   async list(): Promise<KeyView[]> {
-    const [records, lastUsed] = await Promise.all([this.redis.hgetall(this.g.apiKeys), this.redis.hgetall(this.g.apiKeysLastUsed)]);
+    const [records, lastUsed] = await Promise.all([
+      this.redis.hgetall(this.g.apiKeys),
+      this.redis.hgetall(this.g.apiKeysLastUsed),
+    ]);
     return Object.values(records)
       .map((json) => JSON.parse(json) as KeyRecord)
       .map((r): KeyView => {
@@ -175,4 +178,8 @@ export class ApiKeys {
   }
 }
 
-export const canSeeStore = (p: Principal, store: string) => p.stores === null || p.stores.includes(store);
+export const canSeeStore = (p: Pick<Principal, 'stores'>, store: string) => p.stores === null || p.stores.includes(store);
+
+/** A screen playlist, for a store-limited key: every page must show one of its stores (not the group). */
+export const canSeeScreen = (p: Pick<Principal, 'stores'>, items: readonly { store: string }[]) =>
+  items.every((i) => canSeeStore(p, i.store));

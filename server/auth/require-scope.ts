@@ -13,8 +13,10 @@ export function bearer(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** `scope` may list several scopes: any one of them lets the request through. */
-export const requireScope = (keys: ApiKeys, scope: Scope | readonly Scope[]) => async (req: Request, res: Response, next: NextFunction) => {
+/** One scope, or several: any one of them lets the request through. */
+type Scopes = Scope | readonly Scope[];
+
+export const requireScope = (keys: ApiKeys, scope: Scopes) => async (req: Request, res: Response, next: NextFunction) => {
   const principal = await keys.resolve(bearer(req.headers.authorization));
   if (!principal) {
     res.status(401).json({ error: 'unauthorized', message: 'a valid key is required: Authorization: Bearer <key>' });
@@ -22,7 +24,8 @@ export const requireScope = (keys: ApiKeys, scope: Scope | readonly Scope[]) => 
   }
   const anyOf: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
   if (!anyOf.some((s) => principal.scopes.includes(s))) {
-    res.status(403).json({ error: 'forbidden', message: `this key lacks the scope ${anyOf.map((s) => `"${s}"`).join(' or ')}` });
+    const wanted = anyOf.map((s) => `"${s}"`).join(' or ');
+    res.status(403).json({ error: 'forbidden', message: `this key lacks the scope ${wanted}` });
     return;
   }
   req.principal = principal;

@@ -127,7 +127,11 @@ export function inspectCsv(text: string): { columns: string[]; rows: number; iss
   const records = readCsv(text);
   const first = records.next();
   if (first.done) {
-    return { columns: [], rows: 0, issues: [{ row: 1, path: '(file)', message: 'is empty: the first line must name the columns' }] };
+    return {
+      columns: [],
+      rows: 0,
+      issues: [{ row: 1, path: '(file)', message: 'is empty: the first line must name the columns' }],
+    };
   }
   const header = first.value;
   const { columns, issues } = checkHeader(header.cells);

@@ -13,12 +13,15 @@ import {
   type ServerToClientEvents,
 } from '../../domain/protocol.js';
 import { storeCode } from '../../domain/events.js';
+import { canSeeScreen } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { globalKeys } from '../redis-keys.js';
 import { GROUP_ROOM, roomOf, screenRoom, storeOfRoom } from './rooms.js';
 import { screenName, type Screen } from '../../domain/screens.js';
 import { loadScreen } from '../screen-book.js';
 import { PushScheduler } from './push-scheduler.js';
+import { watchKeys } from './key-watch.js';
+import { roomLimitError, SocketsPerKey } from './limits.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -31,6 +34,10 @@ export interface Live {
 export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redis): Promise<Live> {
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
   const log = deps.log.child({ component: 'live' });
+  const { subscriptionsPerSocket, socketsPerKey } = deps.config.liveLimits;
+  const perKey = new SocketsPerKey(socketsPerKey);
+  // Revoked keys: their sockets are dropped at once, and re-checked every 30 s (key-watch.ts).
+  const keyWatch = await watchKeys(nsp, deps, subscriber, log);
 
   nsp.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -42,7 +49,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       return next(new Error('unavailable'));
     }
     if (!principal || !principal.scopes.includes('read')) return next(new Error('unauthorized'));
-    socket.data = { scopes: principal.scopes, stores: principal.stores };
+    if (!perKey.admits(principal.keyId)) return next(new Error('too many connections for this key'));
+    socket.data = { keyId: principal.keyId, scopes: principal.scopes, stores: principal.stores };
     next();
   });
 
@@ -66,6 +74,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   );
 
   nsp.on('connection', (socket) => {
+    perKey.track(socket);
     deps.metrics.liveSockets.inc();
     log.debug({ socketId: socket.id, sockets: nsp.sockets.size }, 'socket connected');
     socket.on('disconnect', (reason) => {
@@ -83,6 +92,11 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       const limits = socket.data.stores;
       if (limits && (code === GROUP || !limits.includes(code))) {
         ack({ error: 'forbidden: this key may not read this store' });
+        return;
+      }
+      const tooMany = roomLimitError(socket, roomOf(code), subscriptionsPerSocket);
+      if (tooMany) {
+        ack({ error: tooMany });
         return;
       }
       try {
@@ -109,6 +123,16 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       const screen = await loadScreen(deps.redis, deps.config.prefix, name.data).catch(() => null);
       if (!screen) {
         ack({ error: `no screen ${name.data}` });
+        return;
+      }
+      // A store-limited key plays only screens of its stores (a playlist names stores; the figures would be refused anyway).
+      if (!canSeeScreen(socket.data, screen.items)) {
+        ack({ error: 'forbidden: this screen shows stores this key may not read' });
+        return;
+      }
+      const tooMany = roomLimitError(socket, screenRoom(name.data), subscriptionsPerSocket);
+      if (tooMany) {
+        ack({ error: tooMany });
         return;
       }
       await socket.join(screenRoom(name.data));
@@ -144,6 +168,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     namespace: nsp,
     async close() {
       scheduler.close();
+      await keyWatch.close();
       await subscriber.unsubscribe().catch(() => undefined);
     },
   };

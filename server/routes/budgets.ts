@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
 import { budgetSettings, issuesOf } from '../../domain/settings.js';
+import { canSeeStore } from '../auth/api-keys.js';
 import { loadBudget, saveBudget } from '../budget-book.js';
 import type { AppDeps } from '../deps.js';
 
@@ -25,6 +26,12 @@ export async function putBudget(req: Request, res: Response, deps: AppDeps) {
     return;
   }
   const b = parsed.data;
+  // A store-limited key may neither name another store nor take over a budget of one.
+  const previous = await loadBudget(deps.redis, deps.config.prefix, budgetId);
+  if (!canSeeStore(req.principal!, b.store) || (previous && !canSeeStore(req.principal!, previous.store))) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not manage budgets of this store' });
+    return;
+  }
   await deps.stores.ensure([b.store]);
   await saveBudget(deps.redis, deps.config.prefix, budgetId, b);
   // A changed amount can cross the warn or trip line without any spend: the workers re-check.
@@ -36,7 +43,7 @@ export async function getBudget(req: Request, res: Response, deps: AppDeps) {
   const budgetId = budgetParam(req, res);
   if (!budgetId) return;
   const budget = await loadBudget(deps.redis, deps.config.prefix, budgetId);
-  if (!budget) {
+  if (!budget || !canSeeStore(req.principal!, budget.store)) {
     res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
     return;
   }

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
 import { issuesOf, materialSettings } from '../../domain/settings.js';
+import { canSeeStore } from '../auth/api-keys.js';
 import { globalKeys } from '../redis-keys.js';
 import { loadMaterial, saveMaterial } from '../material-book.js';
 import type { AppDeps } from '../deps.js';
@@ -25,6 +26,12 @@ export async function putMaterial(req: Request, res: Response, deps: AppDeps) {
     res.status(400).json({ error: 'invalid_material', details: issuesOf(parsed.error) });
     return;
   }
+  // A store-limited key may neither name another store nor take over a material of one.
+  const previous = await loadMaterial(deps.redis, deps.config.prefix, itemId);
+  if (!canSeeStore(req.principal!, parsed.data.store) || (previous && !canSeeStore(req.principal!, previous.store))) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not manage materials of this store' });
+    return;
+  }
   await deps.stores.ensure([parsed.data.store]);
   await saveMaterial(deps.redis, deps.config.prefix, itemId, parsed.data);
   await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, parsed.data.store);
@@ -35,7 +42,7 @@ export async function getMaterial(req: Request, res: Response, deps: AppDeps) {
   const itemId = itemParam(req, res);
   if (!itemId) return;
   const m = await loadMaterial(deps.redis, deps.config.prefix, itemId);
-  if (!m) {
+  if (!m || !canSeeStore(req.principal!, m.store)) {
     res.status(404).json({ error: 'not_found', message: `no material ${itemId}` });
     return;
   }

@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { screenName, screenSettings } from '../../domain/screens.js';
 import { issuesOf } from '../../domain/settings.js';
+import { canSeeScreen } from '../auth/api-keys.js';
 import { loadScreen, saveScreen } from '../screen-book.js';
 import type { AppDeps } from '../deps.js';
 
@@ -24,6 +25,12 @@ export async function putScreen(req: Request, res: Response, deps: AppDeps) {
     res.status(400).json({ error: 'invalid_screen', details: issuesOf(parsed.error) });
     return;
   }
+  // Screens are shared by name: a store-limited key may not show other stores nor replace a screen that does.
+  const previous = await loadScreen(deps.redis, deps.config.prefix, name);
+  if (!canSeeScreen(req.principal!, parsed.data.items) || (previous && !canSeeScreen(req.principal!, previous.items))) {
+    res.status(403).json({ error: 'forbidden', message: 'this key may not manage a screen showing other stores or the group' });
+    return;
+  }
   res.json(await saveScreen(deps.redis, deps.config.prefix, name, parsed.data));
 }
 
@@ -33,6 +40,10 @@ export async function getScreen(req: Request, res: Response, deps: AppDeps) {
   const screen = await loadScreen(deps.redis, deps.config.prefix, name);
   if (!screen) {
     res.status(404).json({ error: 'not_found', message: `no screen ${name}` });
+    return;
+  }
+  if (!canSeeScreen(req.principal!, screen.items)) {
+    res.status(403).json({ error: 'forbidden', message: 'this screen shows stores this key may not read' });
     return;
   }
   res.json(screen);

@@ -130,6 +130,5 @@ describe('Redis restarted mid-ingest', () => {
     // Nobody restarted the server or the worker: they reconnected by themselves.
     expect(server.alive && worker.alive, dump()).toBe(true);
     expect(restarts.map((r) => r.how)).toEqual(['shutdown', 'kill9']);
-    if (process.env.FAULTS_DEBUG) console.log(JSON.stringify({ sent: sent.length, acked: acked.length, refused: refused.length, storedAnyway: storedAnyway.length, restarts, wall: wall.log }), dump());
   }, 60_000);
 });

@@ -6,7 +6,8 @@
  * - `kpis` pushes then replace the snapshot; a push with a lower `seq` than the one shown is ignored.
  * - socket.io-client's manager reconnects after network and server failures by itself; the two
  *   cases it leaves alone (the server refusing the handshake, or closing the socket itself) are
- *   retried here after a pause, so that an unattended wall always comes back.
+ *   retried here after a pause, so that an unattended wall always comes back. A server that stops
+ *   says when to come back (`serverShutdown`): the wall reconnects after that delay.
  * - Alerts: on every subscribe the active ones (open or acknowledged) are read from
  *   `GET /api/v1/alerts?state=active`; `alert` pushes add, `alertUpdated` pushes replace in place
  *   (a cleared alert leaves the list), see `alert-list.ts`.
@@ -181,11 +182,19 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     void subscribe();
   });
 
+  /** A stopping server's `serverShutdown`: when to connect again (to another server). */
+  let shutdownHintMs: number | null = null;
+  socket.on('serverShutdown', (info) => {
+    shutdownHintMs = info.reconnectInMs;
+  });
+
   socket.on('disconnect', (reason) => {
     epoch += 1;
     markDown();
-    // The manager does not reconnect after the server closed the socket on purpose: we do.
-    if (reason === 'io server disconnect') retryLater(() => socket.connect(), RETRY_MS);
+    // The manager does not reconnect after the server closed the socket on purpose: we do, after
+    // the delay a stopping server asked for, else after a pause.
+    if (reason === 'io server disconnect') retryLater(() => socket.connect(), shutdownHintMs ?? RETRY_MS);
+    shutdownHintMs = null;
   });
 
   socket.on('connect_error', (err) => {

@@ -1,0 +1,191 @@
+/**
+ * What every answer carries and what no answer reveals: security headers, CORS off unless an
+ * origin is listed (API and sockets alike), JSON errors without stack traces, 400/415 for bodies
+ * that are not JSON.
+ */
+import { request as httpRequest } from 'node:http';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { globalKeys } from '../server/redis-keys.js';
+import { ADMIN_TOKEN, startStack, type Stack } from './support/stack.js';
+
+const LISTED = 'https://bi.example.com';
+let stack: Stack;
+/** The same product with one origin listed in PULSE_CORS_ORIGINS. */
+let open: Stack;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  [stack, open] = await Promise.all([
+    startStack('http', { workers: false }),
+    startStack('httpcors', { workers: false, config: { corsOrigins: [LISTED] } }),
+  ]);
+});
+afterEach(() => {
+  sockets.splice(0).forEach((s) => s.disconnect());
+});
+afterAll(async () => {
+  await Promise.all([stack?.close(), open?.close()]);
+});
+
+/** A raw request: fetch would not let a test set Origin or send a body without its content type. */
+function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(base + path, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+describe('security headers', () => {
+  it('sends a strict policy with the wall page and with API answers', async () => {
+    for (const path of ['/wall/HZ01', '/api/v1/whoami', '/api/v1/nope']) {
+      const res = await raw(stack.baseUrl, 'GET', path, auth);
+      const csp = String(res.headers['content-security-policy']);
+      const host = new URL(stack.baseUrl).host;
+      for (const d of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        `connect-src 'self' ws://${host} wss://${host}`,
+      ]) {
+        expect(csp, path).toContain(d);
+      }
+      expect(csp).not.toContain('unsafe-eval');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(res.headers['permissions-policy']).toContain('camera=()');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('leaves a forged Host out of the policy', async () => {
+    const res = await raw(stack.baseUrl, 'GET', '/api/v1/whoami', { ...auth, host: "evil; script-src 'unsafe-inline'" });
+    expect(String(res.headers['content-security-policy'])).toContain("connect-src 'self'");
+    expect(String(res.headers['content-security-policy'])).not.toContain('evil');
+  });
+});
+
+describe('CORS', () => {
+  it('is off by default: no Access-Control-* for any origin, preflight included', async () => {
+    const res = await raw(stack.baseUrl, 'GET', '/api/v1/whoami', { ...auth, origin: LISTED });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const pre = await raw(stack.baseUrl, 'OPTIONS', '/api/v1/whoami', {
+      origin: LISTED,
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization',
+    });
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allows the listed origins only, on the API', async () => {
+    const res = await raw(open.baseUrl, 'GET', '/api/v1/whoami', { ...auth, origin: LISTED });
+    expect(res.headers['access-control-allow-origin']).toBe(LISTED);
+    expect(res.headers.vary).toContain('Origin');
+    const pre = await raw(open.baseUrl, 'OPTIONS', '/api/v1/events', {
+      origin: LISTED,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(LISTED);
+    expect(String(pre.headers['access-control-allow-headers']).toLowerCase()).toContain('authorization');
+    const other = await raw(open.baseUrl, 'GET', '/api/v1/whoami', { ...auth, origin: 'https://evil.example' });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  async function handshake(base: string, origin: string | undefined) {
+    const s = connect(`${base}/live`, {
+      auth: { token: ADMIN_TOKEN },
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: origin ? { origin } : {},
+    });
+    sockets.push(s);
+    return new Promise<string>((resolve) => {
+      s.once('connect', () => resolve('connected'));
+      s.once('connect_error', (err) => resolve(`refused: ${err.message}`));
+    });
+  }
+
+  it('refuses socket handshakes from other origins, and lets the same origin, listed ones and non-browsers in', async () => {
+    expect(await handshake(stack.baseUrl, 'https://evil.example')).toMatch(/^refused/);
+    expect(await handshake(stack.baseUrl, LISTED)).toMatch(/^refused/);
+    expect(await handshake(stack.baseUrl, stack.baseUrl)).toBe('connected');
+    expect(await handshake(stack.baseUrl, undefined)).toBe('connected');
+    expect(await handshake(open.baseUrl, LISTED)).toBe('connected');
+    expect(await handshake(open.baseUrl, 'https://evil.example')).toMatch(/^refused/);
+    // Long-polling handshakes too, with the CORS header only for the listed origin.
+    const polling = (base: string, origin: string) => raw(base, 'GET', '/socket.io/?EIO=4&transport=polling', { origin });
+    expect((await polling(stack.baseUrl, 'https://evil.example')).status).toBe(403);
+    const listed = await polling(open.baseUrl, LISTED);
+    expect(listed.status).toBe(200);
+    expect(listed.headers['access-control-allow-origin']).toBe(LISTED);
+  });
+});
+
+describe('errors', () => {
+  const noStack = (text: string) => {
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+    expect(text).not.toMatch(/\.ts\b|node_modules|WRONGTYPE|ReplyError/);
+  };
+
+  it('answers a failing Redis command with a JSON 503 and no stack trace', async () => {
+    const g = globalKeys(stack.config.prefix);
+    // The budget index of the wrong type: every read of it fails inside Redis.
+    await stack.app.deps.redis.set(g.budgetStore, 'not a hash');
+    try {
+      const res = await raw(stack.baseUrl, 'GET', '/api/v1/budgets/B1', auth);
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toContain('application/json');
+      const body = JSON.parse(res.text);
+      expect(body).toMatchObject({ error: 'unavailable' });
+      expect(Object.keys(body).sort()).toEqual(['error', 'message', 'requestId']);
+      noStack(res.text);
+    } finally {
+      await stack.app.deps.redis.del(g.budgetStore);
+    }
+  });
+
+  it('answers malformed JSON with 400 and a body that is not JSON with 415', async () => {
+    const json = { ...auth, 'content-type': 'application/json' };
+    const bad = await raw(stack.baseUrl, 'POST', '/api/v1/events', json, '{"events": [');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).error).toBe('invalid_json');
+    noStack(bad.text);
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'text/csv', undefined]) {
+      const headers: Record<string, string> = { ...auth, 'content-length': '2' };
+      if (type) headers['content-type'] = type;
+      const res = await raw(stack.baseUrl, 'POST', '/api/v1/events', headers, '{}');
+      expect(res.status, String(type)).toBe(415);
+      expect(JSON.parse(res.text).error).toBe('unsupported_media_type');
+    }
+    const put = await raw(stack.baseUrl, 'PUT', '/api/v1/stores/HH01', { ...auth, 'content-type': 'text/plain' }, 'name=x');
+    expect(put.status).toBe(415);
+    // No body at all is fine where none is needed.
+    expect((await raw(stack.baseUrl, 'GET', '/api/v1/whoami', auth)).status).toBe(200);
+    // A URL that does not decode: 400, no stack.
+    const mangled = await raw(stack.baseUrl, 'GET', '/api/v1/stores/%E0%A4%A/kpis', auth);
+    expect(mangled.status).toBe(400);
+    noStack(mangled.text);
+  });
+});
