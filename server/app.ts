@@ -64,7 +64,7 @@ export interface Observability {
 export async function createApp(config: Config, redisUrl: string, obs: Observability = {}): Promise<PulseApp> {
   const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
   const registry = obs.registry ?? createRegistry('server');
-  // While Redis is away, requests are answered 503 at once rather than left hanging (FAIL_FAST);
+  // While Redis is away, requests are answered 503 within 2 s rather than left hanging (FAIL_FAST);
   // pub/sub waits as long as it takes and subscribes again when Redis is back.
   const redis = new Redis(redisUrl, FAIL_FAST);
   const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -191,6 +191,7 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
       await queues.imports.close();
       redis.disconnect();
       subscriber.disconnect();
+      queueConnection.disconnect();
     },
   };
 }

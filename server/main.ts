@@ -43,6 +43,9 @@ async function main() {
   // Human lines (the addresses to open) go to stdout as text; everything else is a JSON log line.
   const role = roleArg as ProcessRole;
   const log = createLogger({ role, level: config.logLevel });
+  // A failed promise nobody waited for is a bug, not a reason to drop every wall and request in
+  // flight: log it loudly (the fault tests fail on such a line) and keep serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   // One registry for the process: in role=all, /metrics on the API port shows the workers' metrics too.
   const registry = createRegistry(role);
   if (runsServer && !config.adminToken) {

@@ -51,6 +51,10 @@ describe('event schemas', () => {
       [{ id: 'a', type: 'showroom.visit', ...base, at: '2026-11-23T14:10:01+08:00', firstVisit: true }, 'at', /future/],
       [{ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount: 0 }, 'amount', /.+/],
       [{ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount: 10.005 }, 'amount', /2 decimals/],
+      // A positive sliver is no whole fen: it used to pass the float tolerance and count as 0 fen.
+      [{ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount: 1e-9 }, 'amount', /2 decimals/],
+      [{ id: 'a', type: 'spend.recorded', ...base, spendId: 'S', budgetId: 'B', amount: 5e-324 }, 'amount', /2 decimals/],
+      [{ id: 'a', type: 'repair.closed', ...base, roId: 'R', amount: 0.004 }, 'amount', /2 decimals/],
       [{ id: 'a', type: 'repair.closed', ...base, roId: 'R', amount: -1 }, 'amount', /.+/],
       [{ id: 'a', type: 'lead.created', ...base, leadId: 'L', channel: 'fax' }, 'channel', /walk_in/],
       [{ id: 'a', type: 'survey.completed', ...base, surveyId: 'S', kind: 'sales', score: 101 }, 'score', /.+/],

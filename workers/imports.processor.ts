@@ -58,6 +58,7 @@ export async function runImport(
   };
   /** id → the row that first had it: a repeated id in one file is reported, not silently dropped. */
   const firstRow = new Map<string, number>();
+  let savedErrors = 0;
   let batch: PulseEvent[] = [];
   let batches = 0;
   const flush = async () => {
@@ -89,7 +90,8 @@ export async function runImport(
       if (batch.length >= MAX_BATCH) await flush();
     }
     if (counts.processed % ROWS_PER_REPORT === 0) {
-      await saveCounts(redis, config.prefix, importId, counts);
+      await saveCounts(redis, config.prefix, importId, counts, counts.errors.length !== savedErrors);
+      savedErrors = counts.errors.length;
       await onProgress(Math.min(99, Math.floor((counts.processed * 100) / Math.max(1, status.rows))));
     }
   }

@@ -80,12 +80,12 @@ export async function loadImport(redis: Redis, prefix: string, importId: string)
 
 export const loadImportCsv = (redis: Redis, prefix: string, importId: string) => redis.get(importKeys(prefix, importId).csv);
 
-const countFields = (c: ImportCounts) => ({
+const countFields = (c: ImportCounts, withErrors = true) => ({
   processed: c.processed,
   accepted: c.accepted,
   rejected: c.rejected,
   errorCount: c.errorCount,
-  errors: JSON.stringify(c.errors),
+  ...(withErrors ? { errors: JSON.stringify(c.errors) } : {}),
 });
 
 export async function markRunning(redis: Redis, prefix: string, importId: string, now: number): Promise<void> {
@@ -93,8 +93,9 @@ export async function markRunning(redis: Redis, prefix: string, importId: string
   await redis.multi().hset(k, 'state', 'running').hsetnx(k, 'startedAt', iso(now)).exec();
 }
 
-export async function saveCounts(redis: Redis, prefix: string, importId: string, counts: ImportCounts): Promise<void> {
-  await redis.hset(importKeys(prefix, importId).status, countFields(counts));
+/** `withErrors: false` when the list has not grown since the last save (it can be large). */
+export async function saveCounts(redis: Redis, prefix: string, importId: string, counts: ImportCounts, withErrors = true) {
+  await redis.hset(importKeys(prefix, importId).status, countFields(counts, withErrors));
 }
 
 /** Done: the final counts, and the file is dropped (the status stays for a week). */

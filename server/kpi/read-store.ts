@@ -62,6 +62,8 @@ export async function readStoreParts(
   const k = storeKeys(opts.prefix, store);
   const w = windowsAt(now, settings.timezone);
   const opsPromise = readOperationsParts(redis, opts.prefix, store, w, opts.readSegments);
+  // Awaited at the end: if a read before it fails (Redis away), its own failure must not go unhandled.
+  opsPromise.catch(() => undefined);
   const p = redis.pipeline();
   p.get(k.seq);
   for (const day of w.days) {

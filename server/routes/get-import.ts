@@ -3,6 +3,7 @@
  * the problems by row. A key limited to some stores sees only the imports it uploaded itself.
  */
 import type { Request, Response } from 'express';
+import type { ImportStatus } from '../../domain/imports.js';
 import type { AppDeps } from '../deps.js';
 import { loadImport } from '../imports/import-book.js';
 
@@ -16,6 +17,7 @@ export async function getImport(req: Request, res: Response, deps: AppDeps) {
     res.status(404).json({ error: 'not_found', message: `no import ${importId.slice(0, 64)}` });
     return;
   }
-  const { owner: _owner, ...status } = record;
+  const status: ImportStatus & { owner?: unknown } = { ...record };
+  delete status.owner;
   res.json(status);
 }

@@ -132,7 +132,7 @@ async function expectInert(page: Page, where: string) {
   const found = await page.evaluate(() => ({
     pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
     images: document.querySelectorAll('img[src="x"]').length,
-    scripts: [...document.scripts].filter((s) => s.textContent?.includes('__pwned')).length,
+    scripts: Array.from(document.scripts).filter((s) => s.textContent?.includes('__pwned')).length,
   }));
   expect(found, where).toEqual({ pwned: null, images: 0, scripts: 0 });
 }
@@ -157,7 +157,7 @@ describe('markup in the data is shown as text', () => {
     await page.close();
   });
 
-  it('every department page of the store and of the group', async () => {
+  it('every department page of the store and of the group', { timeout: 90_000 }, async () => {
     const pages: [string, string[]][] = [
       [`/wall/${S}/sales`, [T.store]],
       [`/wall/${S}/service`, [T.store]],
@@ -188,7 +188,7 @@ describe('markup in the data is shown as text', () => {
     await page.close();
   });
 
-  it('the staff page’s work lists and breaker, names unmasked for a pii key', async () => {
+  it('the staff page’s work lists and breaker, names unmasked for a pii key', { timeout: 90_000 }, async () => {
     const page = await open(`/staff/${S}`, keys.desk, 1280, 900);
     await page.getByTestId('staff-page').waitFor({ timeout: 15_000 });
     const lists: [string, string[]][] = [
@@ -220,7 +220,7 @@ describe('markup in the data is shown as text', () => {
     await page.close();
   });
 
-  it('the group staff page and the screen playlist', async () => {
+  it('the group staff page and the screen playlist', { timeout: 90_000 }, async () => {
     const staff = await open('/staff', keys.desk, 390, 844);
     await staff.getByTestId('staff-page').waitFor({ timeout: 15_000 });
     await expectShown(staff, [T.budget], 'the group staff page');

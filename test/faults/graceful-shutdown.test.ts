@@ -67,13 +67,14 @@ describe('SIGTERM to a worker', () => {
     }
 
     // Another worker applies the rest: every event once.
-    await startPulse('worker', { redisUrl, prefix });
+    const second = await startPulse('worker', { redisUrl, prefix });
     await waitFor(async () => (await unfinished(queue)) === 0, 20_000, 'the rest applied');
     expect(await logSize(redisUrl, prefix, STORE)).toBe(distinctIds(events).size);
     const reference = await referenceOf('ftermref', events, STORE);
     cleanup.push(reference.close);
     const actual = await getSnapshot(server.baseUrl, STORE);
     expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
+    for (const p of [server, worker, second]) expect(p.problems, p.output()).toEqual([]);
   }, 60_000);
 });
 
@@ -150,14 +151,15 @@ describe('SIGTERM to a server', () => {
     const statuses = seen.map((s) => s.status);
     const first503 = statuses.indexOf(503);
     expect(first503, `${JSON.stringify(seen)}\n${server.output()}`).toBeGreaterThanOrEqual(0);
-    expect(seen[first503]!.at).toBeLessThan(500);
+    expect(seen[first503]!.at).toBeLessThan(1000);
     expect(statuses.slice(first503).filter((s) => s !== 503 && s !== 'refused')).toEqual([]);
-    expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(3); // the drain delay
+    expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(2); // through the drain delay
     expect(statuses.at(-1)).toBe('refused');
 
     // The request in flight still completes, and its event is queued.
     expect(await inFlight.finish(), server.output()).toBe(202);
     expect(await server.exited, server.output()).toEqual({ code: 0, signal: null });
+    expect(server.problems, server.output()).toEqual([]);
     expect(await queue.getWaitingCount()).toBe(1);
 
     // Each wall was told when to come back, then disconnected by the server.

@@ -58,5 +58,6 @@ describe(`a server restarted under ${WALLS} walls`, () => {
     // They came back through their own reconnection, each on a new connection.
     expect(walls.every((w) => w.connects >= 2)).toBe(true);
     expect(worker.alive).toBe(true);
+    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
   }, 60_000);
 });

@@ -81,5 +81,6 @@ describe('a worker killed mid-batch', () => {
     const actual = await getSnapshot(server.baseUrl, STORE);
     expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
     expect(second.alive && server.alive, dump()).toBe(true);
+    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
   }, 60_000);
 });

@@ -43,12 +43,29 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** A tail of a process's output, for the message of a failed expectation. */
+/** Lines no healthy process writes, whatever happens to Redis or to its peers. */
+const PROBLEM = /unhandled rejection|Unhandled error event|triggerUncaughtException|uncaught exception/i;
+
+/** A tail of a process's output, for the message of a failed expectation, and its problem lines. */
 class Output {
   private text = '';
+  private scanned = 0;
+  readonly problems: string[] = [];
   append(chunk: Buffer | string): void {
     this.text += chunk.toString();
-    if (this.text.length > OUTPUT_KEPT * 2) this.text = this.text.slice(-OUTPUT_KEPT);
+    // Whole lines only, so that a line split between two chunks is still seen.
+    const end = this.text.lastIndexOf('\n') + 1;
+    if (end > this.scanned) {
+      for (const line of this.text.slice(this.scanned, end).split('\n')) {
+        if (PROBLEM.test(line)) this.problems.push(line.slice(0, 500));
+      }
+      this.scanned = end;
+    }
+    if (this.text.length > OUTPUT_KEPT * 2) {
+      const cut = this.text.length - OUTPUT_KEPT;
+      this.text = this.text.slice(cut);
+      this.scanned = Math.max(0, this.scanned - cut);
+    }
   }
   tail(chars = 6000): string {
     return this.text.slice(-chars);
@@ -80,6 +97,10 @@ export class PulseProcess {
     void this.exited.then(() => running.delete(child));
   }
 
+  /** Crash-like lines it wrote (unhandled rejections, uncaught exceptions, unhandled Redis errors). */
+  get problems(): readonly string[] {
+    return this.out.problems;
+  }
   get pid(): number {
     return this.child.pid!;
   }
