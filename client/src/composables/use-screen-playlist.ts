@@ -5,7 +5,8 @@
  *   the playlist from the ack; the server then pushes `screen` on every change.
  * - A playlist replaces the one shown only when its `version` differs, so a reconnect that brings
  *   the same playlist back does not restart the rotation.
- * - As useLiveSnapshot: refused handshakes and server-side disconnects are retried after a pause;
+ * - As useLiveSnapshot: refused handshakes and server-side disconnects are retried after a pause
+ *   (or after the delay a stopping server asks for);
  *   a screen not set up yet is asked for again every half minute.
  */
 import { io, type Socket } from 'socket.io-client';
@@ -96,9 +97,16 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
     clearTimeout(retryTimer);
     void watchScreen();
   });
+  /** A stopping server's `serverShutdown`: when to connect again (to another server). */
+  let shutdownHintMs: number | null = null;
+  socket.on('serverShutdown', (info) => {
+    shutdownHintMs = info.reconnectInMs;
+  });
+
   socket.on('disconnect', (reason) => {
     epoch += 1;
-    if (reason === 'io server disconnect') retryLater(() => socket.connect(), RETRY_MS);
+    if (reason === 'io server disconnect') retryLater(() => socket.connect(), shutdownHintMs ?? RETRY_MS);
+    shutdownHintMs = null;
   });
   socket.on('connect_error', (err) => {
     if (isUnauthorized(err.message)) unauthorized.value = true;
