@@ -282,6 +282,22 @@ describe('the metrics listener of a worker-only process', () => {
         'the worker to apply one job and fail the other',
       );
       expect(metric(s, 'pulse_apply_batch_seconds_count')).toBe(1);
+
+      // Closing: not ready while a large batch in flight is finished, then gone.
+      const big: ApplyEventsJob = {
+        events: Array.from({ length: 3000 }, (_, i) =>
+          ev('showroom.visit', recent(1), { store: 'OB04', firstVisit: i % 2 === 0 }),
+        ),
+        receivedAt: Date.now(),
+      };
+      const bigJob = await queues.events.add('apply', big);
+      await waitFor(async () => (await bigJob.isActive()) || (await bigJob.isCompleted()), 10_000, 'the big job to start');
+      const closing = workers.close();
+      const draining = await fetch(`${base}/readyz`);
+      expect(draining.status).toBe(503);
+      expect(await draining.json()).toEqual({ ok: false, reason: 'draining' });
+      await closing;
+      await expect(fetch(`${base}/readyz`)).rejects.toThrow();
     } finally {
       await workers.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));

@@ -138,8 +138,10 @@ export async function startWorkers(
     registry,
     metricsPort: listener?.port,
     async close() {
-      await listener?.close();
+      // Not ready while the jobs in flight finish; the listener goes with the workers.
+      listener?.drain();
       await Promise.all([events.close(), maintenance.close(), segments.close(), notify.close(), imports.close()]);
+      await listener?.close();
       redis.disconnect();
       scanRedis.disconnect();
       connection.disconnect();

@@ -12,6 +12,8 @@ import type { Registry } from './metrics.js';
 
 export interface MetricsListener {
   port: number;
+  /** From now on /readyz answers 503: the process is finishing its jobs before it stops. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -43,12 +45,14 @@ export async function startMetricsListener(opts: {
   log: Logger;
 }): Promise<MetricsListener> {
   const { registry, keys, redis, log } = opts;
+  let draining = false;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method_not_allowed' });
     if (path === '/healthz') return json(res, 200, { ok: true });
     if (path === '/readyz') {
+      if (draining) return json(res, 503, { ok: false, reason: 'draining' });
       const ok = await redisAnswers(redis);
       return json(res, ok ? 200 : 503, { ok });
     }
@@ -84,6 +88,9 @@ export async function startMetricsListener(opts: {
 
   return {
     port,
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
