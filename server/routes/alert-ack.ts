@@ -1,10 +1,10 @@
 /** POST /api/v1/alerts/:alertId/ack {by, note?} — a person takes the alert; the walls clear its banner. */
 import type { Request, Response } from 'express';
 import { ackBody, alertStore } from '../../domain/alerts.js';
-import { issuesOf } from '../../domain/settings.js';
 import { ackAlert, publishAlert } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
+import { parseBody } from './parse-body.js';
 
 const ALERT_ID = /^[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{1,64}$/;
 
@@ -17,16 +17,13 @@ export async function postAlertAck(req: Request, res: Response, deps: AppDeps) {
       .json({ error: 'invalid_alert', details: [{ path: 'alertId', message: 'must be an alert id such as HZ01.x1Yz…' }] });
     return;
   }
-  const parsed = ackBody.safeParse(req.body ?? {});
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_ack', details: issuesOf(parsed.error) });
-    return;
-  }
+  const body = parseBody(req, res, ackBody, 'invalid_ack');
+  if (body === undefined) return;
   if (!canSeeStore(req.principal!, store)) {
     res.status(403).json({ error: 'forbidden', message: 'this key may not act on this store' });
     return;
   }
-  const out = await ackAlert(deps.redis, deps.config.prefix, store, id, parsed.data.by, parsed.data.note, Date.now());
+  const out = await ackAlert(deps.redis, deps.config.prefix, store, id, body.by, body.note, Date.now());
   if (out.code === 'unknown') {
     res.status(404).json({ error: 'not_found', message: `no alert ${id}` });
     return;

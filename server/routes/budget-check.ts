@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { budgetCheckBody, type BudgetOverride, type BudgetRefusal } from '../../domain/breaker.js';
-import { issuesOf } from '../../domain/settings.js';
 import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import { loadBudget } from '../budget-book.js';
@@ -18,17 +17,15 @@ import { windowsAt } from '../kpi/windows.js';
 import { storeKeys } from '../redis-keys.js';
 import { budgetParam } from './budgets.js';
 import { storeParam } from './store-settings.js';
+import { parseBody } from './parse-body.js';
 
 const money = (yuan: number) => `¥${yuan.toLocaleString('zh-CN')}`;
 
 export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps) {
   const budgetId = budgetParam(req, res);
   if (!budgetId) return;
-  const parsed = budgetCheckBody.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_check', details: issuesOf(parsed.error) });
-    return;
-  }
+  const body = parseBody(req, res, budgetCheckBody, 'invalid_check');
+  if (body === undefined) return;
   const { redis, config } = deps;
   const budget = await loadBudget(redis, config.prefix, budgetId);
   const principal = req.principal!;
@@ -37,12 +34,12 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
     return;
   }
   const spentFen = Number((await redis.hget(storeKeys(config.prefix, budget.store).spend.byBudget, budgetId)) ?? 0);
-  const result = checkPlannedSpend(budgetId, budget, spentFen, Math.round(parsed.data.amount * 100));
+  const result = checkPlannedSpend(budgetId, budget, spentFen, Math.round(body.amount * 100));
   if (result.fits) {
     res.json(result);
     return;
   }
-  const wanted = parsed.data.override;
+  const wanted = body.override;
   if (!wanted) {
     const tripped = spentFen >= Math.round(budget.amount * 100);
     const body: BudgetRefusal = {

@@ -1,10 +1,11 @@
 /** PUT/GET /api/v1/budgets/:budgetId — a promotion budget of one store and month. */
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
-import { budgetSettings, issuesOf } from '../../domain/settings.js';
+import { budgetSettings } from '../../domain/settings.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import { loadBudget, saveBudget } from '../budget-book.js';
 import type { AppDeps } from '../deps.js';
+import { parseBody } from './parse-body.js';
 
 export function budgetParam(req: Request, res: Response): string | null {
   const r = eventId.safeParse(req.params.budgetId);
@@ -20,12 +21,8 @@ export function budgetParam(req: Request, res: Response): string | null {
 export async function putBudget(req: Request, res: Response, deps: AppDeps) {
   const budgetId = budgetParam(req, res);
   if (!budgetId) return;
-  const parsed = budgetSettings.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_budget', details: issuesOf(parsed.error) });
-    return;
-  }
-  const b = parsed.data;
+  const b = parseBody(req, res, budgetSettings, 'invalid_budget');
+  if (b === undefined) return;
   // A store-limited key may neither name another store nor take over a budget of one.
   const previous = await loadBudget(deps.redis, deps.config.prefix, budgetId);
   if (!canSeeStore(req.principal!, b.store) || (previous && !canSeeStore(req.principal!, previous.store))) {

@@ -5,19 +5,16 @@
  * Keys span stores: only an admin key for every store manages them.
  */
 import type { Request, Response } from 'express';
-import { issuesOf } from '../../domain/settings.js';
 import { newKeyBody } from '../auth/api-keys.js';
 import { requireAllStores } from '../auth/route-guards.js';
 import type { AppDeps } from '../deps.js';
+import { parseBody } from './parse-body.js';
 
 export async function postKey(req: Request, res: Response, deps: AppDeps) {
   if (!requireAllStores(req, res)) return;
-  const parsed = newKeyBody.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_key', details: issuesOf(parsed.error) });
-    return;
-  }
-  const { token, key } = await deps.keys.create(parsed.data);
+  const body = parseBody(req, res, newKeyBody, 'invalid_key');
+  if (body === undefined) return;
+  const { token, key } = await deps.keys.create(body);
   res.status(201).json({ token, ...key });
 }
 

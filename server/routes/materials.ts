@@ -1,11 +1,12 @@
 /** PUT/GET /api/v1/materials/:itemId — a promotional material and its reorder level. */
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
-import { issuesOf, materialSettings } from '../../domain/settings.js';
+import { materialSettings } from '../../domain/settings.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import { globalKeys } from '../redis-keys.js';
 import { loadMaterial, saveMaterial } from '../material-book.js';
 import type { AppDeps } from '../deps.js';
+import { parseBody } from './parse-body.js';
 
 function itemParam(req: Request, res: Response): string | null {
   const r = eventId.safeParse(req.params.itemId);
@@ -21,21 +22,18 @@ function itemParam(req: Request, res: Response): string | null {
 export async function putMaterial(req: Request, res: Response, deps: AppDeps) {
   const itemId = itemParam(req, res);
   if (!itemId) return;
-  const parsed = materialSettings.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_material', details: issuesOf(parsed.error) });
-    return;
-  }
+  const body = parseBody(req, res, materialSettings, 'invalid_material');
+  if (body === undefined) return;
   // A store-limited key may neither name another store nor take over a material of one.
   const previous = await loadMaterial(deps.redis, deps.config.prefix, itemId);
-  if (!canSeeStore(req.principal!, parsed.data.store) || (previous && !canSeeStore(req.principal!, previous.store))) {
+  if (!canSeeStore(req.principal!, body.store) || (previous && !canSeeStore(req.principal!, previous.store))) {
     res.status(403).json({ error: 'forbidden', message: 'this key may not manage materials of this store' });
     return;
   }
-  await deps.stores.ensure([parsed.data.store]);
-  await saveMaterial(deps.redis, deps.config.prefix, itemId, parsed.data);
-  await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, parsed.data.store);
-  res.json({ itemId, ...parsed.data });
+  await deps.stores.ensure([body.store]);
+  await saveMaterial(deps.redis, deps.config.prefix, itemId, body);
+  await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, body.store);
+  res.json({ itemId, ...body });
 }
 
 export async function getMaterial(req: Request, res: Response, deps: AppDeps) {

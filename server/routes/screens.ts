@@ -1,10 +1,10 @@
 /** PUT/GET /api/v1/screens/:name — a TV's playlist of wall pages (admin names it, TVs read it). */
 import type { Request, Response } from 'express';
 import { screenName, screenSettings } from '../../domain/screens.js';
-import { issuesOf } from '../../domain/settings.js';
 import { canSeeScreen } from '../auth/api-keys.js';
 import { loadScreen, saveScreen } from '../screen-book.js';
 import type { AppDeps } from '../deps.js';
+import { parseBody } from './parse-body.js';
 
 function nameParam(req: Request, res: Response): string | null {
   const r = screenName.safeParse(req.params.name);
@@ -20,18 +20,15 @@ function nameParam(req: Request, res: Response): string | null {
 export async function putScreen(req: Request, res: Response, deps: AppDeps) {
   const name = nameParam(req, res);
   if (!name) return;
-  const parsed = screenSettings.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_screen', details: issuesOf(parsed.error) });
-    return;
-  }
+  const body = parseBody(req, res, screenSettings, 'invalid_screen');
+  if (body === undefined) return;
   // Screens are shared by name: a store-limited key may not show other stores nor replace a screen that does.
   const previous = await loadScreen(deps.redis, deps.config.prefix, name);
-  if (!canSeeScreen(req.principal!, parsed.data.items) || (previous && !canSeeScreen(req.principal!, previous.items))) {
+  if (!canSeeScreen(req.principal!, body.items) || (previous && !canSeeScreen(req.principal!, previous.items))) {
     res.status(403).json({ error: 'forbidden', message: 'this key may not manage a screen showing other stores or the group' });
     return;
   }
-  res.json(await saveScreen(deps.redis, deps.config.prefix, name, parsed.data));
+  res.json(await saveScreen(deps.redis, deps.config.prefix, name, body));
 }
 
 export async function getScreen(req: Request, res: Response, deps: AppDeps) {

@@ -1,10 +1,11 @@
 /** PUT/GET /api/v1/stores/:store — name and time zone. */
 import type { Request, Response } from 'express';
 import { storeCode } from '../../domain/events.js';
-import { issuesOf, storeSettings } from '../../domain/settings.js';
+import { storeSettings } from '../../domain/settings.js';
 import { globalKeys } from '../redis-keys.js';
 import type { AppDeps } from '../deps.js';
 import { scheduleSegments } from '../../workers/segments/schedule.js';
+import { parseBody } from './parse-body.js';
 
 function storeParam(req: Request, res: Response): string | null {
   const r = storeCode.safeParse(req.params.store);
@@ -20,16 +21,13 @@ function storeParam(req: Request, res: Response): string | null {
 export async function putStore(req: Request, res: Response, deps: AppDeps) {
   const store = storeParam(req, res);
   if (!store) return;
-  const parsed = storeSettings.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_store', details: issuesOf(parsed.error) });
-    return;
-  }
-  await deps.stores.put(store, parsed.data);
+  const body = parseBody(req, res, storeSettings, 'invalid_store');
+  if (body === undefined) return;
+  await deps.stores.put(store, body);
   // The nightly segmentation follows the store's time zone.
-  await scheduleSegments(deps.queues.segments, store, parsed.data.timezone);
+  await scheduleSegments(deps.queues.segments, store, body.timezone);
   await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
-  res.json({ store, ...parsed.data });
+  res.json({ store, ...body });
 }
 
 export async function getStore(req: Request, res: Response, deps: AppDeps) {

@@ -1,10 +1,11 @@
 /** PUT/GET /api/v1/targets/:store/:month — monthly sales targets (刚性销售目标). */
 import type { Request, Response } from 'express';
-import { issuesOf, targetSettings } from '../../domain/settings.js';
+import { targetSettings } from '../../domain/settings.js';
 import { globalKeys } from '../redis-keys.js';
 import { loadTargets, saveTargets } from '../material-book.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
+import { parseBody } from './parse-body.js';
 
 function monthParam(req: Request, res: Response): string | null {
   const month = String(req.params.month);
@@ -19,15 +20,12 @@ export async function putTargets(req: Request, res: Response, deps: AppDeps) {
   const store = storeParam(req, res);
   const month = store && monthParam(req, res);
   if (!store || !month) return;
-  const parsed = targetSettings.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'invalid_targets', details: issuesOf(parsed.error) });
-    return;
-  }
+  const body = parseBody(req, res, targetSettings, 'invalid_targets');
+  if (body === undefined) return;
   await deps.stores.ensure([store]);
-  await saveTargets(deps.redis, deps.config.prefix, store, month, parsed.data);
+  await saveTargets(deps.redis, deps.config.prefix, store, month, body);
   await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
-  res.json(parsed.data);
+  res.json(body);
 }
 
 export async function getTargets(req: Request, res: Response, deps: AppDeps) {
