@@ -1,0 +1,24 @@
+/** What a bench run measures, and at which sizes: `--smoke` (seconds, for CI), the full run, `--huge` (adds 10 M events). */
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const SMOKE = process.argv.includes('--smoke');
+export const HUGE = process.argv.includes('--huge');
+export const DAY = 86_400_000;
+export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+/** The product's default PULSE_WORKER_CONCURRENCY. */
+export const CONCURRENCY = 4;
+
+export const P = SMOKE
+  ? { runs: 1, ingestDays: 1, ingestStores: 2, ceilingJobs: 2_000, histories: [2_000], readCalls: 5, groups: [5] }
+  : {
+      runs: 5,
+      ingestDays: 30,
+      ingestStores: 4,
+      ceilingJobs: 50_000,
+      histories: [10_000, 0, 1_000_000, ...(HUGE ? [10_000_000] : [])],
+      readCalls: 30,
+      groups: [50, 500],
+    };
+/** Above this, applying a history is cut short (it is reported). */
+export const HISTORY_BUDGET_MS = HUGE ? 900_000 : 180_000;
