@@ -5,19 +5,25 @@
  *   npx tsx bench/run.ts          full run (minutes)
  *   npx tsx bench/run.ts --smoke  everything tiny (seconds), for CI
  *   npx tsx bench/run.ts --huge   also a 10 M-event history (long)
+ *   npx tsx bench/run.ts --only=browser  the browser figures alone, into the last results of that mode
+ *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
+ *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise
+ *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
  *
  * Not part of `npm test`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { browserFigures } from './browser.js';
 import { clientSize } from './client-size.js';
 import { ceilingRun, ingestRun } from './ingest.js';
-import { markdown } from './report.js';
+import { latencyBench } from './latency.js';
+import { markdown, type Results } from './report.js';
 import { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import { log, median, round } from './support/measure.js';
-import { CONCURRENCY, P, ROOT, SMOKE } from './support/params.js';
+import { CONCURRENCY, ONLY, P, ROOT, SMOKE } from './support/params.js';
 import { startRedis, stop } from './support/processes.js';
 
 async function main() {
@@ -29,6 +35,16 @@ async function main() {
     mode: SMOKE ? 'smoke' : 'full',
   };
   log(machine);
+  if (ONLY && !['browser', 'latency', 'snapshot'].includes(ONLY)) {
+    throw new Error(`--only=${ONLY}: only browser, latency or snapshot run alone`);
+  }
+  const latencyServers = Number(process.argv.find((a) => a.startsWith('--latency-servers='))?.split('=')[1] ?? 1);
+  const name = SMOKE ? 'results.smoke' : 'results';
+  const save = (results: Results) => {
+    writeFileSync(join(ROOT, `bench/${name}.json`), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`), markdown(results));
+    log(`wrote bench/${name}.json and bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`);
+  };
   const redis = await startRedis();
   const redisVersion = await (async () => {
     const r = new Redis(redis.url);
@@ -37,6 +53,28 @@ async function main() {
     return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
   })();
   try {
+    if (ONLY === 'browser') {
+      const browser = await browserFigures(redis.url);
+      log('browser', JSON.stringify(browser));
+      const file = join(ROOT, `bench/${name}.json`);
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), browser });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
+    if (ONLY === 'snapshot') {
+      const snapshot = await snapshotRuns(redis.url);
+      const file = join(ROOT, `bench/${name}.json`);
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), snapshot });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
+    if (ONLY === 'latency') {
+      const latency = await latencyBench(redis.url, { servers: latencyServers });
+      const file = join(ROOT, `bench/${name}.json`);
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), latency });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
     const ingestRuns = [];
     const ceilingRuns = [];
     for (let run = 0; run < P.runs; run++) {
@@ -62,29 +100,33 @@ async function main() {
       ratio: round(ingestPerSec / ceilingPerSec, 3),
     };
 
-    const histories = [];
-    for (const n of P.histories) {
-      const h = await snapshotVsHistory(redis.url, n);
-      log('history', h);
-      histories.push(h);
-    }
-    const groups = [];
-    for (const s of P.groups) {
-      const g = await groupSnapshot(redis.url, s);
-      log('group', g);
-      groups.push(g);
-    }
+    const snapshot = await snapshotRuns(redis.url);
     const client = await clientSize();
     log('client', client);
+    const browser = await browserFigures(redis.url);
+    log('browser', JSON.stringify(browser));
+    const latency = await latencyBench(redis.url, { servers: latencyServers });
 
-    const results = { machine: { ...machine, redis: redisVersion }, throughput, snapshot: { histories, groups }, client };
-    const name = SMOKE ? 'results.smoke' : 'results';
-    writeFileSync(join(ROOT, `bench/${name}.json`), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`), markdown(results));
-    log(`wrote bench/${name}.json and bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`);
+    save({ machine: { ...machine, redis: redisVersion }, throughput, snapshot, client, browser, latency });
   } finally {
     await stop(redis.child);
   }
+}
+
+async function snapshotRuns(redisUrl: string): Promise<Results['snapshot']> {
+  const histories = [];
+  for (const n of P.histories) {
+    const h = await snapshotVsHistory(redisUrl, n);
+    log('history', h);
+    histories.push(h);
+  }
+  const groups = [];
+  for (const s of P.groups) {
+    const g = await groupSnapshot(redisUrl, s);
+    log('group', g);
+    groups.push(g);
+  }
+  return { histories, groups };
 }
 
 main().then(

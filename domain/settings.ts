@@ -3,9 +3,14 @@ import { z } from 'zod';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
+/** Zones found valid so far: checking one builds a formatter, and the store registry checks every store's. */
+const validZones = new Set<string>();
+
 export function isTimeZone(tz: string): boolean {
+  if (validZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    validZones.add(tz);
     return true;
   } catch {
     return false;

@@ -1,15 +1,21 @@
-/** Budgets live with their store (one slot per store); an index finds a budget's store by id. */
+/**
+ * Budgets live with their store (one slot per store); an index finds a budget's store by id. A
+ * change bumps the store's seq with it: its snapshot is a new one.
+ */
 import type { Redis } from 'ioredis';
 import type { BudgetSettings } from '../domain/settings.js';
+import { execAll } from './redis-exec.js';
 import { globalKeys, storeKeys } from './redis-keys.js';
 
 export async function saveBudget(redis: Redis, prefix: string, budgetId: string, b: BudgetSettings): Promise<void> {
   const g = globalKeys(prefix);
   const previousStore = await redis.hget(g.budgetStore, budgetId);
   if (previousStore && previousStore !== b.store) {
-    await redis.hdel(storeKeys(prefix, previousStore).budgets, budgetId);
+    const old = storeKeys(prefix, previousStore);
+    await execAll(redis.multi().hdel(old.budgets, budgetId).incr(old.seq));
   }
-  await redis.hset(storeKeys(prefix, b.store).budgets, budgetId, JSON.stringify(b));
+  const k = storeKeys(prefix, b.store);
+  await execAll(redis.multi().hset(k.budgets, budgetId, JSON.stringify(b)).incr(k.seq));
   await redis.hset(g.budgetStore, budgetId, b.store);
 }
 

@@ -1,18 +1,22 @@
 /** The log of planned spends a manager let through the breaker, kept with the store. */
 import type { Redis } from 'ioredis';
 import type { BudgetOverride } from '../domain/breaker.js';
+import { execAll } from './redis-exec.js';
 import { storeKeys } from './redis-keys.js';
 
 const KEEP = 1000;
 
 export async function logOverride(redis: Redis, prefix: string, o: BudgetOverride): Promise<void> {
   const k = storeKeys(prefix, o.store);
-  await redis
-    .multi()
-    .lpush(k.overrides, JSON.stringify(o))
-    .ltrim(k.overrides, 0, KEEP - 1)
-    .hincrby(k.overrideCount, o.budgetId, 1)
-    .exec();
+  // The budget line shows the count: the store's snapshot is a new one.
+  await execAll(
+    redis
+      .multi()
+      .lpush(k.overrides, JSON.stringify(o))
+      .ltrim(k.overrides, 0, KEEP - 1)
+      .hincrby(k.overrideCount, o.budgetId, 1)
+      .incr(k.seq),
+  );
 }
 
 /** Newest first; optionally one budget's or one month's only. */

@@ -3,6 +3,7 @@
  * a bad value stops the process with a message naming the variable.
  */
 import { z } from 'zod';
+import { MAX_PUSHES_PER_SECOND } from '../domain/protocol.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 
@@ -57,6 +58,8 @@ const envSchema = z.object({
   PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
   /** Live sockets one key may hold open on one server process. 0: no limit. */
   PULSE_LIVE_SOCKETS_PER_KEY: z.coerce.number().int().min(0).default(500),
+  /** Pushes per room and second. For benchmarks and tests only: the protocol promises at most 4. */
+  PULSE_LIVE_MAX_PUSHES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(MAX_PUSHES_PER_SECOND),
   /** Comma-separated origins (https://bi.example.com) whose pages may call the API and open sockets; none by default. */
   PULSE_CORS_ORIGINS: z
     .string()
@@ -105,6 +108,8 @@ export interface Config {
   rateLimits: { windowMs: number; ingest: number; api: number };
   /** Per live socket: rooms it may join; per key and server process: open sockets (0: no limit). */
   liveLimits: { subscriptionsPerSocket: number; socketsPerKey: number };
+  /** `kpis` pushes per room and second at most (MAX_PUSHES_PER_SECOND unless a benchmark raises it). */
+  livePushesPerSecond: number;
   /** How often each server re-checks the keys of its open sockets, in case it missed a revocation. */
   keyRecheckMs: number;
   /** Origins whose pages may call the API and open sockets (CORS); empty: same origin only. */
@@ -156,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     rateLimits: { windowMs: 60_000, ingest: e.PULSE_RATE_INGEST_PER_MIN, api: e.PULSE_RATE_API_PER_MIN },
     liveLimits: { subscriptionsPerSocket: e.PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET, socketsPerKey: e.PULSE_LIVE_SOCKETS_PER_KEY },
+    livePushesPerSecond: e.PULSE_LIVE_MAX_PUSHES_PER_SECOND,
     keyRecheckMs: 30_000,
     corsOrigins: e.PULSE_CORS_ORIGINS,
     ...overrides,

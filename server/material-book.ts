@@ -1,15 +1,21 @@
-/** Promotional materials (物料) live with their store; an index finds an item's store by id. */
+/**
+ * Promotional materials (物料) live with their store; an index finds an item's store by id. A change
+ * of a material or of the targets bumps the store's seq with it: its snapshot is a new one.
+ */
 import type { Redis } from 'ioredis';
 import type { MaterialSettings, TargetSettings } from '../domain/settings.js';
+import { execAll } from './redis-exec.js';
 import { globalKeys, storeKeys } from './redis-keys.js';
 
 export async function saveMaterial(redis: Redis, prefix: string, itemId: string, m: MaterialSettings): Promise<void> {
   const g = globalKeys(prefix);
   const previousStore = await redis.hget(g.materialStore, itemId);
   if (previousStore && previousStore !== m.store) {
-    await redis.hdel(storeKeys(prefix, previousStore).materials.settings, itemId);
+    const old = storeKeys(prefix, previousStore);
+    await execAll(redis.multi().hdel(old.materials.settings, itemId).incr(old.seq));
   }
-  await redis.hset(storeKeys(prefix, m.store).materials.settings, itemId, JSON.stringify(m));
+  const k = storeKeys(prefix, m.store);
+  await execAll(redis.multi().hset(k.materials.settings, itemId, JSON.stringify(m)).incr(k.seq));
   await redis.hset(g.materialStore, itemId, m.store);
 }
 
@@ -21,7 +27,8 @@ export async function loadMaterial(redis: Redis, prefix: string, itemId: string)
 
 /** Monthly targets of a store (刚性目标), one record per month. */
 export async function saveTargets(redis: Redis, prefix: string, store: string, month: string, t: TargetSettings): Promise<void> {
-  await redis.hset(storeKeys(prefix, store).targets, month, JSON.stringify(t));
+  const k = storeKeys(prefix, store);
+  await execAll(redis.multi().hset(k.targets, month, JSON.stringify(t)).incr(k.seq));
 }
 
 export async function loadTargets(redis: Redis, prefix: string, store: string, month: string): Promise<TargetSettings | null> {

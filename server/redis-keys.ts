@@ -5,13 +5,25 @@
  */
 export type CallbackKind = 'sales' | 'service';
 
+/** A store's two change counters alone, without building every key of the store (read for hundreds of stores at once). */
+export function seqKeys(prefix: string, store: string) {
+  return {
+    /** Counter bumped on every change; the snapshot's `seq`. */
+    seq: `${prefix}:{${store}}:seq`,
+    /**
+     * How many of the bumps of `seq` only marked time passing (the minute tick, a re-check): seq −
+     * ticks changes when the store's data or configuration does, and only then.
+     */
+    ticks: `${prefix}:{${store}}:seq:ticks`,
+  };
+}
+
 export function storeKeys(prefix: string, store: string) {
   const k = (s: string) => `${prefix}:{${store}}:${s}`;
   return {
     /** HASH event id → event JSON: the durable event log and the idempotency check. */
     log: k('log'),
-    /** Counter bumped on every change; the snapshot's `seq`. */
-    seq: k('seq'),
+    ...seqKeys(prefix, store),
     callback: (kind: CallbackKind) => ({
       /** HASH subject id → subject time (ms), the earliest seen. */
       subjects: k(`cb:${kind}:subj`),

@@ -13,6 +13,8 @@ function parse(store: string, json: string | null | undefined): StoreSettings {
 
 export class StoreRegistry {
   private readonly key: string;
+  /** The last settings parsed per store, with their JSON: the group reads every store's on every snapshot. */
+  private readonly parsed = new Map<string, { json: string; settings: StoreSettings }>();
   constructor(
     private readonly redis: Redis,
     prefix: string,
@@ -38,6 +40,12 @@ export class StoreRegistry {
 
   async all(): Promise<Map<string, StoreSettings>> {
     const raw = await this.redis.hgetall(this.key);
-    return new Map(Object.entries(raw).map(([s, j]) => [s, parse(s, j)]));
+    return new Map(Object.entries(raw).map(([s, j]) => [s, this.parseOnce(s, j)]));
+  }
+
+  private parseOnce(store: string, json: string): StoreSettings {
+    let p = this.parsed.get(store);
+    if (p?.json !== json) this.parsed.set(store, (p = { json, settings: parse(store, json) }));
+    return { ...p.settings };
   }
 }

@@ -32,8 +32,8 @@ describe('headline figures of one store, worked by hand', () => {
     expect(hz.asOf).toBe('2026-11-23T14:05:00.000+08:00');
     expect(hz.timezone).toBe('Asia/Shanghai');
     expect(hz.name).toBe('杭州西湖店');
-    // 44 events for HZ01 in the scenario, each applied once.
-    expect(hz.seq).toBe(scenarioEvents.filter((e) => e.store === 'HZ01').length);
+    // Each HZ01 event of the scenario applied once, and each of its three budgets set once.
+    expect(hz.seq).toBe(scenarioEvents.filter((e) => e.store === 'HZ01').length + 3);
   });
 
   it('sales callback rate', () => {

@@ -6,7 +6,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../domain/alerts.js';
 import type { Snapshot } from '../domain/kpis.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
+import { MAX_PUSHES_PER_SECOND, type ClientToServerEvents, type ServerToClientEvents } from '../domain/protocol.js';
+import { loadConfig } from '../server/config.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 
@@ -101,6 +102,14 @@ describe('/live', () => {
       expect(pushes[i]!.at - pushes[i - 1]!.at).toBeGreaterThanOrEqual(200);
     }
     expect(pushes.length).toBeLessThan(40);
+  });
+
+  it('keeps that rate unless a benchmark raises PULSE_LIVE_MAX_PUSHES_PER_SECOND', () => {
+    expect(MAX_PUSHES_PER_SECOND).toBe(4);
+    expect(stack.config.livePushesPerSecond).toBe(MAX_PUSHES_PER_SECOND);
+    expect(loadConfig({}).livePushesPerSecond).toBe(MAX_PUSHES_PER_SECOND);
+    expect(loadConfig({ PULSE_LIVE_MAX_PUSHES_PER_SECOND: '200' }).livePushesPerSecond).toBe(200);
+    expect(() => loadConfig({ PULSE_LIVE_MAX_PUSHES_PER_SECOND: '0' })).toThrow(/PULSE_LIVE_MAX_PUSHES_PER_SECOND/);
   });
 
   it('pushes a budget alert when spend crosses the warn line, and a trip after it', async () => {

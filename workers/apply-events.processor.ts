@@ -51,11 +51,10 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<A
       changed.set(e.store, types);
     }
   });
+  // The walls hear of the new figures first; the alert rules (a few ms a store) run after.
   const channel = globalKeys(config.prefix).changedChannel;
-  for (const [store, types] of changed) {
-    await evaluateStore(deps, store, now, types);
-    await redis.publish(channel, store);
-  }
+  for (const store of changed.keys()) await redis.publish(channel, store);
+  for (const [store, types] of changed) await evaluateStore(deps, store, now, types);
   return { applied, duplicates: events.length - applied, expired: all.length - events.length };
 }
 

@@ -4,6 +4,7 @@
  * alert rule set runs. `recheck` does the same for one store after its settings change.
  */
 import type { Job } from 'bullmq';
+import { execAll } from '../server/redis-exec.js';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
 import { dispatch, evaluateStore } from './alerts/engine.js';
 import { expireStoreLog } from './retention/expire-log.js';
@@ -15,7 +16,9 @@ export async function refreshStore(deps: ApplyDeps, store: string, now: number):
   await evaluateStore(deps, store, now);
   // Alerts a crash left between being kept and being handed to the webhooks.
   await dispatch(deps, store);
-  await redis.incr(storeKeys(config.prefix, store).seq);
+  const k = storeKeys(config.prefix, store);
+  // Counted as a tick too: the store's figures move with time, its data has not changed.
+  await execAll(redis.multi().incr(k.seq).incr(k.ticks));
   await redis.publish(globalKeys(config.prefix).changedChannel, store);
 }
 

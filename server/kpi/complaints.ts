@@ -31,27 +31,3 @@ function windowFigure(c: ComplaintWindowCounts): ComplaintWindowFigure {
 export function complaintsFigure(c: ComplaintCounts): ComplaintsFigure {
   return { open: c.open, overdue: c.overdue, today: windowFigure(c.today), month: windowFigure(c.month) };
 }
-
-function addWindow(a: ComplaintWindowCounts, b: ComplaintWindowCounts): ComplaintWindowCounts {
-  return {
-    opened: a.opened + b.opened,
-    resolved: a.resolved + b.resolved,
-    resolutionHours: a.resolutionHours.concat(b.resolutionHours),
-  };
-}
-
-export function addComplaintCounts(a: ComplaintCounts, b: ComplaintCounts): ComplaintCounts {
-  return {
-    open: a.open + b.open,
-    overdue: a.overdue + b.overdue,
-    today: addWindow(a.today, b.today),
-    month: addWindow(a.month, b.month),
-  };
-}
-
-export const NO_COMPLAINTS: ComplaintCounts = {
-  open: 0,
-  overdue: 0,
-  today: { opened: 0, resolved: 0, resolutionHours: [] },
-  month: { opened: 0, resolved: 0, resolutionHours: [] },
-};

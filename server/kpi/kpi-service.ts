@@ -3,30 +3,44 @@ import type { Redis } from 'ioredis';
 import type { Snapshot } from '../../domain/kpis.js';
 import { DEFAULT_TIMEZONE } from '../../domain/settings.js';
 import type { StoreRegistry } from '../store-registry.js';
+import { StorePartsCache, type StorePartsReader } from './parts-cache.js';
 import { readStoreParts, type ReadOptions } from './read-store.js';
 import { groupSnapshot, storeSnapshot } from './snapshot.js';
 
 export const GROUP_NAME = '集团总览';
 
 export class KpiService {
+  private readonly parts: StorePartsCache;
+
+  /** `read`: how one store's parts are read (readStoreParts; a test may count the reads). */
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly stores: StoreRegistry,
-    private readonly opts: ReadOptions,
-  ) {}
+    opts: ReadOptions,
+    read: StorePartsReader = readStoreParts,
+  ) {
+    this.parts = new StorePartsCache(redis, opts, read);
+  }
 
   /** null when the store has never been seen nor configured. */
   async store(store: string, now = Date.now()): Promise<Snapshot | null> {
     const settings = await this.stores.get(store);
     if (!settings) return null;
-    return storeSnapshot(await readStoreParts(this.redis, store, settings, now, this.opts));
+    const [parts] = await this.parts.partsOf([{ store, settings }], now);
+    return storeSnapshot(parts!);
   }
 
-  /** The group, optionally limited to some stores (a store-limited key sees only its own). */
+  /**
+   * The group, optionally limited to some stores (a store-limited key sees only its own). Only the
+   * stores that changed since the last call are read again (parts-cache.ts).
+   */
   async group(now = Date.now(), only?: string[] | null): Promise<Snapshot> {
     const all = await this.stores.all();
     const codes = [...all.keys()].filter((s) => !only || only.includes(s)).sort();
-    const parts = await Promise.all(codes.map((s) => readStoreParts(this.redis, s, all.get(s)!, now, this.opts)));
+    const parts = await this.parts.partsOf(
+      codes.map((store) => ({ store, settings: all.get(store)! })),
+      now,
+    );
     return groupSnapshot(parts, GROUP_NAME, DEFAULT_TIMEZONE, now);
   }
 }

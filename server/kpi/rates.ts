@@ -31,9 +31,3 @@ export function callbackFigure(c: CallbackCounts): CallbackFigure {
 export function rateFigure(numerator: number, denominator: number): RateFigure {
   return { value: ratio(numerator, denominator), numerator, denominator };
 }
-
-export function addCallbackCounts(a: CallbackCounts, b: CallbackCounts): CallbackCounts {
-  return { subjects: a.subjects + b.subjects, met: a.met + b.met, due: a.due + b.due, dueMet: a.dueMet + b.dueMet };
-}
-
-export const NO_CALLBACKS: CallbackCounts = { subjects: 0, met: 0, due: 0, dueMet: 0 };

@@ -9,6 +9,7 @@ import type { LeadChannel, MaterialLine, PostsaleKind, SegmentsFigure, TargetKey
 import { materialSettings, targetSettings } from '../../domain/settings.js';
 import { storeKeys } from '../redis-keys.js';
 import { dayIndex, withScores } from './day-buckets.js';
+import type { ReadHorizon } from './read-horizon.js';
 import type { Windows } from './windows.js';
 
 export interface SurveyAgg {
@@ -69,39 +70,53 @@ export async function readOperationsParts(
   store: string,
   w: Windows,
   readSegments: SegmentsReader,
+  horizon?: ReadHorizon,
 ): Promise<OpsParts> {
   const k = storeKeys(prefix, store);
   const now = w.now;
+  // Every range ending at now is noted with the horizon (when given): it tells how long the read holds.
+  const upTo = (key: string) => {
+    horizon?.upTo(key);
+    return key;
+  };
   const p = redis.pipeline();
+  const dayKeys = [k.visits, k.firstVisits, k.leads.all, k.testDrives, k.callback('sales').subjectsByTime].map(upTo);
   for (const day of w.days) {
     const hi = Math.min(day.end - 1, now);
-    for (const key of [k.visits, k.firstVisits, k.leads.all, k.testDrives, k.callback('sales').subjectsByTime]) {
-      p.zcount(key, day.start, hi);
-    }
+    for (const key of dayKeys) p.zcount(key, day.start, hi);
   }
   const windows = [w.todayStart, w.monthStart];
-  for (const start of windows) for (const c of LEAD_CHANNELS) p.zcount(k.leads.byChannel(c), start, now);
+  for (const start of windows) for (const c of LEAD_CHANNELS) p.zcount(upTo(k.leads.byChannel(c)), start, now);
   for (const start of windows) {
-    p.zcount(k.media.all, start, now);
-    p.zcount(k.media.negative, start, now);
-    p.zcount(k.members.all, start, now);
-    p.zcount(k.appointments.shown, start, now);
-    p.zcount(k.appointments.scheduled, start, now);
-    p.zcount(k.postsale.done, start, now);
+    p.zcount(upTo(k.media.all), start, now);
+    p.zcount(upTo(k.media.negative), start, now);
+    p.zcount(upTo(k.members.all), start, now);
+    p.zcount(upTo(k.appointments.shown), start, now);
+    p.zcount(upTo(k.appointments.scheduled), start, now);
+    p.zcount(upTo(k.postsale.done), start, now);
   }
   p.zcard(k.members.all);
   for (const kind of POSTSALE_KINDS) {
     p.zcard(k.postsale.openByKind(kind));
+    horizon?.below(k.postsale.openByKind(kind));
     p.zcount(k.postsale.openByKind(kind), '-inf', `(${now}`);
   }
-  p.zrangebyscore(k.orders.live, w.monthStart, now, 'WITHSCORES');
-  p.zrangebyscore(k.leads.withCampaign, w.monthStart, now);
-  p.zrangebyscore(k.surveys.byKind('sales'), w.monthStart, now, 'WITHSCORES');
-  p.zrangebyscore(k.surveys.byKind('service'), w.monthStart, now, 'WITHSCORES');
+  p.zrangebyscore(upTo(k.orders.live), w.monthStart, now, 'WITHSCORES');
+  p.zrangebyscore(upTo(k.leads.withCampaign), w.monthStart, now);
+  p.zrangebyscore(upTo(k.surveys.byKind('sales')), w.monthStart, now, 'WITHSCORES');
+  p.zrangebyscore(upTo(k.surveys.byKind('service')), w.monthStart, now, 'WITHSCORES');
   p.hgetall(k.materials.stock);
   p.hgetall(k.materials.settings);
   p.hget(k.targets, w.month);
+  const probes = horizon?.queue(p) ?? [];
   const res = (await p.exec()) ?? [];
+  horizon?.settle(
+    probes,
+    res.slice(res.length - probes.length).map(([err, v]) => {
+      if (err) throw err;
+      return v;
+    }),
+  );
   let i = 0;
   const next = (): unknown => {
     const [err, v] = res[i++] ?? [new Error('short pipeline answer'), null];

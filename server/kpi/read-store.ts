@@ -12,6 +12,7 @@ import type { BudgetLine } from '../../domain/kpis.js';
 import { elapsedFraction, windowsAt, type Windows } from './windows.js';
 import { dayIndex, withScores } from './day-buckets.js';
 import { readOperationsParts, type OpsParts, type SegmentsReader } from './read-operations.js';
+import type { ReadHorizon } from './read-horizon.js';
 
 export interface StoreSettingsRecord {
   name: string;
@@ -52,18 +53,37 @@ export interface ReadOptions {
 const KINDS: CallbackKind[] = ['sales', 'service'];
 const H = 3600_000;
 
+/**
+ * With a `horizon`, also finds until when the figures read stay exact as time moves on (see
+ * read-horizon.ts), in the same round trips.
+ */
 export async function readStoreParts(
   redis: Redis,
   store: string,
   settings: StoreSettingsRecord,
   now: number,
   opts: ReadOptions,
+  horizon?: ReadHorizon,
 ): Promise<StoreParts> {
   const k = storeKeys(opts.prefix, store);
   const w = windowsAt(now, settings.timezone);
-  const opsPromise = readOperationsParts(redis, opts.prefix, store, w, opts.readSegments);
+  const opsPromise = readOperationsParts(redis, opts.prefix, store, w, opts.readSegments, horizon);
   // Awaited at the end: if a read before it fails (Redis away), its own failure must not go unhandled.
   opsPromise.catch(() => undefined);
+  const c = k.complaints;
+  if (horizon) {
+    // Today's ranges end at now, the due ones at now − deadline; the complaints' and the spend's at now.
+    horizon.bound(w.days[w.days.length - 1]!.end);
+    for (const kind of KINDS) {
+      const ck = k.callback(kind);
+      for (const key of [ck.subjectsByTime, ck.met]) {
+        horizon.upTo(key);
+        if (opts.dueAsOf === undefined) horizon.upTo(key, opts.callbackDeadlineMs[kind]);
+      }
+    }
+    for (const key of [k.repairs.openedByTime, k.repairs.booked, c.opened, c.resolved, k.spend.byTime]) horizon.upTo(key);
+    horizon.below(c.due);
+  }
   const p = redis.pipeline();
   p.get(k.seq);
   for (const day of w.days) {
@@ -79,7 +99,6 @@ export async function readStoreParts(
     p.zcount(k.repairs.openedByTime, day.start, hi);
     p.zcount(k.repairs.booked, day.start, hi);
   }
-  const c = k.complaints;
   p.zcard(c.open);
   p.zcount(c.due, '-inf', `(${now}`);
   p.zcount(c.opened, w.todayStart, now);
@@ -89,11 +108,13 @@ export async function readStoreParts(
   p.hgetall(k.spend.byBudget);
   p.zrangebyscore(k.spend.byTime, w.monthStart, now, 'WITHSCORES');
   p.hgetall(k.overrideCount);
+  const probes = horizon?.queue(p) ?? [];
   const res = (await p.exec()) ?? [];
   const out: unknown[] = res.map(([err, v]) => {
     if (err) throw err;
     return v;
   });
+  horizon?.settle(probes, out.slice(out.length - probes.length));
   let i = 0;
   const next = () => out[i++];
   const num = () => Number(next() ?? 0);

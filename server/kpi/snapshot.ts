@@ -2,12 +2,24 @@
 import { GROUP } from '../../domain/protocol.js';
 import type { CallbackFigure, DailySeries, Snapshot } from '../../domain/kpis.js';
 import type { CallbackKind } from '../redis-keys.js';
-import { addCallbackCounts, callbackFigure, NO_CALLBACKS, rateFigure, type CallbackCounts } from './rates.js';
-import { addComplaintCounts, complaintsFigure, NO_COMPLAINTS, type ComplaintCounts } from './complaints.js';
+import { callbackFigure, rateFigure, type CallbackCounts } from './rates.js';
+import { complaintsFigure, type ComplaintCounts, type ComplaintWindowCounts } from './complaints.js';
 import { spendFigure } from './spend.js';
 import type { DayCounts, StoreParts } from './read-store.js';
 import { elapsedFraction, isoInZone, windowsAt } from './windows.js';
-import { NO_DAY, operationsKpis, satisfactionFigure, sumDays } from './operations.js';
+import { operationsKpis, satisfactionFigure } from './operations.js';
+import {
+  addDays,
+  addInto,
+  dayCountsOf,
+  N,
+  opsDayOf,
+  opsScalarsOf,
+  S,
+  spendFenOf,
+  storeSums,
+  type OpsScalars,
+} from './store-sums.js';
 import type { OpsDay } from './read-operations.js';
 
 interface DateTotals {
@@ -19,50 +31,77 @@ interface DateTotals {
 interface Totals {
   today: DayCounts;
   month: DayCounts;
+  opsToday: OpsDay;
+  opsMonth: OpsDay;
+  opsScalars: OpsScalars;
   /** Per local date, summed across stores. */
   byDate: Map<string, DateTotals>;
   complaints: ComplaintCounts;
 }
 
-const emptyDay = (date: string): DayCounts => ({
-  date,
-  callbacks: { sales: NO_CALLBACKS, service: NO_CALLBACKS },
-  repairs: 0,
-  booked: 0,
-});
-
-function addDay(a: DayCounts, b: DayCounts): DayCounts {
-  return {
-    date: a.date,
-    callbacks: {
-      sales: addCallbackCounts(a.callbacks.sales, b.callbacks.sales),
-      service: addCallbackCounts(a.callbacks.service, b.callbacks.service),
-    },
-    repairs: a.repairs + b.repairs,
-    booked: a.booked + b.booked,
-  };
+function addComplaintWindowInto(a: ComplaintWindowCounts, b: ComplaintWindowCounts): void {
+  a.opened += b.opened;
+  a.resolved += b.resolved;
+  for (const h of b.resolutionHours) a.resolutionHours.push(h);
 }
 
+/**
+ * Store by store into a few vectors (store-sums.ts): each store's days land as one block in a
+ * vector of the calendar days any store has, so dates are matched once per store, not per day.
+ */
 function totalsOf(parts: StoreParts[]): Totals {
-  let today = emptyDay('today');
-  let month = emptyDay('month');
-  const byDate = new Map<string, DateTotals>();
-  let complaints = NO_COMPLAINTS;
-  for (const p of parts) {
-    const last = p.days[p.days.length - 1];
-    if (last) today = addDay(today, last);
-    p.days.forEach((d, i) => {
-      month = addDay(month, d);
-      const t = byDate.get(d.date) ?? { headline: emptyDay(d.date), ops: NO_DAY, spendFen: 0 };
-      byDate.set(d.date, {
-        headline: addDay(t.headline, d),
-        ops: sumDays(t.ops, p.ops.days[i] ?? NO_DAY),
-        spendFen: t.spendFen + (p.spendFenByDay[i] ?? 0),
-      });
-    });
-    complaints = addComplaintCounts(complaints, p.complaints);
+  const sums = parts.map(storeSums);
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of sums) {
+    if (!s.dates.length) continue;
+    first = Math.min(first, s.firstDay);
+    last = Math.max(last, s.firstDay + s.dates.length - 1);
   }
-  return { today, month, byDate, complaints };
+  const span = last >= first ? last - first + 1 : 0;
+  const byDay = new Float64Array(span * N);
+  const dateOf: (string | undefined)[] = new Array<string | undefined>(span);
+  const today = new Float64Array(N);
+  const month = new Float64Array(N);
+  const scalars = new Float64Array(S);
+  const complaints: ComplaintCounts = {
+    open: 0,
+    overdue: 0,
+    today: { opened: 0, resolved: 0, resolutionHours: [] },
+    month: { opened: 0, resolved: 0, resolutionHours: [] },
+  };
+  parts.forEach((p, k) => {
+    const s = sums[k]!;
+    const n = s.dates.length;
+    if (n) {
+      addInto(today, 0, s.days, (n - 1) * N);
+      const at = s.firstDay - first;
+      for (let i = 0; i < n; i++) dateOf[at + i] ??= s.dates[i];
+      addDays(byDay, at * N, s.days, n);
+    }
+    addInto(month, 0, s.month, 0);
+    addInto(scalars, 0, s.scalars, 0, S);
+    complaints.open += p.complaints.open;
+    complaints.overdue += p.complaints.overdue;
+    addComplaintWindowInto(complaints.today, p.complaints.today);
+    addComplaintWindowInto(complaints.month, p.complaints.month);
+  });
+  const byDate = new Map<string, DateTotals>();
+  for (let d = 0; d < span; d++) {
+    const date = dateOf[d];
+    if (date === undefined) continue;
+    const v = byDay.subarray(d * N, (d + 1) * N);
+    byDate.set(date, { headline: dayCountsOf(v, date), ops: opsDayOf(v), spendFen: spendFenOf(v) });
+  }
+  return {
+    today: dayCountsOf(today, 'today'),
+    month: dayCountsOf(month, 'month'),
+    opsToday: opsDayOf(today),
+    opsMonth: opsDayOf(month),
+    opsScalars: opsScalarsOf(scalars),
+    byDate,
+    complaints,
+  };
 }
 
 const cb = (c: CallbackCounts): CallbackFigure => callbackFigure(c);
@@ -107,7 +146,8 @@ function compose(
       complaints: complaintsFigure(t.complaints),
       spend: spendFigure(budgets, unbudgetedFen),
       ...operationsKpis(
-        parts.map((p) => ({ ops: p.ops, budgets: p.budgets })),
+        parts.map((p) => ({ ops: p.ops, budgets: p.budgets, month: opsDayOf(storeSums(p).month) })),
+        { ...t.opsScalars, today: t.opsToday, month: t.opsMonth },
         elapsed,
       ),
     },

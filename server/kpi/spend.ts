@@ -18,6 +18,9 @@ export interface BudgetInput {
 const round2 = (v: number) => Math.round(v * 100) / 100;
 const round4 = (v: number) => Math.round(v * 10000) / 10000;
 
+/** The month-end spend at the pace so far: spent (yuan) ÷ the elapsed fraction of the month. */
+export const forecastAt = (spent: number, elapsed: number): number | null => (elapsed > 0 ? round2(spent / elapsed) : null);
+
 export function budgetLine(b: BudgetInput, elapsed: number): BudgetLine {
   const amountFen = Math.round(b.settings.amount * 100);
   const line: BudgetLine = {
@@ -30,7 +33,7 @@ export function budgetLine(b: BudgetInput, elapsed: number): BudgetLine {
     ratio: round4(b.spentFen / amountFen),
     warnAt: b.settings.warnAt,
     status: budgetStatus(b.spentFen, amountFen, b.settings.warnAt),
-    forecast: elapsed > 0 ? round2(b.spentFen / 100 / elapsed) : null,
+    forecast: forecastAt(b.spentFen / 100, elapsed),
   };
   if (b.settings.campaignId) line.campaignId = b.settings.campaignId;
   return line;

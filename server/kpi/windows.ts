@@ -14,7 +14,7 @@ export interface Windows {
   days: { date: string; start: number; end: number }[];
 }
 
-export function windowsAt(now: number, timezone: string): Windows {
+function computeWindows(now: number, timezone: string): Windows {
   const local = DateTime.fromMillis(now, { zone: timezone });
   const month = local.startOf('month');
   const today = local.startOf('day');
@@ -31,6 +31,18 @@ export function windowsAt(now: number, timezone: string): Windows {
     month: local.toFormat('yyyy-MM'),
     days,
   };
+}
+
+/** The last windows computed per time zone: every moment of the same local day has the same ones. */
+const lastByZone = new Map<string, Windows>();
+
+/** The windows at `now`. Read-only: moments of the same local day share the `days` list. */
+export function windowsAt(now: number, timezone: string): Windows {
+  const last = lastByZone.get(timezone);
+  if (last && now >= last.todayStart && now < last.days[last.days.length - 1]!.end) return { ...last, now };
+  const w = computeWindows(now, timezone);
+  lastByZone.set(timezone, w);
+  return { ...w };
 }
 
 /** Share of the month gone by now, in (0, 1]. */

@@ -71,6 +71,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       },
     },
     (err) => log.error({ err }, 'push failed'),
+    undefined,
+    deps.config.livePushesPerSecond,
   );
 
   nsp.on('connection', (socket) => {

@@ -1,10 +1,13 @@
 /**
  * Where the segmentation keeps its result: a summary (the counts of the five classes) and the
  * high-value customers likely to churn, the call list (高价值易流失). Both keys carry the store's
- * hash tag; one transaction replaces both. `read-segments.ts` reads them back for the API.
+ * hash tag; one transaction replaces both and bumps the store's seq. `read-segments.ts` reads them
+ * back for the API.
  */
 import type { Redis } from 'ioredis';
 import type { SegmentClass } from '../../domain/kpis.js';
+import { execAll } from '../../server/redis-exec.js';
+import { storeKeys } from '../../server/redis-keys.js';
 import type { ChurnCustomerItem } from '../../domain/work-lists.js';
 
 /** The call list keeps the most valuable customers; the count in the summary is complete. */
@@ -41,9 +44,12 @@ export async function writeSegments(
   highChurn: ChurnCustomerItem[],
 ): Promise<void> {
   const keys = segmentKeys(prefix, store);
-  await redis
-    .multi()
-    .set(keys.summary, JSON.stringify(summary))
-    .set(keys.highChurn, JSON.stringify(highChurn.slice(0, HIGH_CHURN_CAP)))
-    .exec();
+  // The snapshot shows the counts: the store's seq moves with them.
+  await execAll(
+    redis
+      .multi()
+      .set(keys.summary, JSON.stringify(summary))
+      .set(keys.highChurn, JSON.stringify(highChurn.slice(0, HIGH_CHURN_CAP)))
+      .incr(storeKeys(prefix, store).seq),
+  );
 }
