@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
 import { saveBudget } from '../server/budget-book.js';
 import { KpiService } from '../server/kpi/kpi-service.js';
+import { readTargetFigures } from '../server/kpi/read-targets.js';
+import { windowsAt } from '../server/kpi/windows.js';
 import { saveMaterial, saveTargets } from '../server/material-book.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { shuffled } from './support/events.js';
@@ -20,15 +22,21 @@ async function load(name: string, events = opsEvents) {
   for (const t of opsSettings.targets) await saveTargets(deps.redis, deps.config.prefix, t.store, t.month, t.targets);
   await applyEvents({ ...deps, now: () => OPS_NOW }, events);
   const kpis = new KpiService(deps.redis, deps.stores, readOptions(deps.config));
-  const snaps = { ops1: (await kpis.store('OPS1', OPS_NOW))!, group: await kpis.group(OPS_NOW) };
+  const snaps = {
+    ops1: (await kpis.store('OPS1', OPS_NOW))!,
+    group: await kpis.group(OPS_NOW),
+    // What the alert engine reads for its target rule, without a snapshot.
+    ops1Targets: await readTargetFigures(deps.redis, deps.config.prefix, 'OPS1', windowsAt(OPS_NOW, 'Asia/Shanghai')),
+  };
   deps.close();
   return snaps;
 }
 
 let ops1: Snapshot;
 let group: Snapshot;
+let ops1Targets: Snapshot['kpis']['targets'];
 beforeAll(async () => {
-  ({ ops1, group } = await load('ops'));
+  ({ ops1, group, ops1Targets } = await load('ops'));
 });
 
 // 1 Nov 00:00 → 23 Nov 14:05 of a 30-day month.
@@ -55,11 +63,14 @@ describe('sales floor', () => {
 
   it('targets with progress and pace against the calendar', () => {
     const r4 = (v: number) => Math.round(v * 10000) / 10000;
-    expect(ops1.kpis.targets).toEqual({
+    const expected = {
       orders: { target: 10, actual: 2, progress: 0.2, pace: r4(2 / (10 * ELAPSED)) },
       deliveries: { target: 8, actual: 2, progress: 0.25, pace: r4(2 / (8 * ELAPSED)) },
       leads: { target: 30, actual: 3, progress: 0.1, pace: r4(3 / (30 * ELAPSED)) },
-    });
+    };
+    expect(ops1.kpis.targets).toEqual(expected);
+    // The direct read of the alert rule gives the same three figures.
+    expect(ops1Targets).toEqual(expected);
     // The group sums the stores that set a target: orders 10 + 5, actual 2 + 1.
     expect(group.kpis.targets.orders).toEqual({ target: 15, actual: 3, progress: 0.2, pace: r4(3 / (15 * ELAPSED)) });
     expect(group.kpis.targets.leads).toEqual(ops1.kpis.targets.leads);

@@ -6,14 +6,10 @@
 import type { Redis } from 'ioredis';
 import { alertRules as alertRulesSchema, DEFAULT_ALERT_RULES, type AlertRecord, type AlertRules } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
-import type { Snapshot } from '../../domain/kpis.js';
 import type { Config } from '../../server/config.js';
 import type { WorkerMetrics } from '../../server/observability/metrics.js';
-import { readStoreParts } from '../../server/kpi/read-store.js';
-import { storeSnapshot } from '../../server/kpi/snapshot.js';
 import { storeKeys } from '../../server/redis-keys.js';
 import type { StoreRegistry } from '../../server/store-registry.js';
-import { readSegments } from '../segments/read-segments.js';
 import {
   applyConditionChanges,
   clearConditions,
@@ -115,16 +111,6 @@ export async function evaluateStore(
     rules: thresholds,
     config,
     memo,
-    snapshot: () =>
-      memo<Snapshot>('snapshot', async () =>
-        storeSnapshot(
-          await readStoreParts(redis, store, settings ?? { name: store, timezone }, now, {
-            prefix: config.prefix,
-            callbackDeadlineMs: config.callbackDeadlineMs,
-            readSegments,
-          }),
-        ),
-      ),
   };
   const held = parseHeld(heldRaw);
   const announceWithin = thresholds.announceWithinHours * 3600_000;

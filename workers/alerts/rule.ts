@@ -7,7 +7,6 @@
 import type { Redis } from 'ioredis';
 import type { Alert, AlertKind, AlertRules } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
-import type { Snapshot } from '../../domain/kpis.js';
 import type { Config } from '../../server/config.js';
 
 export interface Condition {
@@ -27,8 +26,6 @@ export interface RuleContext {
   now: number;
   rules: AlertRules;
   config: Pick<Config, 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
-  /** The store's snapshot, read once per evaluation and only if a rule asks for it. */
-  snapshot(): Promise<Snapshot>;
   /** Reads shared by several rules, done once per evaluation. */
   memo<T>(name: string, load: () => Promise<T>): Promise<T>;
 }

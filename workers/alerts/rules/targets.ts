@@ -4,6 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import { TARGET_KEYS } from '../../../domain/kpis.js';
+import { readTargetFigures } from '../../../server/kpi/read-targets.js';
+import { windowsAt } from '../../../server/kpi/windows.js';
 import { SETTLE_MS, type AlertRule, type Condition } from '../rule.js';
 
 const METRIC_ZH: Record<(typeof TARGET_KEYS)[number], string> = { orders: '订单', deliveries: '交车', leads: '线索' };
@@ -18,7 +20,7 @@ export const targetRule: AlertRule = {
     const month = local.toFormat('yyyy-MM');
     const conditions: Condition[] = [];
     if (local.day > ctx.rules.targetPaceAfterDay) {
-      const targets = (await ctx.snapshot()).kpis.targets;
+      const targets = await readTargetFigures(ctx.redis, ctx.prefix, ctx.store, windowsAt(ctx.now, ctx.timezone));
       for (const metric of TARGET_KEYS) {
         const t = targets[metric];
         if (!t || t.pace === null || t.pace >= ctx.rules.targetPaceBelow) continue;
