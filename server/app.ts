@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { createQueues } from '../workers/queues.js';
 import { readSegments } from '../workers/segments/read-segments.js';
@@ -19,6 +18,7 @@ import { cors, liveCors } from './http/cors.js';
 import { jsonBodiesOnly } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
 import { KpiService } from './kpi/kpi-service.js';
+import { liveAdapter } from './live/live-adapter.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import {
@@ -29,7 +29,14 @@ import {
   type Registry,
 } from './observability/metrics.js';
 import { requestLogging } from './observability/request-log.js';
-import { FAIL_FAST, isConnectionError, redisAnswers, watchConnection } from './redis-connections.js';
+import {
+  connectRedis,
+  FAIL_FAST,
+  isConnectionError,
+  redisAnswers,
+  watchConnection,
+  type RedisTarget,
+} from './redis-connections.js';
 import { routes } from './routes/index.js';
 import { StoreRegistry } from './store-registry.js';
 
@@ -61,14 +68,15 @@ export interface Observability {
   registry?: Registry;
 }
 
-export async function createApp(config: Config, redisUrl: string, obs: Observability = {}): Promise<PulseApp> {
+/** `target`: the URL of one Redis, or a Redis Cluster's seed nodes (server/redis-connections.ts). */
+export async function createApp(config: Config, target: RedisTarget, obs: Observability = {}): Promise<PulseApp> {
   const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
   const registry = obs.registry ?? createRegistry('server');
   // While Redis is away, requests are answered 503 within 2 s rather than left hanging (FAIL_FAST);
   // pub/sub waits as long as it takes and subscribes again when Redis is back.
-  const redis = new Redis(redisUrl, FAIL_FAST);
-  const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const queueConnection = new Redis(redisUrl, FAIL_FAST);
+  const redis = connectRedis(target, FAIL_FAST);
+  const subscriber = connectRedis(target, { maxRetriesPerRequest: null });
+  const queueConnection = connectRedis(target, FAIL_FAST);
   const queues = createQueues(queueConnection, config.prefix);
   const stores = new StoreRegistry(redis, config.prefix);
   const deps: AppDeps = {
@@ -147,7 +155,13 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
   });
 
   const httpServer = createServer(app);
-  const io: LiveServer = new Server(httpServer, { serveClient: false, ...liveCors(config.corsOrigins) });
+  // Live pushes reach the sockets of every server through Redis (server/live/live-adapter.ts).
+  const adapter = liveAdapter(subscriber, config.prefix, deps.log);
+  const io: LiveServer = new Server(httpServer, {
+    serveClient: false,
+    adapter: adapter.adapter,
+    ...liveCors(config.corsOrigins),
+  });
   const live = await attachLive(io, deps, subscriber);
 
   return {
@@ -177,13 +191,15 @@ export async function createApp(config: Config, redisUrl: string, obs: Observabi
       }
       // A namespace disconnect ('io server disconnect' on the client): the wall reconnects after
       // the hint, not at once by itself. The connections themselves close with io.close().
-      live.namespace.disconnectSockets();
+      // `local`: through the Redis adapter it would disconnect every server's sockets.
+      live.namespace.local.disconnectSockets();
       // Let the hint and the disconnect reach the walls (closing now would drop what is still
       // buffered): each client closes its connection once its sockets are gone. At most 1 s.
       for (const until = Date.now() + 1000; io.engine.clientsCount > 0 && Date.now() < until;) {
         await new Promise((r) => setTimeout(r, 20));
       }
       await new Promise<void>((r) => io.close(() => r()));
+      adapter.close();
       await queues.events.close();
       await queues.maintenance.close();
       await queues.segments.close();

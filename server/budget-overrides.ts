@@ -1,12 +1,12 @@
 /** The log of planned spends a manager let through the breaker, kept with the store. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from './redis-connections.js';
 import type { BudgetOverride } from '../domain/breaker.js';
 import { execAll } from './redis-exec.js';
 import { storeKeys } from './redis-keys.js';
 
 const KEEP = 1000;
 
-export async function logOverride(redis: Redis, prefix: string, o: BudgetOverride): Promise<void> {
+export async function logOverride(redis: RedisConn, prefix: string, o: BudgetOverride): Promise<void> {
   const k = storeKeys(prefix, o.store);
   // The budget line shows the count: the store's snapshot is a new one.
   await execAll(
@@ -21,7 +21,7 @@ export async function logOverride(redis: Redis, prefix: string, o: BudgetOverrid
 
 /** Newest first; optionally one budget's or one month's only. */
 export async function listOverrides(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   filter: { budgetId?: string; month?: string } = {},

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_PUSHES_PER_SECOND } from '../domain/protocol.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
+import type { ClusterNode } from './redis-connections.js';
 
 const hours = (def: number) =>
   z.coerce
@@ -21,6 +22,18 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: z.string().url().optional(),
+  /** A Redis Cluster instead of one Redis: some of its masters, `host:port,host:port` (docs/scaling.md). */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s:,]+:\d{1,5}\s*(,\s*[^\s:,]+:\d{1,5}\s*)*$/, 'must list host:port,host:port')
+    .transform((v): ClusterNode[] =>
+      v.split(',').map((n) => {
+        const [host, port] = n.trim().split(':');
+        return { host: host!, port: Number(port) };
+      }),
+    )
+    .refine((nodes) => nodes.every((n) => n.port >= 1 && n.port <= 65535), 'ports must be 1 to 65535')
+    .optional(),
   /** Namespace of every Redis key, so several installs (or test files) can share one Redis. */
   PULSE_PREFIX: z
     .string()
@@ -29,7 +42,12 @@ const envSchema = z.object({
   PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(72),
   PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(72),
+  /** Jobs each worker process runs at once, per queue (docs/scaling.md). */
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PULSE_MAINTENANCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PULSE_NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  PULSE_SEGMENTS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  PULSE_IMPORTS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** Customer value: a customer with no order, repair or visit for this many days is likely to churn. */
   PULSE_CHURN_DAYS: z.coerce.number().int().min(1).max(730).default(180),
   PULSE_DATA_DIR: z.string().default('./data'),
@@ -81,6 +99,8 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); set: every connection is a Cluster one. */
+  redisCluster: ClusterNode[] | undefined;
   prefix: string;
   adminToken: string | undefined;
   callbackDeadlineMs: { sales: number; service: number };
@@ -89,7 +109,8 @@ export interface Config {
     response: { low: number; medium: number; high: number };
     resolution: { low: number; medium: number; high: number };
   };
-  workerConcurrency: number;
+  /** Jobs each worker process runs at once, per queue. */
+  workerConcurrency: { events: number; maintenance: number; notify: number; segments: number; imports: number };
   /** Days without an order, repair or showroom visit after which a customer is likely to churn. */
   churnDays: number;
   dataDir: string;
@@ -128,10 +149,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new Error(
+      'Invalid settings in the environment:\n  REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER_NODES,
     prefix: e.PULSE_PREFIX,
     adminToken: e.PULSE_ADMIN_TOKEN,
     callbackDeadlineMs: {
@@ -142,7 +169,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       response: { low: 24 * H, medium: 24 * H, high: 4 * H },
       resolution: { low: 120 * H, medium: 72 * H, high: 24 * H },
     },
-    workerConcurrency: e.PULSE_WORKER_CONCURRENCY,
+    workerConcurrency: {
+      events: e.PULSE_WORKER_CONCURRENCY,
+      maintenance: e.PULSE_MAINTENANCE_CONCURRENCY,
+      notify: e.PULSE_NOTIFY_CONCURRENCY,
+      segments: e.PULSE_SEGMENTS_CONCURRENCY,
+      imports: e.PULSE_IMPORTS_CONCURRENCY,
+    },
     churnDays: e.PULSE_CHURN_DAYS,
     dataDir: e.PULSE_DATA_DIR,
     retentionDays: e.PULSE_RETENTION_DAYS,

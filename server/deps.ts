@@ -1,5 +1,5 @@
 /** What the HTTP handlers and the live namespace need; built once in app.ts. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from './redis-connections.js';
 import type { Queues } from '../workers/queues.js';
 import type { ApiKeys } from './auth/api-keys.js';
 import type { Config } from './config.js';
@@ -10,7 +10,7 @@ import type { StoreRegistry } from './store-registry.js';
 
 export interface AppDeps {
   config: Config;
-  redis: Redis;
+  redis: RedisConn;
   queues: Queues;
   stores: StoreRegistry;
   kpis: KpiService;

@@ -8,15 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { startWorkers } from '../workers/index.js';
 import { createQueues } from '../workers/queues.js';
 import { createApp } from './app.js';
 import { DEFAULT_WORKER_METRICS_PORT, loadConfig } from './config.js';
 import { createLogger, type Logger, type ProcessRole } from './observability/logger.js';
 import { createRegistry } from './observability/metrics.js';
-import { isConnectionError, watchConnection } from './redis-connections.js';
-import { persistenceWarning, resolveRedis } from './redis-launcher.js';
+import { connectRedis, describeTarget, isConnectionError, watchConnection, type RedisTarget } from './redis-connections.js';
+import { persistenceWarning, resolveTarget } from './redis-launcher.js';
 
 const demo = process.argv.includes('--demo');
 const roleArg = process.argv.find((a) => a.startsWith('--role='))?.slice('--role='.length) ?? 'all';
@@ -58,15 +57,17 @@ async function main() {
     const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('building the wall display failed');
   }
-  const redis = await resolveRedis(config.redisUrl, config.dataDir);
-  console.log(`Redis: ${redis.url}${redis.child ? ' (started here, AOF under ' + config.dataDir + '/redis)' : ''}`);
-  const warning = await persistenceWarning(redis.url);
+  const redis = await resolveTarget(config);
+  console.log(
+    `Redis: ${describeTarget(redis.target)}${redis.child ? ' (started here, AOF under ' + config.dataDir + '/redis)' : ''}`,
+  );
+  const warning = await persistenceWarning(redis.target);
   if (warning) log.warn(warning);
 
-  const app = runsServer ? await createApp(config, redis.url, { log, registry }) : null;
-  const queues = app?.deps.queues ?? workerQueues(redis.url, config.prefix, log);
+  const app = runsServer ? await createApp(config, redis.target, { log, registry }) : null;
+  const queues = app?.deps.queues ?? workerQueues(redis.target, config.prefix, log);
   const metricsPort = app ? undefined : (config.metricsPort ?? DEFAULT_WORKER_METRICS_PORT);
-  const workers = runsWorkers ? await startWorkers(config, redis.url, queues, { log, registry, metricsPort }) : null;
+  const workers = runsWorkers ? await startWorkers(config, redis.target, queues, { log, registry, metricsPort }) : null;
   if (workers && !app) {
     console.log(`Showroom Pulse workers are running (prefix ${config.prefix}); metrics on :${workers.metricsPort}/metrics.`);
   }
@@ -123,8 +124,8 @@ async function main() {
 }
 
 /** A worker-only process's queues (notifications, schedules): they wait through a Redis restart. */
-function workerQueues(url: string, prefix: string, log: Logger) {
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+function workerQueues(target: RedisTarget, prefix: string, log: Logger) {
+  const connection = connectRedis(target, { maxRetriesPerRequest: null });
   watchConnection(connection, log, 'queues');
   const queues = createQueues(connection, prefix);
   for (const q of Object.values(queues)) {

@@ -1,7 +1,10 @@
 /**
- * Redis key layout. Every key of a store carries the store code as a hash tag, `{HZ01}`, so that
- * all of a store's keys share one Cluster slot and each Lua script touches a single slot.
- * Keys that span stores (the store registry, API keys) are few and read outside scripts.
+ * Redis key layout, the same on one Redis and on a Redis Cluster (docs/scaling.md). Every key of a
+ * store carries the store code as a hash tag, `{HZ01}`, so that all of a store's keys share one
+ * Cluster slot and each Lua script, transaction and pipeline of a store touches a single slot.
+ * Keys that span stores (the store registry, API keys) are few and each is read and written on
+ * its own, except the API keys and their index, written together under one tag; an import's file
+ * and status share the import's tag; BullMQ's queues share theirs.
  */
 export type CallbackKind = 'sales' | 'service';
 
@@ -141,6 +144,8 @@ export function storeKeys(prefix: string, store: string) {
 export type StoreKeys = ReturnType<typeof storeKeys>;
 
 export function globalKeys(prefix: string) {
+  /** The API keys, their index and their last use: one slot, so a key and its index are written in one transaction. */
+  const keys = (s: string) => `${prefix}:{${prefix}-keys}:${s}`;
   return {
     /** HASH store code → store settings JSON. */
     stores: `${prefix}:stores`,
@@ -153,11 +158,11 @@ export function globalKeys(prefix: string) {
     /** Pub/sub: a screen's playlist changed (message: screen JSON). */
     screenChannel: `${prefix}:screen-changed`,
     /** HASH sha256(key) → key record JSON. */
-    apiKeys: `${prefix}:api-keys`,
+    apiKeys: keys('api-keys'),
     /** HASH keyId → sha256(key): finds a key's record without a scan (listing, revoking). */
-    apiKeyIds: `${prefix}:api-key-ids`,
+    apiKeyIds: keys('api-key-ids'),
     /** HASH keyId → when the key was last used (RFC 3339), written at most once a minute per key and server. */
-    apiKeysLastUsed: `${prefix}:api-keys:last-used`,
+    apiKeysLastUsed: keys('api-keys:last-used'),
     /** Pub/sub: a key was revoked (message: keyId); every server drops the key's sockets. */
     keyRevokedChannel: `${prefix}:key-revoked`,
     /** Pub/sub: a store's figures changed (message: store code). */
@@ -167,9 +172,12 @@ export function globalKeys(prefix: string) {
   };
 }
 
-/** A CSV import: its status (HASH) and the file as uploaded (STRING, dropped once imported). */
+/**
+ * A CSV import: its status (HASH) and the file as uploaded (STRING, dropped once imported), under
+ * the import's hash tag: one transaction writes both.
+ */
 export function importKeys(prefix: string, importId: string) {
-  return { status: `${prefix}:import:${importId}`, csv: `${prefix}:import:${importId}:csv` };
+  return { status: `${prefix}:import:{${importId}}`, csv: `${prefix}:import:{${importId}}:csv` };
 }
 
 /**
@@ -180,3 +188,16 @@ export const rateLimitKey = (prefix: string, keyId: string, budget: string) => `
 
 /** BullMQ's prefix: its keys are tagged so that a queue lives in one Cluster slot. */
 export const queuePrefix = (prefix: string) => `{${prefix}-q}`;
+
+/**
+ * Whose turn it is to push a live room's snapshot, across every server (server/live/push-claim.ts):
+ * a HASH per room, tagged like the store's `seq` so that one script reads both; the group's is
+ * tagged `{*}` (no store code contains `*`).
+ */
+export const pushTurnKey = (prefix: string, store: string) => `${prefix}:{${store}}:push`;
+
+/**
+ * The channels of the Socket.IO Redis adapter start with this (`pulse:sio#/live#…`). Classic
+ * pub/sub channels belong to no hash slot (a Redis Cluster delivers them on every node), so no tag.
+ */
+export const liveAdapterKey = (prefix: string) => `${prefix}:sio`;

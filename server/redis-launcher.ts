@@ -1,12 +1,15 @@
 /**
- * Finds a Redis for `npm start`: REDIS_URL when set; else one answering on 127.0.0.1:6379; else a
- * redis-server started here with AOF persistence under the data directory; else a clear exit.
+ * Finds a Redis for `npm start`: the Redis Cluster of REDIS_CLUSTER_NODES or the Redis of
+ * REDIS_URL when set; else one answering on 127.0.0.1:6379; else a redis-server started here with
+ * AOF persistence under the data directory; else a clear exit.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { RedisTarget } from './redis-connections.js';
 
 export interface ResolvedRedis {
   url: string;
@@ -93,6 +96,15 @@ const HOW_TO_GET_REDIS = `Showroom Pulse needs Redis (6.2 or newer) and found no
 /** The port of the Redis started for a machine without one. */
 const LOCAL_PORT = 6390;
 
+/** The Redis the settings name (a Cluster is never started here), else the one `resolveRedis` finds. */
+export async function resolveTarget(
+  config: Pick<Config, 'redisUrl' | 'redisCluster' | 'dataDir'>,
+): Promise<{ target: RedisTarget; child?: ChildProcess; stop(): Promise<void> }> {
+  if (config.redisCluster) return { target: { clusterNodes: config.redisCluster }, stop: async () => undefined };
+  const { url, ...rest } = await resolveRedis(config.redisUrl, config.dataDir);
+  return { target: url, ...rest };
+}
+
 export async function resolveRedis(redisUrl: string | undefined, dataDir: string): Promise<ResolvedRedis> {
   if (redisUrl) return { url: redisUrl, stop: async () => undefined };
   const local = 'redis://127.0.0.1:6379';
@@ -106,9 +118,19 @@ export async function resolveRedis(redisUrl: string | undefined, dataDir: string
   return startRedisServer(resolve(dataDir, 'redis'), LOCAL_PORT);
 }
 
-/** Persistence that keeps acknowledged events across a Redis restart; warns when it is off. */
-export async function persistenceWarning(url: string): Promise<string | null> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+/**
+ * Persistence that keeps acknowledged events across a Redis restart; warns when it is off. On a
+ * Cluster, each seed node is asked (CONFIG is a per-node command): the first without AOF warns.
+ */
+export async function persistenceWarning(target: RedisTarget): Promise<string | null> {
+  if (typeof target !== 'string') {
+    for (const { host, port } of target.clusterNodes) {
+      const warning = await persistenceWarning(`redis://${host}:${port}`);
+      if (warning) return `${host}:${port}: ${warning}`;
+    }
+    return null;
+  }
+  const r = new Redis(target, { maxRetriesPerRequest: 1 });
   try {
     const [, aof] = (await r.config('GET', 'appendonly')) as [string, string];
     const [, save] = (await r.config('GET', 'save')) as [string, string];

@@ -1,5 +1,5 @@
 /** Stores and their settings. An unknown store is registered with defaults when its first event lands. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from './redis-connections.js';
 import { DEFAULT_TIMEZONE, storeSettings, type StoreSettings } from '../domain/settings.js';
 import { globalKeys } from './redis-keys.js';
 
@@ -16,7 +16,7 @@ export class StoreRegistry {
   /** The last settings parsed per store, with their JSON: the group reads every store's on every snapshot. */
   private readonly parsed = new Map<string, { json: string; settings: StoreSettings }>();
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConn,
     prefix: string,
   ) {
     this.key = globalKeys(prefix).stores;

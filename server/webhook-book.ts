@@ -2,7 +2,7 @@
  * A store's webhooks and their delivery logs, under the store's hash tag (one Cluster slot).
  * The secret is kept because every delivery is signed with it; it leaves Redis only to sign.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from './redis-connections.js';
 import { webhookSettings, type WebhookDelivery, type WebhookSettings, type WebhookView } from '../domain/webhooks.js';
 import { storeKeys } from './redis-keys.js';
 
@@ -32,12 +32,12 @@ export const webhookView = (store: string, webhookId: string, s: WebhookSettings
   secretSet: true,
 });
 
-export async function saveWebhook(redis: Redis, prefix: string, store: string, webhookId: string, s: WebhookSettings) {
+export async function saveWebhook(redis: RedisConn, prefix: string, store: string, webhookId: string, s: WebhookSettings) {
   await redis.hset(storeKeys(prefix, store).webhooks, webhookId, JSON.stringify(s));
 }
 
 export async function loadWebhook(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   webhookId: string,
@@ -45,7 +45,7 @@ export async function loadWebhook(
   return parse(await redis.hget(storeKeys(prefix, store).webhooks, webhookId));
 }
 
-export async function listWebhooks(redis: Redis, prefix: string, store: string): Promise<StoredWebhook[]> {
+export async function listWebhooks(redis: RedisConn, prefix: string, store: string): Promise<StoredWebhook[]> {
   const raw = await redis.hgetall(storeKeys(prefix, store).webhooks);
   return Object.entries(raw)
     .map(([webhookId, json]) => ({ webhookId, settings: parse(json) }))
@@ -54,13 +54,13 @@ export async function listWebhooks(redis: Redis, prefix: string, store: string):
 }
 
 /** Removes the webhook and its log; false if there was none. Jobs still queued for it find it gone and send nothing. */
-export async function deleteWebhook(redis: Redis, prefix: string, store: string, webhookId: string): Promise<boolean> {
+export async function deleteWebhook(redis: RedisConn, prefix: string, store: string, webhookId: string): Promise<boolean> {
   const k = storeKeys(prefix, store);
   const res = await redis.multi().hdel(k.webhooks, webhookId).del(k.webhookDeliveries(webhookId)).exec();
   return Number(res?.[0]?.[1] ?? 0) === 1;
 }
 
-export async function logDelivery(redis: Redis, prefix: string, store: string, d: WebhookDelivery): Promise<void> {
+export async function logDelivery(redis: RedisConn, prefix: string, store: string, d: WebhookDelivery): Promise<void> {
   const key = storeKeys(prefix, store).webhookDeliveries(d.webhookId);
   await redis
     .multi()
@@ -71,7 +71,7 @@ export async function logDelivery(redis: Redis, prefix: string, store: string, d
 
 /** Newest first. */
 export async function recentDeliveries(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   webhookId: string,

@@ -6,7 +6,7 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
 import { MAX_IMPORT_BYTES, type ImportStatus } from '../domain/imports.js';
-import { queuePrefix, storeKeys } from '../server/redis-keys.js';
+import { importKeys, queuePrefix, storeKeys } from '../server/redis-keys.js';
 import { IMPORTS_QUEUE } from '../workers/queues.js';
 import { eventsDrained, eventsToCsv, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
@@ -267,7 +267,7 @@ describe('POST /api/v1/imports', () => {
     const job = await stack.app.deps.queues.imports.getJob(res.body.importId);
     expect(job?.progress).toBe(100);
     // The file itself is dropped once imported; the status stays.
-    expect(await stack.app.deps.redis.exists(`${stack.config.prefix}:import:${res.body.importId}:csv`)).toBe(0);
+    expect(await stack.app.deps.redis.exists(importKeys(stack.config.prefix, res.body.importId).csv)).toBe(0);
   });
 
   it('refuses with 401, 403, 415, 413, and 400 for a file without a valid header or rows', async () => {

@@ -3,9 +3,10 @@
  * store's log, so a retried or duplicated job changes nothing it already applied.
  */
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../server/redis-connections.js';
 import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../server/config.js';
+import { pipelineByGroup } from '../server/redis-exec.js';
 import { globalKeys } from '../server/redis-keys.js';
 import type { WorkerMetrics } from '../server/observability/metrics.js';
 import type { StoreRegistry } from '../server/store-registry.js';
@@ -16,7 +17,7 @@ import { retentionHorizon } from './retention/expire-log.js';
 import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
 
 export interface ApplyDeps {
-  redis: Redis;
+  redis: RedisConn;
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs' | 'retentionDays'>;
   now?: () => number;
@@ -36,9 +37,13 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<A
   const horizon = retentionHorizon(now, config.retentionDays);
   const events = all.filter((e) => Date.parse(e.at) >= horizon);
   await deps.stores.ensure(new Set(events.map((e) => e.store)));
-  const p = redis.pipeline();
-  for (const e of events) queuePlan(p, planEvent(e, config.prefix, config));
-  const results = (await p.exec()) ?? [];
+  // One round trip on one Redis; on a Cluster, one pipeline per store (a store's keys share its slot).
+  const results = await pipelineByGroup(
+    redis,
+    events,
+    (e) => e.store,
+    (p, e) => queuePlan(p, planEvent(e, config.prefix, config)),
+  );
   const changed = new Map<string, Set<EventType>>();
   let applied = 0;
   results.forEach(([err, res], i) => {

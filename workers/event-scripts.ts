@@ -3,7 +3,8 @@
  * starts with the event-log prologue (idempotency), and touches only keys of one store.
  */
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisConn } from '../server/redis-connections.js';
 import type { PulseEvent } from '../domain/events.js';
 import { LEAD_CHANNELS, POSTSALE_KINDS, toFen } from '../domain/events.js';
 import { storeKeys, type CallbackKind } from '../server/redis-keys.js';
@@ -31,7 +32,7 @@ export type ScriptName = keyof typeof SCRIPTS;
 
 type ScriptCall = (...args: string[]) => unknown;
 
-export function defineEventScripts(redis: Redis): void {
+export function defineEventScripts(redis: RedisConn): void {
   for (const [name, s] of Object.entries(SCRIPTS)) {
     const lua_ = PROLOGUE + '\n' + lua(s.file);
     redis.defineCommand(name, s.keys === null ? { lua: lua_ } : { lua: lua_, numberOfKeys: s.keys });

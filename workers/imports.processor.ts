@@ -5,7 +5,7 @@
  * with its line and field. Rows are independent: a bad row is reported, the others are applied.
  */
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../server/redis-connections.js';
 import { MAX_BATCH, type PulseEvent } from '../domain/events.js';
 import { MAX_IMPORT_ERRORS, type ImportRowError } from '../domain/imports.js';
 import type { Config } from '../server/config.js';
@@ -23,7 +23,7 @@ import { retentionHorizon } from './retention/expire-log.js';
 import { APPLY_JOB_OPTIONS, type ApplyEventsJob, type ApplyEventsResult, type ImportJob, type ImportResult } from './queues.js';
 
 export interface ImportsDeps {
-  redis: Redis;
+  redis: RedisConn;
   events: Queue<ApplyEventsJob, ApplyEventsResult>;
   config: Pick<Config, 'prefix' | 'retentionDays'>;
   now?: () => number;

@@ -1,6 +1,6 @@
 /** Creates the workers and the every-minute scheduler, and closes them cleanly. */
+import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { AlertRecord } from '../domain/alerts.js';
 import { ApiKeys } from '../server/auth/api-keys.js';
 import type { Config } from '../server/config.js';
@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../server/observability/logger.js';
 import { startMetricsListener, type MetricsListener } from '../server/observability/metrics-listener.js';
 import { createRegistry, createWorkerMetrics, type Registry } from '../server/observability/metrics.js';
 import { queuePrefix } from '../server/redis-keys.js';
-import { watchConnection } from '../server/redis-connections.js';
+import { connectRedis, watchConnection, type RedisTarget } from '../server/redis-connections.js';
 import { StoreRegistry } from '../server/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
 import { defineEventScripts } from './event-scripts.js';
@@ -38,19 +38,22 @@ export interface WorkerObservability {
   registry?: Registry;
   /** Serve /metrics, /healthz and /readyz on this port (0: any free one): a worker-only process. */
   metricsPort?: number;
+  /** Recorded on every job this process runs (BullMQ's `processedBy`); host and pid by default. */
+  workerName?: string;
 }
 
 export async function startWorkers(
   config: Config,
-  redisUrl: string,
+  /** The URL of one Redis, or a Redis Cluster's seed nodes. */
+  target: RedisTarget,
   queues: Queues,
   obs: WorkerObservability = {},
 ): Promise<RunningWorkers> {
   const log = (obs.log ?? createLogger({ role: 'worker', level: config.logLevel })).child({ component: 'worker' });
   const registry = obs.registry ?? createRegistry('worker');
   const metrics = createWorkerMetrics(registry, [EVENTS_QUEUE, MAINTENANCE_QUEUE, SEGMENTS_QUEUE, NOTIFY_QUEUE, IMPORTS_QUEUE]);
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redis = connectRedis(target, { maxRetriesPerRequest: null });
+  const connection = connectRedis(target, { maxRetriesPerRequest: null });
   defineEventScripts(redis);
   const deps = {
     redis,
@@ -63,6 +66,7 @@ export async function startWorkers(
       enqueueNotifications(redis, queues.notify, config.prefix, alert, config.notify).then(() => undefined),
   };
   const prefix = queuePrefix(config.prefix);
+  const name = obs.workerName ?? `${hostname()}-${process.pid}`;
   // Every worker: a job whose worker died (its lock not renewed for lockMs) is handed to another.
   const locks = {
     lockDuration: config.workerLocks.lockMs,
@@ -72,13 +76,21 @@ export async function startWorkers(
   const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor(deps), {
     connection,
     prefix,
+    name,
     ...locks,
-    concurrency: config.workerConcurrency,
+    concurrency: config.workerConcurrency.events,
   });
-  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor(deps), { connection, prefix, ...locks });
-  // Customer value scans a whole log: one at a time, on its own worker and Redis connection, so
-  // its large replies never queue in front of the event scripts.
-  const scanRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  // The minute tick fans out one job per store, so every worker process takes a share of the stores.
+  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor({ ...deps, queue: queues.maintenance }), {
+    connection,
+    prefix,
+    name,
+    ...locks,
+    concurrency: config.workerConcurrency.maintenance,
+  });
+  // Customer value scans a whole log: one at a time by default, on its own worker and Redis
+  // connection, so its large replies never queue in front of the event scripts.
+  const scanRedis = connectRedis(target, { maxRetriesPerRequest: null });
   // These wait through a Redis restart and carry on; an outage is logged once, not per attempt.
   watchConnection(redis, log, 'scripts');
   watchConnection(connection, log, 'workers');
@@ -87,20 +99,28 @@ export async function startWorkers(
   const segments = new Worker(SEGMENTS_QUEUE, createSegmentsProcessor(segmentsDeps), {
     connection,
     prefix,
+    name,
     ...locks,
-    concurrency: 1,
+    concurrency: config.workerConcurrency.segments,
   });
   // Sending waits on other people's servers (up to the timeout each): several at once, so one
   // slow endpoint does not hold up every other store's notifications.
-  const notify = new Worker(NOTIFY_QUEUE, createNotifyProcessor(deps), { connection, prefix, ...locks, concurrency: 8 });
+  const notify = new Worker(NOTIFY_QUEUE, createNotifyProcessor(deps), {
+    connection,
+    prefix,
+    name,
+    ...locks,
+    concurrency: config.workerConcurrency.notify,
+  });
   // A CSV import reads its file (up to 20 MiB, on the scanning connection too) and queues the
-  // rows as apply jobs: one import at a time.
+  // rows as apply jobs: one import at a time by default.
   const importsDeps = { redis: scanRedis, events: queues.events, config };
   const imports = new Worker(IMPORTS_QUEUE, createImportsProcessor(importsDeps), {
     connection,
     prefix,
+    name,
     ...locks,
-    concurrency: 1,
+    concurrency: config.workerConcurrency.imports,
   });
   for (const w of [events, maintenance, segments, notify, imports]) {
     w.on('failed', (job, err) => {

@@ -1,9 +1,11 @@
 /**
  * Time moves even when no event arrives: every minute each store's seq is bumped (its pending
  * callbacks may have become missed, complaints overdue) so the walls refresh, and the whole
- * alert rule set runs. `recheck` does the same for one store after its settings change.
+ * alert rule set runs. `recheck` does that for one store: the minute's `tick` (one per deployment,
+ * kept by BullMQ's job scheduler) adds a recheck per store, so the stores spread over every worker
+ * process; settings changes add one for their store.
  */
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { execAll } from '../server/redis-exec.js';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
 import { dispatch, evaluateStore } from './alerts/engine.js';
@@ -22,14 +24,35 @@ export async function refreshStore(deps: ApplyDeps, store: string, now: number):
   await redis.publish(globalKeys(config.prefix).changedChannel, store);
 }
 
-export const createMaintenanceProcessor = (deps: ApplyDeps) => async (job: Job<MaintenanceJob>) => {
-  const now = deps.now?.() ?? Date.now();
-  if (job.data.kind === 'retention') {
-    let expired = 0;
-    for (const store of (await deps.stores.all()).keys()) expired += (await expireStoreLog(deps, store, now)).expired;
-    return { expired };
-  }
-  const targets = job.data.kind === 'tick' ? [...(await deps.stores.all()).keys()] : [job.data.store];
-  for (const store of targets) await refreshStore(deps, store, now);
-  return { stores: targets.length };
-};
+/** The per-store jobs of one tick. Their ids derive from the tick's, so a retried tick adds none twice. */
+export function tickRechecks(tickJobId: string, stores: Iterable<string>) {
+  // BullMQ refuses custom ids with ':' (its key separator); scheduler job ids carry one.
+  const tick = tickJobId.replaceAll(':', '_');
+  return [...stores].map((store) => ({
+    name: 'recheck',
+    data: { kind: 'recheck', store } satisfies MaintenanceJob,
+    opts: {
+      jobId: `${tick}-${store}`,
+      attempts: 3,
+      removeOnComplete: { age: 3600, count: 5000 },
+      removeOnFail: { age: 24 * 3600 },
+    },
+  }));
+}
+
+export const createMaintenanceProcessor =
+  (deps: ApplyDeps & { queue: Queue<MaintenanceJob> }) => async (job: Job<MaintenanceJob>) => {
+    const now = deps.now?.() ?? Date.now();
+    if (job.data.kind === 'retention') {
+      let expired = 0;
+      for (const store of (await deps.stores.all()).keys()) expired += (await expireStoreLog(deps, store, now)).expired;
+      return { expired };
+    }
+    if (job.data.kind === 'tick') {
+      const stores = [...(await deps.stores.all()).keys()];
+      await deps.queue.addBulk(tickRechecks(job.id ?? `tick-${now}`, stores));
+      return { stores: stores.length };
+    }
+    await refreshStore(deps, job.data.store, now);
+    return { stores: 1 };
+  };

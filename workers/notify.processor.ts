@@ -4,7 +4,7 @@
  * 'retrying' until the last attempt, which says 'failed'.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../server/redis-connections.js';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
 import type { Config } from '../server/config.js';
@@ -17,7 +17,7 @@ import { buildRequest } from './notify/request.js';
 import type { NotifyJob, NotifyResult } from './queues.js';
 
 export interface NotifyDeps {
-  redis: Redis;
+  redis: RedisConn;
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'notify'>;
   now?: () => number;

@@ -5,7 +5,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../server/redis-connections.js';
 import { SEGMENT_CLASSES } from '../domain/kpis.js';
 import type { ChurnCustomerItem } from '../domain/work-lists.js';
 import type { Config } from '../server/config.js';
@@ -19,7 +19,7 @@ import { syncSegmentSchedules, type SegmentsQueue } from './segments/schedule.js
 import { HIGH_CHURN_CAP, writeSegments } from './segments/segment-store.js';
 
 export interface SegmentsDeps {
-  redis: Redis;
+  redis: RedisConn;
   stores: StoreRegistry;
   queue: SegmentsQueue;
   config: Pick<Config, 'prefix' | 'churnDays'>;

@@ -4,7 +4,7 @@
  * deleted: its record stays (with `revokedAt`) so the list shows who had access until when.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import { z } from 'zod';
 import { globalKeys } from '../redis-keys.js';
 
@@ -59,7 +59,7 @@ export class ApiKeys {
   /** Keys created before the keyId index existed are indexed once per process, on the first miss. */
   private indexed = false;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConn,
     prefix: string,
     adminToken: string | undefined,
   ) {

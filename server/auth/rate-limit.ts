@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { Config } from '../config.js';
 import { rateLimitKey } from '../redis-keys.js';
 
@@ -18,7 +18,7 @@ type CountCall = (key: string, windowMs: number) => Promise<[number, number]>;
 export class RateLimiter {
   private readonly count: CountCall;
   constructor(
-    redis: Redis,
+    redis: RedisConn,
     private readonly config: Pick<Config, 'prefix' | 'rateLimits'>,
   ) {
     redis.defineCommand('pulseRateLimit', { lua: SCRIPT, numberOfKeys: 1 });

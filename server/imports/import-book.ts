@@ -3,7 +3,7 @@
  * answers with, both written before the upload is acknowledged. Everything expires a week after
  * its last change.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { ImportRowError, ImportState, ImportStatus } from '../../domain/imports.js';
 import { importKeys } from '../redis-keys.js';
 
@@ -31,7 +31,7 @@ export interface ImportCounts {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function createImport(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   a: { importId: string; csv: string; rows: number; owner: ImportOwner; now: number },
 ): Promise<void> {
@@ -54,7 +54,7 @@ export async function createImport(
     .exec();
 }
 
-export async function loadImport(redis: Redis, prefix: string, importId: string): Promise<ImportRecord | null> {
+export async function loadImport(redis: RedisConn, prefix: string, importId: string): Promise<ImportRecord | null> {
   const h = await redis.hgetall(importKeys(prefix, importId).status);
   if (!h.state) return null;
   const rows = Number(h.rows);
@@ -78,7 +78,7 @@ export async function loadImport(redis: Redis, prefix: string, importId: string)
   };
 }
 
-export const loadImportCsv = (redis: Redis, prefix: string, importId: string) => redis.get(importKeys(prefix, importId).csv);
+export const loadImportCsv = (redis: RedisConn, prefix: string, importId: string) => redis.get(importKeys(prefix, importId).csv);
 
 const countFields = (c: ImportCounts, withErrors = true) => ({
   processed: c.processed,
@@ -88,19 +88,19 @@ const countFields = (c: ImportCounts, withErrors = true) => ({
   ...(withErrors ? { errors: JSON.stringify(c.errors) } : {}),
 });
 
-export async function markRunning(redis: Redis, prefix: string, importId: string, now: number): Promise<void> {
+export async function markRunning(redis: RedisConn, prefix: string, importId: string, now: number): Promise<void> {
   const k = importKeys(prefix, importId).status;
   await redis.multi().hset(k, 'state', 'running').hsetnx(k, 'startedAt', iso(now)).exec();
 }
 
 /** `withErrors: false` when the list has not grown since the last save (it can be large). */
-export async function saveCounts(redis: Redis, prefix: string, importId: string, counts: ImportCounts, withErrors = true) {
+export async function saveCounts(redis: RedisConn, prefix: string, importId: string, counts: ImportCounts, withErrors = true) {
   await redis.hset(importKeys(prefix, importId).status, countFields(counts, withErrors));
 }
 
 /** Done: the final counts, and the file is dropped (the status stays for a week). */
 export async function finishImport(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   importId: string,
   counts: ImportCounts,
@@ -116,7 +116,13 @@ export async function finishImport(
 }
 
 /** Failed for good (its retries spent): the file is kept the week, to look at. */
-export async function failImport(redis: Redis, prefix: string, importId: string, failure: string, now: number): Promise<void> {
+export async function failImport(
+  redis: RedisConn,
+  prefix: string,
+  importId: string,
+  failure: string,
+  now: number,
+): Promise<void> {
   const k = importKeys(prefix, importId).status;
   if (!(await redis.exists(k))) return;
   await redis

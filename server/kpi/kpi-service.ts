@@ -1,5 +1,5 @@
 /** Builds snapshots for a store or the group at a given moment. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { Snapshot } from '../../domain/kpis.js';
 import { DEFAULT_TIMEZONE } from '../../domain/settings.js';
 import type { StoreRegistry } from '../store-registry.js';
@@ -14,7 +14,7 @@ export class KpiService {
 
   /** `read`: how one store's parts are read (readStoreParts; a test may count the reads). */
   constructor(
-    redis: Redis,
+    redis: RedisConn,
     private readonly stores: StoreRegistry,
     opts: ReadOptions,
     read: StorePartsReader = readStoreParts,

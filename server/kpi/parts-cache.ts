@@ -15,7 +15,7 @@
  * follows it continuously (the budgets' month-end forecasts) are recomputed, and `seq` is the one
  * just read.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import { seqKeys } from '../redis-keys.js';
 import { ReadHorizon } from './read-horizon.js';
 import { readStoreParts, type ReadOptions, type StoreParts, type StoreSettingsRecord } from './read-store.js';
@@ -23,7 +23,7 @@ import { forecastAt } from './spend.js';
 import { elapsedFraction } from './windows.js';
 
 export type StorePartsReader = (
-  redis: Redis,
+  redis: RedisConn,
   store: string,
   settings: StoreSettingsRecord,
   now: number,
@@ -43,7 +43,7 @@ export interface StoreVersion {
  * costs more on the client than in Redis). On a Redis Cluster, where one MGET cannot span slots,
  * one MGET per store — a store's two counters share its slot — sent together.
  */
-export async function readStoreVersions(redis: Redis, prefix: string, stores: string[]): Promise<StoreVersion[]> {
+export async function readStoreVersions(redis: RedisConn, prefix: string, stores: string[]): Promise<StoreVersion[]> {
   if (stores.length === 0) return [];
   const keys = stores.map((s) => seqKeys(prefix, s));
   const values = redis.isCluster
@@ -81,7 +81,7 @@ export class StorePartsCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConn,
     private readonly opts: ReadOptions,
     private readonly read: StorePartsReader = readStoreParts,
   ) {}

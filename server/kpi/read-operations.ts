@@ -3,7 +3,7 @@
  * the headline reader, everything is a range query over event time or a read of this month's
  * records, so the cost follows the month's volume, not the history.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import { LEAD_CHANNELS, POSTSALE_KINDS } from '../../domain/events.js';
 import type { LeadChannel, MaterialLine, PostsaleKind, SegmentsFigure, TargetKey } from '../../domain/kpis.js';
 import { materialSettings, targetSettings } from '../../domain/settings.js';
@@ -52,7 +52,7 @@ export interface OpsParts {
   segments: SegmentsFigure;
 }
 
-export type SegmentsReader = (redis: Redis, prefix: string, store: string) => Promise<SegmentsFigure>;
+export type SegmentsReader = (redis: RedisConn, prefix: string, store: string) => Promise<SegmentsFigure>;
 
 function addSurvey(a: SurveyAgg, score: number, nps: number | null): SurveyAgg {
   return {
@@ -65,7 +65,7 @@ function addSurvey(a: SurveyAgg, score: number, nps: number | null): SurveyAgg {
 }
 
 export async function readOperationsParts(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   w: Windows,

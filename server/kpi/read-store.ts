@@ -2,7 +2,7 @@
  * Reads one store's figures from Redis as counts. Every figure is a range count over sorted sets
  * scored by event time, so the cost depends on the number of days in the month, not on history.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import { budgetSettings, type BudgetSettings } from '../../domain/settings.js';
 import { storeKeys, type CallbackKind } from '../redis-keys.js';
 import type { CallbackCounts } from './rates.js';
@@ -58,7 +58,7 @@ const H = 3600_000;
  * read-horizon.ts), in the same round trips.
  */
 export async function readStoreParts(
-  redis: Redis,
+  redis: RedisConn,
   store: string,
   settings: StoreSettingsRecord,
   now: number,
@@ -67,6 +67,11 @@ export async function readStoreParts(
 ): Promise<StoreParts> {
   const k = storeKeys(opts.prefix, store);
   const w = windowsAt(now, settings.timezone);
+  // The seq before any figure (the store's commands run in order, on one connection): events that
+  // land between the reads below are then in the figures but not in the seq, never the other way
+  // round, so a later snapshot with the rest always has a higher seq (and is pushed: live.md).
+  const seqRead = redis.get(k.seq);
+  seqRead.catch(() => undefined);
   const opsPromise = readOperationsParts(redis, opts.prefix, store, w, opts.readSegments, horizon);
   // Awaited at the end: if a read before it fails (Redis away), its own failure must not go unhandled.
   opsPromise.catch(() => undefined);
@@ -85,7 +90,6 @@ export async function readStoreParts(
     horizon.below(c.due);
   }
   const p = redis.pipeline();
-  p.get(k.seq);
   for (const day of w.days) {
     const hi = Math.min(day.end - 1, now);
     for (const kind of KINDS) {
@@ -119,7 +123,7 @@ export async function readStoreParts(
   const next = () => out[i++];
   const num = () => Number(next() ?? 0);
 
-  const seq = num();
+  const seq = Number((await seqRead) ?? 0);
   const days: DayCounts[] = w.days.map((day) => {
     const callbacks = {} as Record<CallbackKind, CallbackCounts>;
     for (const kind of KINDS) {

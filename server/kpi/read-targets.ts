@@ -3,7 +3,7 @@
  * three range counts. The alert engine checks targets after every batch, so it reads only what the
  * targets need; the snapshot (read-operations.ts) counts the same members per day and must agree.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import { TARGET_KEYS, type TargetFigure, type TargetKey } from '../../domain/kpis.js';
 import { targetSettings } from '../../domain/settings.js';
 import { storeKeys } from '../redis-keys.js';
@@ -11,7 +11,7 @@ import { targetFigure } from './operations.js';
 import { elapsedFraction, type Windows } from './windows.js';
 
 export async function readTargetFigures(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   w: Windows,

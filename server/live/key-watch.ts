@@ -7,7 +7,7 @@
  * `keyRecheckMs` (30 s), the keys of its open sockets — one HMGET pair for all of them, however
  * many sockets — and drops those no longer valid. A missed revocation thus lasts at most 30 s.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { AppDeps } from '../deps.js';
 import type { Logger } from '../observability/logger.js';
 import { globalKeys } from '../redis-keys.js';
@@ -17,7 +17,7 @@ export interface KeyWatch {
   close(): Promise<void>;
 }
 
-export async function watchKeys(nsp: LiveNamespace, deps: AppDeps, subscriber: Redis, log: Logger): Promise<KeyWatch> {
+export async function watchKeys(nsp: LiveNamespace, deps: AppDeps, subscriber: RedisConn, log: Logger): Promise<KeyWatch> {
   const channel = globalKeys(deps.config.prefix).keyRevokedChannel;
 
   const drop = (keyIds: ReadonlySet<string>, why: string) => {

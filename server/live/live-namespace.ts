@@ -1,10 +1,13 @@
 /**
  * The `/live` namespace: key in the handshake, `subscribe` answered with the current snapshot,
- * `kpis` and `alert` pushed to the store's room and the group room.
+ * `kpis` and `alert` pushed to the store's room and the group room. With several servers, `kpis`
+ * pushes go through the Socket.IO Redis adapter (server/app.ts), one server per push; alerts and
+ * screens come to every server over Redis pub/sub and each emits them to its own sockets.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { Namespace, Server } from 'socket.io';
 import type { AlertRecord } from '../../domain/alerts.js';
+import type { Snapshot } from '../../domain/kpis.js';
 import {
   GROUP,
   LIVE_NAMESPACE,
@@ -19,7 +22,8 @@ import { globalKeys } from '../redis-keys.js';
 import { GROUP_ROOM, roomOf, screenRoom, storeOfRoom } from './rooms.js';
 import { screenName, type Screen } from '../../domain/screens.js';
 import { loadScreen } from '../screen-book.js';
-import { PushScheduler } from './push-scheduler.js';
+import { PushClaims } from './push-claim.js';
+import { HEARTBEAT_MS, heartbeatTiming, PushScheduler, type PushOutcome } from './push-scheduler.js';
 import { watchKeys } from './key-watch.js';
 import { roomLimitError, SocketsPerKey } from './limits.js';
 
@@ -31,7 +35,7 @@ export interface Live {
   close(): Promise<void>;
 }
 
-export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redis): Promise<Live> {
+export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: RedisConn): Promise<Live> {
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
   const log = deps.log.child({ component: 'live' });
   const { subscriptionsPerSocket, socketsPerKey } = deps.config.liveLimits;
@@ -56,22 +60,47 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
 
   const snapshotFor = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
 
+  // Several servers (docs/live.md): a push goes through the Redis adapter to the room's sockets on
+  // every server, so each is made by the one server holding the room's turn (push-claim.ts). Only
+  // servers with subscribers in the room (the adapter's `rooms` are this server's) ask for it.
+  const claims = new PushClaims(deps.redis, deps.config.prefix, {
+    minGapMs: 1000 / deps.config.livePushesPerSecond,
+    heartbeatDueMs: heartbeatTiming(HEARTBEAT_MS).dueAfterMs,
+  });
+  const push = async (room: string): Promise<PushOutcome> => {
+    const store = storeOfRoom(room);
+    if (!store) return { done: true, lastPushAgeMs: -1 };
+    const claim = await claims.claim(store);
+    if (claim.kind === 'wait') return { done: false, retryInMs: claim.retryInMs };
+    if (claim.kind === 'nothing') return { done: true, lastPushAgeMs: claim.lastPushAgeMs };
+    let snap: Snapshot | null = null;
+    try {
+      snap = await snapshotFor(store);
+    } finally {
+      // A failed read gives the turn back (the claim's bound would end it anyway).
+      if (!snap) await claims.done(store, claim.token, null).catch(() => undefined);
+    }
+    // The group's seq (the sum of every store's) is compared here; a store's was in the claim.
+    if (!snap) return { done: true, lastPushAgeMs: claim.lastPushAgeMs };
+    if (snap.seq <= claim.lastSeq && !claim.heartbeatDue) {
+      await claims.done(store, claim.token, null);
+      return { done: true, lastPushAgeMs: claim.lastPushAgeMs };
+    }
+    // Recorded first, pushed right after (nothing awaited in between): a turn that passed to
+    // another server meanwhile (a snapshot slower than the claim's bound) pushes nothing.
+    if (!(await claims.done(store, claim.token, snap.seq))) return { done: false, retryInMs: 0 };
+    nsp.to(room).emit('kpis', snap);
+    deps.metrics.livePushes.inc({ kind: 'kpis' });
+    return { done: true, lastPushAgeMs: 0 };
+  };
   const scheduler = new PushScheduler(
     {
       activeRooms: () => [...nsp.adapter.rooms.keys()].filter((r) => storeOfRoom(r) !== null),
       hasSubscribers: (room) => (nsp.adapter.rooms.get(room)?.size ?? 0) > 0,
-      async push(room) {
-        const store = storeOfRoom(room);
-        if (!store) return;
-        const snap = await snapshotFor(store);
-        if (snap) {
-          nsp.to(room).emit('kpis', snap);
-          deps.metrics.livePushes.inc({ kind: 'kpis' });
-        }
-      },
+      push,
     },
     (err) => log.error({ err }, 'push failed'),
-    undefined,
+    HEARTBEAT_MS,
     deps.config.livePushesPerSecond,
   );
 
@@ -154,11 +183,13 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       scheduler.request(roomOf(message));
       scheduler.request(GROUP_ROOM);
     } else if (channel === g.screenChannel) {
+      // Screens and alerts reach every server on this channel, so each serves its own sockets
+      // (`local`): sent through the Redis adapter, they would arrive once per server.
       const screen = JSON.parse(message) as Screen;
-      nsp.to(screenRoom(screen.name)).emit('screen', screen);
+      nsp.local.to(screenRoom(screen.name)).emit('screen', screen);
     } else if (channel === g.alertChannel) {
       const { event, alert } = JSON.parse(message) as { event: 'alert' | 'alertUpdated'; alert: AlertRecord };
-      nsp
+      nsp.local
         .to(roomOf(alert.store))
         .to(GROUP_ROOM)
         .emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);

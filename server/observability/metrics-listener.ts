@@ -4,7 +4,7 @@
  * (Redis answers). A process that runs the API serves these on its own port instead.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { ApiKeys } from '../auth/api-keys.js';
 import { bearer } from '../auth/require-scope.js';
 import type { Logger } from './logger.js';
@@ -26,7 +26,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function redisAnswers(redis: Redis): Promise<boolean> {
+async function redisAnswers(redis: RedisConn): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), READY_TIMEOUT_MS);
@@ -41,7 +41,7 @@ export async function startMetricsListener(opts: {
   host?: string;
   registry: Registry;
   keys: ApiKeys;
-  redis: Redis;
+  redis: RedisConn;
   log: Logger;
 }): Promise<MetricsListener> {
   const { registry, keys, redis, log } = opts;

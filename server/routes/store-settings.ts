@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { storeCode } from '../../domain/events.js';
 import { storeSettings } from '../../domain/settings.js';
-import { globalKeys } from '../redis-keys.js';
+import { globalKeys, seqKeys } from '../redis-keys.js';
 import type { AppDeps } from '../deps.js';
 import { scheduleSegments } from '../../workers/segments/schedule.js';
 import { parseBody } from './parse-body.js';
@@ -23,9 +23,15 @@ export async function putStore(req: Request, res: Response, deps: AppDeps) {
   if (!store) return;
   const body = parseBody(req, res, storeSettings, 'invalid_store');
   if (body === undefined) return;
+  const before = await deps.stores.get(store);
   await deps.stores.put(store, body);
   // The nightly segmentation follows the store's time zone.
   await scheduleSegments(deps.queues.segments, store, body.timezone);
+  // A known store's new name or time zone is a new snapshot: its seq moves, or the walls would not
+  // be pushed it (a push goes out only for a seq above the last pushed, server/live/push-claim.ts).
+  if (before && (before.name !== body.name || before.timezone !== body.timezone)) {
+    await deps.redis.incr(seqKeys(deps.config.prefix, store).seq);
+  }
   await deps.redis.publish(globalKeys(deps.config.prefix).changedChannel, store);
   res.json({ store, ...body });
 }

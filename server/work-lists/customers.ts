@@ -1,5 +1,5 @@
 /** Finds the customer named by an event in the log, masked for shared screens unless allowed. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { PulseEvent } from '../../domain/events.js';
 import { maskName, maskPhone } from '../../domain/masking.js';
 import type { CustomerRef } from '../../domain/work-lists.js';
@@ -13,7 +13,7 @@ export function customerRef(c: PulseEvent['customer'], pii: boolean): CustomerRe
 }
 
 /** The logged events of these ids (null where unknown), in order. */
-export async function loggedEvents(redis: Redis, logKey: string, ids: (string | null)[]): Promise<(PulseEvent | null)[]> {
+export async function loggedEvents(redis: RedisConn, logKey: string, ids: (string | null)[]): Promise<(PulseEvent | null)[]> {
   const known = ids.filter((i): i is string => !!i);
   if (!known.length) return ids.map(() => null);
   const raw = await redis.hmget(logKey, ...known);

@@ -2,7 +2,7 @@
  * Complaints to handle, by urgency: every open complaint with the deadline it must meet next (the
  * response until there is one, then the resolution) and the time left, overdue ones first.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { OpenComplaintItem } from '../../domain/work-lists.js';
 import type { Config } from '../config.js';
 import { storeKeys } from '../redis-keys.js';
@@ -20,7 +20,7 @@ interface ComplaintState {
 }
 
 export async function openComplaints(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   now: number,

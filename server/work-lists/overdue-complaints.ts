@@ -1,5 +1,5 @@
 /** Open complaints past a deadline, the longest overdue first. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { OverdueComplaintItem } from '../../domain/work-lists.js';
 import { storeKeys } from '../redis-keys.js';
 import { withScores } from '../kpi/day-buckets.js';
@@ -13,7 +13,7 @@ interface ComplaintState {
 }
 
 export async function overdueComplaints(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   now: number,

@@ -1,5 +1,5 @@
 /** Callbacks to make: subjects neither met nor past their deadline, the soonest deadline first. */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../redis-connections.js';
 import type { PendingCallbackItem } from '../../domain/work-lists.js';
 import { storeKeys, type CallbackKind } from '../redis-keys.js';
 import { withScores } from '../kpi/day-buckets.js';
@@ -8,7 +8,7 @@ import { customerRef, loggedEvents } from './customers.js';
 const H = 3600_000;
 
 export async function pendingCallbacks(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   now: number,

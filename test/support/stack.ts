@@ -1,12 +1,12 @@
 /**
  * The product as tests use it: the real app and workers on port 0 against the test run's
- * redis-server, isolated by a fresh key prefix.
+ * redis-server (or a Redis Cluster a test started), isolated by a fresh key prefix.
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { Redis } from 'ioredis';
 import { createApp, type PulseApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
+import { connectRedis, type RedisTarget } from '../../server/redis-connections.js';
 import { StoreRegistry } from '../../server/store-registry.js';
 import { defineEventScripts } from '../../workers/event-scripts.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
@@ -28,17 +28,22 @@ export interface Stack {
   workers: RunningWorkers | null;
   config: Config;
   baseUrl: string;
-  redisUrl: string;
+  /** The Redis of this stack: the test run's redis-server unless the test gave another. */
+  target: RedisTarget;
+  /** The URL of the stack's Redis (a stack on a Redis Cluster has none: use `target`). */
+  readonly redisUrl: string;
   request(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
-export async function startStack(name: string, opts: { workers?: boolean; config?: Partial<Config> } = {}): Promise<Stack> {
-  const redisUrl = inject('redisUrl');
+export async function startStack(
+  name: string,
+  opts: { workers?: boolean; config?: Partial<Config>; target?: RedisTarget } = {},
+): Promise<Stack> {
+  const target = opts.target ?? inject('redisUrl');
   const config = testConfig(name, opts.config);
-  const app = await createApp(config, redisUrl);
-  const workers =
-    opts.workers === false ? null : await startWorkers(config, redisUrl, app.deps.queues, { registry: app.registry });
+  const app = await createApp(config, target);
+  const workers = opts.workers === false ? null : await startWorkers(config, target, app.deps.queues, { registry: app.registry });
   const port = await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
@@ -46,7 +51,11 @@ export async function startStack(name: string, opts: { workers?: boolean; config
     workers,
     config,
     baseUrl,
-    redisUrl,
+    target,
+    get redisUrl() {
+      if (typeof target !== 'string') throw new Error('a stack on a Redis Cluster has no single URL: use stack.target');
+      return target;
+    },
     async request(method, path, body, token = ADMIN_TOKEN) {
       const headers: Record<string, string> = {};
       if (token) headers.authorization = `Bearer ${token}`;
@@ -73,8 +82,12 @@ export async function startStack(name: string, opts: { workers?: boolean; config
 }
 
 /** Direct access to the apply path (the same Lua scripts the workers run), for replay tests. */
-export function applyDeps(name: string, overrides: Partial<Config> = {}): ApplyDeps & { close(): void } {
-  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+export function applyDeps(
+  name: string,
+  overrides: Partial<Config> = {},
+  target: RedisTarget = inject('redisUrl'),
+): ApplyDeps & { close(): void } {
+  const redis = connectRedis(target, { maxRetriesPerRequest: null });
   defineEventScripts(redis);
   const config = testConfig(name, overrides);
   return { redis, config, stores: new StoreRegistry(redis, config.prefix), close: () => redis.disconnect() };

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { Alert, AlertHistoryEntry, AlertRecord, AlertState } from '../../domain/alerts.js';
 import { globalKeys, storeKeys } from '../../server/redis-keys.js';
 
@@ -24,10 +25,10 @@ const sources = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, s]) => [name, readFileSync(new URL(`../lua/${s.file}.lua`, import.meta.url), 'utf8')]),
 );
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisConn>();
 
 /** Defines the scripts on a client once; its pipelines created afterwards inherit them. */
-function ready(redis: Redis): Redis {
+function ready(redis: RedisConn): RedisConn {
   if (!defined.has(redis)) {
     for (const [name, s] of Object.entries(SCRIPTS)) redis.defineCommand(name, { lua: sources[name]!, numberOfKeys: s.keys });
     defined.add(redis);
@@ -35,7 +36,7 @@ function ready(redis: Redis): Redis {
   return redis;
 }
 
-const script = (target: Redis | ChainableCommander, name: ScriptName): Call =>
+const script = (target: RedisConn | ChainableCommander, name: ScriptName): Call =>
   (target as unknown as Record<ScriptName, Call>)[name].bind(target);
 
 interface AlertStatus {
@@ -73,7 +74,7 @@ export interface ConditionChange {
 
 /** Applies condition changes of one store in one round trip. */
 export async function applyConditionChanges(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   changes: ConditionChange[],
@@ -125,7 +126,7 @@ export async function applyConditionChanges(
 
 /** Clears conditions that no longer hold (or have left the rule's window: expired); returns the alerts cleared. */
 export async function clearConditions(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   conditions: { condition: string; mode: 'clear' | 'expire' }[],
@@ -149,7 +150,7 @@ export async function clearConditions(
 }
 
 /** Keeps a one-off alert (no condition); false if that id was already kept. */
-export async function recordAlert(redis: Redis, prefix: string, alert: StoredAlert): Promise<boolean> {
+export async function recordAlert(redis: RedisConn, prefix: string, alert: StoredAlert): Promise<boolean> {
   const k = storeKeys(prefix, alert.store);
   const at = Date.parse(alert.at);
   const res = await script(ready(redis), 'pulseAlertRecord')(
@@ -169,7 +170,7 @@ export type AckOutcome =
   { code: 'acked' | 'already'; record: AlertRecord } | { code: 'unknown' } | { code: 'cleared'; record: AlertRecord };
 
 export async function ackAlert(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   id: string,
@@ -201,7 +202,7 @@ export interface ListOptions {
 }
 
 /** A store's alerts, newest first, filtered; reads in pages so a filter does not cut the list short. */
-export async function listAlerts(redis: Redis, prefix: string, store: string, opts: ListOptions): Promise<AlertRecord[]> {
+export async function listAlerts(redis: RedisConn, prefix: string, store: string, opts: ListOptions): Promise<AlertRecord[]> {
   const k = storeKeys(prefix, store);
   const out: AlertRecord[] = [];
   const page = Math.max(50, opts.limit * 2);
@@ -223,7 +224,7 @@ export async function listAlerts(redis: Redis, prefix: string, store: string, op
 
 /** Tells every server: a new alert (`alert`) or a changed one (`alertUpdated`). */
 export async function publishAlert(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   event: 'alert' | 'alertUpdated',
   alert: AlertRecord,
@@ -232,7 +233,7 @@ export async function publishAlert(
 }
 
 /** Alerts raised but not yet handed to the webhooks (a crash in between leaves them here). */
-export async function undispatched(redis: Redis, prefix: string, store: string): Promise<AlertRecord[]> {
+export async function undispatched(redis: RedisConn, prefix: string, store: string): Promise<AlertRecord[]> {
   const k = storeKeys(prefix, store);
   const ids = await redis.smembers(k.alerts.undispatched);
   if (!ids.length) return [];
@@ -240,6 +241,6 @@ export async function undispatched(redis: Redis, prefix: string, store: string):
   return ids.flatMap((_, i) => (data[i] ? [mergeRecord(JSON.parse(data[i]!) as StoredAlert, status[i] ?? null)] : []));
 }
 
-export async function markDispatched(redis: Redis, prefix: string, store: string, ids: string[]): Promise<void> {
+export async function markDispatched(redis: RedisConn, prefix: string, store: string, ids: string[]): Promise<void> {
   if (ids.length) await redis.srem(storeKeys(prefix, store).alerts.undispatched, ...ids);
 }

@@ -3,7 +3,7 @@
  * the batch's event types can affect) and every minute (all rules), turns what changed into
  * alerts, keeps them, pushes them live and hands them to the webhooks.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import { alertRules as alertRulesSchema, DEFAULT_ALERT_RULES, type AlertRecord, type AlertRules } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
 import type { Config } from '../../server/config.js';
@@ -40,7 +40,7 @@ export const RULES: readonly AlertRule[] = [
 ];
 
 export interface EngineDeps {
-  redis: Redis;
+  redis: RedisConn;
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
   /** Hands a new alert to the webhooks (a BullMQ job per webhook); absent: no webhooks. */
@@ -53,7 +53,7 @@ export interface Evaluation {
   updated: AlertRecord[];
 }
 
-export async function loadAlertRules(redis: Redis, prefix: string, store: string): Promise<AlertRules> {
+export async function loadAlertRules(redis: RedisConn, prefix: string, store: string): Promise<AlertRules> {
   const json = await redis.get(storeKeys(prefix, store).alertRules);
   const parsed = json ? alertRulesSchema.safeParse(JSON.parse(json)) : null;
   return parsed?.success ? parsed.data : DEFAULT_ALERT_RULES;

@@ -4,7 +4,7 @@
  * every upward crossing, clears alerts whose condition stopped holding and lets a recurrence alert
  * anew. Rules only read; the engine does the writing.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { Alert, AlertKind, AlertRules } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
 import type { Config } from '../../server/config.js';
@@ -19,7 +19,7 @@ export interface Condition {
 }
 
 export interface RuleContext {
-  redis: Redis;
+  redis: RedisConn;
   prefix: string;
   store: string;
   timezone: string;

@@ -3,7 +3,7 @@
  * made of the store, the webhook and the alert, so handing the same alert over twice (a retried
  * alert job, two workers) queues it once.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { AlertRecord } from '../../domain/alerts.js';
 import { DEFAULT_DELIVERY_POLICY, webhookWants, type DeliveryPolicy } from '../../domain/webhooks.js';
 import { listWebhooks } from '../../server/webhook-book.js';
@@ -36,7 +36,7 @@ export async function enqueueNotification(
 
 /** The number of webhooks the alert was queued for. */
 export async function enqueueNotifications(
-  redis: Redis,
+  redis: RedisConn,
   queue: Queues['notify'],
   prefix: string,
   alert: AlertRecord,

@@ -1,6 +1,6 @@
 /** Keeps each day's figures of a store before its raw events go: one hash field per local day. */
 import { DateTime } from 'luxon';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { DailyFigures } from '../../domain/daily.js';
 import { readStoreParts, type ReadOptions, type StoreSettingsRecord } from '../../server/kpi/read-store.js';
 import { storeSnapshot } from '../../server/kpi/snapshot.js';
@@ -8,7 +8,7 @@ import { storeKeys } from '../../server/redis-keys.js';
 
 /** The figures of every day of the month containing `dayMs`, as they stand now. Pure reads. */
 export async function monthFigures(
-  redis: Redis,
+  redis: RedisConn,
   store: string,
   settings: StoreSettingsRecord,
   dayMs: number,
@@ -36,7 +36,7 @@ export async function monthFigures(
 
 /** Stores the figures of the local days in [fromMs, toMs) not kept yet; returns how many were added. */
 export async function keepDays(
-  redis: Redis,
+  redis: RedisConn,
   store: string,
   settings: StoreSettingsRecord,
   fromMs: number,
@@ -65,7 +65,13 @@ export async function keepDays(
   return added;
 }
 
-export async function readDays(redis: Redis, prefix: string, store: string, from: string, to: string): Promise<DailyFigures[]> {
+export async function readDays(
+  redis: RedisConn,
+  prefix: string,
+  store: string,
+  from: string,
+  to: string,
+): Promise<DailyFigures[]> {
   const all = await redis.hgetall(storeKeys(prefix, store).daily);
   return Object.entries(all)
     .filter(([date]) => date >= from && date <= to)

@@ -3,7 +3,7 @@
  * days are kept for good (daily-rollup.ts). The aggregates the scripts maintain stay as they are —
  * they are compact, and the current figures never read that far back.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { Config } from '../../server/config.js';
 import type { ReadOptions } from '../../server/kpi/read-store.js';
 import { storeKeys } from '../../server/redis-keys.js';
@@ -15,7 +15,7 @@ const D = 24 * 3600_000;
 const SCAN_COUNT = 1000;
 
 export interface RetentionDeps {
-  redis: Redis;
+  redis: RedisConn;
   stores: StoreRegistry;
   config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'retentionDays'>;
 }

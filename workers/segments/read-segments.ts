@@ -2,20 +2,20 @@
  * Reads the last customer-value run of a store for the API: the `segments` figure of the snapshot
  * and the `highChurn` work list (masked unless the key has scope `pii`).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { SegmentsFigure } from '../../domain/kpis.js';
 import { maskName, maskPhone } from '../../domain/masking.js';
 import type { ChurnCustomerItem, CustomerRef } from '../../domain/work-lists.js';
 import { zeroCounts } from './classify.js';
 import { HIGH_CHURN_CAP, segmentKeys, type SegmentsSummary } from './segment-store.js';
 
-export async function readSegmentsSummary(redis: Redis, prefix: string, store: string): Promise<SegmentsSummary | null> {
+export async function readSegmentsSummary(redis: RedisConn, prefix: string, store: string): Promise<SegmentsSummary | null> {
   const json = await redis.get(segmentKeys(prefix, store).summary);
   return json ? (JSON.parse(json) as SegmentsSummary) : null;
 }
 
 /** The `segments` figure: computedAt null and zero counts until the first run. */
-export async function readSegments(redis: Redis, prefix: string, store: string): Promise<SegmentsFigure> {
+export async function readSegments(redis: RedisConn, prefix: string, store: string): Promise<SegmentsFigure> {
   const summary = await readSegmentsSummary(redis, prefix, store);
   if (!summary) return { computedAt: null, counts: zeroCounts() };
   return { computedAt: summary.computedAt, counts: { ...zeroCounts(), ...summary.counts } };
@@ -34,7 +34,7 @@ function masked(c: CustomerRef): CustomerRef {
  * count is `readSegments(…).counts.highChurn`.
  */
 export async function readHighChurn(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   opts: { pii: boolean; limit?: number },

@@ -8,7 +8,7 @@
  * seen; the next run sees them.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { PulseEvent } from '../../domain/events.js';
 
 export const SCAN_COUNT = 2000;
@@ -21,7 +21,7 @@ export interface ScanStats {
 }
 
 export async function scanLog(
-  redis: Redis,
+  redis: RedisConn,
   logKey: string,
   visit: (event: PulseEvent) => void,
   onChunk?: (stats: ScanStats) => Promise<void> | void,

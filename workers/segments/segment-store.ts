@@ -4,7 +4,7 @@
  * hash tag; one transaction replaces both and bumps the store's seq. `read-segments.ts` reads them
  * back for the API.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConn } from '../../server/redis-connections.js';
 import type { SegmentClass } from '../../domain/kpis.js';
 import { execAll } from '../../server/redis-exec.js';
 import { storeKeys } from '../../server/redis-keys.js';
@@ -37,7 +37,7 @@ export interface SegmentsSummary {
 }
 
 export async function writeSegments(
-  redis: Redis,
+  redis: RedisConn,
   prefix: string,
   store: string,
   summary: SegmentsSummary,
