@@ -14,7 +14,7 @@ export type Results = {
     ratio: number;
   };
   snapshot: {
-    histories: Awaited<ReturnType<typeof snapshotVsHistory>>[];
+    histories: Awaited<ReturnType<typeof snapshotVsHistory>>;
     groups: Awaited<ReturnType<typeof groupSnapshot>>[];
   };
   client: Awaited<ReturnType<typeof clientSize>>;
@@ -58,7 +58,8 @@ export function markdown(r: Results): string {
     "Histories: the demo generator's 730 days of one store. Every size holds the same current month (the store's",
     'whole month): the smallest is that month plus the latest older events; above ~335k, copies of the events',
     'before this month with suffixed ids are added. So only history grows from row to row.',
-    'Each store() call reads the store afresh (a KpiService that has kept nothing), timed after one warm-up call, at the same `now`.',
+    'Each store() call reads the store afresh (a KpiService that has kept nothing), at the same `now`. Every size is loaded before any is',
+    'timed (one warm-up call each), then the sizes are called in turn, one call of each per round, so that other work on the machine slows them alike.',
     '',
     '| stores | events per store | KpiService.group() cold: every store read, median | min / max | calls | warm: one store changed, median | min / max | calls | stores read per warm call (median / max) | load average |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -114,12 +114,8 @@ async function main() {
 }
 
 async function snapshotRuns(redisUrl: string): Promise<Results['snapshot']> {
-  const histories = [];
-  for (const n of P.histories) {
-    const h = await snapshotVsHistory(redisUrl, n);
-    log('history', h);
-    histories.push(h);
-  }
+  const histories = await snapshotVsHistory(redisUrl, P.histories);
+  log('histories', histories);
   const groups = [];
   for (const s of P.groups) {
     const g = await groupSnapshot(redisUrl, s);

@@ -33,47 +33,92 @@ export function applyDeps(redisUrl: string, prefix: string) {
   return { redis, config, stores, kpis, coldKpis, storesRead: () => reads };
 }
 
-export async function snapshotVsHistory(redisUrl: string, n: number) {
+interface LoadedHistory {
+  deps: ReturnType<typeof applyDeps>;
+  prefix: string;
+  row: { requested: number; applied: number; cutShort: boolean; inCurrentMonth: number; applyMs: number; applyPerSec: number };
+}
+
+/** One store with `n` events of history applied, under a prefix of its own. */
+async function loadHistory(redisUrl: string, n: number): Promise<LoadedHistory> {
   const prefix = `bh${n}${Date.now().toString(36)}`;
   const deps = applyDeps(redisUrl, prefix);
   const store = STORES[0]!.code;
-  try {
-    const monthStart = monthStartOf(store, Date.now());
-    const t1 = performance.now();
-    let sent = 0;
-    let inMonth = 0;
-    let cut = false;
-    for (const batch of history(n, store)) {
-      await applyEvents(deps, batch);
-      sent += batch.length;
-      inMonth += batch.filter((e) => Date.parse(e.at) >= monthStart).length;
-      if (sent % 100_000 < batch.length) log(`  history ${n}: ${sent} applied`);
-      if (performance.now() - t1 > HISTORY_BUDGET_MS) {
-        cut = n > sent;
-        break;
-      }
+  const monthStart = monthStartOf(store, Date.now());
+  const t1 = performance.now();
+  let sent = 0;
+  let inMonth = 0;
+  let cut = false;
+  for (const batch of history(n, store)) {
+    await applyEvents(deps, batch);
+    sent += batch.length;
+    inMonth += batch.filter((e) => Date.parse(e.at) >= monthStart).length;
+    if (sent % 100_000 < batch.length) log(`  history ${n}: ${sent} applied`);
+    if (performance.now() - t1 > HISTORY_BUDGET_MS) {
+      cut = n > sent;
+      break;
     }
-    const applyMs = performance.now() - t1;
-    const logSize = await deps.redis.hlen(storeKeys(prefix, store).log);
-    const now = Date.now();
-    const read = await timeCalls(P.readCalls, () => deps.coldKpis().store(store, now));
-    return {
+  }
+  const applyMs = performance.now() - t1;
+  const applied = await deps.redis.hlen(storeKeys(prefix, store).log);
+  return {
+    deps,
+    prefix,
+    row: {
       requested: n,
-      applied: logSize,
+      applied,
       cutShort: cut,
       inCurrentMonth: inMonth,
       applyMs: round(applyMs),
       applyPerSec: round((sent / applyMs) * 1000),
-      store: read,
-    };
-  } finally {
-    // Frees the memory before the next measurement.
-    for (let cursor = '0'; ;) {
-      const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await deps.redis.unlink(...keys);
-      if ((cursor = next) === '0') break;
+    },
+  };
+}
+
+/** Frees the memory of a loaded history. */
+async function dropHistory({ deps, prefix }: LoadedHistory): Promise<void> {
+  for (let cursor = '0'; ;) {
+    const [next, keys] = await deps.redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) await deps.redis.unlink(...keys);
+    if ((cursor = next) === '0') break;
+  }
+  deps.redis.disconnect();
+}
+
+/**
+ * The store's snapshot for every history size. All sizes are loaded first, then read in turn — one
+ * call of each size per round — so that whatever else the machine does slows every size alike.
+ */
+export async function snapshotVsHistory(redisUrl: string, sizes: readonly number[]) {
+  const store = STORES[0]!.code;
+  const loaded: LoadedHistory[] = [];
+  try {
+    for (const n of sizes) {
+      loaded.push(await loadHistory(redisUrl, n));
+      log('history', loaded[loaded.length - 1]!.row);
     }
-    deps.redis.disconnect();
+    const now = Date.now();
+    const times = loaded.map(() => [] as number[]);
+    for (const l of loaded) await l.deps.coldKpis().store(store, now);
+    for (let i = 0; i < P.readCalls; i++) {
+      for (const [j, l] of loaded.entries()) {
+        const t = performance.now();
+        await l.deps.coldKpis().store(store, now);
+        times[j]!.push(performance.now() - t);
+      }
+    }
+    return loaded.map((l, j) => {
+      const ts = times[j]!;
+      const read = {
+        medianMs: round(median(ts), 2),
+        minMs: round(Math.min(...ts), 2),
+        maxMs: round(Math.max(...ts), 2),
+        calls: ts.length,
+      };
+      return { ...l.row, store: read };
+    });
+  } finally {
+    for (const l of loaded) await dropHistory(l);
   }
 }
 

@@ -71,10 +71,6 @@ export const alertStore = (alertId: string): string | null => {
   return dot > 0 ? alertId.slice(0, dot) : null;
 };
 
-/** The wall's full-screen banner: a tripped budget or a high-severity overdue complaint, until acknowledged or cleared. */
-export const isBannerAlert = (a: AlertRecord): boolean =>
-  a.state === 'open' && (a.kind === 'budget_tripped' || (a.kind === 'complaint_overdue' && a.data?.severity === 'high'));
-
 /** `POST /api/v1/alerts/{id}/ack`. */
 export const ackBody = z.strictObject({
   by: z.string().trim().min(1, 'say who takes the alert').max(64),

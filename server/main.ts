@@ -67,7 +67,11 @@ async function main() {
   const app = runsServer ? await createApp(config, redis.target, { log, registry }) : null;
   const queues = app?.deps.queues ?? workerQueues(redis.target, config.prefix, log);
   const metricsPort = app ? undefined : (config.metricsPort ?? DEFAULT_WORKER_METRICS_PORT);
-  const workers = runsWorkers ? await startWorkers(config, redis.target, queues, { log, registry, metricsPort }) : null;
+  // Several workers on one machine: the second and later take a free port unless one was set.
+  const metricsPortOrFree = config.metricsPort === undefined;
+  const workers = runsWorkers
+    ? await startWorkers(config, redis.target, queues, { log, registry, metricsPort, metricsPortOrFree })
+    : null;
   if (workers && !app) {
     console.log(`Showroom Pulse workers are running (prefix ${config.prefix}); metrics on :${workers.metricsPort}/metrics.`);
   }

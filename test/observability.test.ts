@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { createApp, type PulseApp } from '../server/app.js';
+import { ApiKeys } from '../server/auth/api-keys.js';
 import { createLogger } from '../server/observability/logger.js';
+import { startMetricsListener } from '../server/observability/metrics-listener.js';
+import { createRegistry } from '../server/observability/metrics.js';
 import { startWorkers } from '../workers/index.js';
 import { createQueues, type ApplyEventsJob } from '../workers/queues.js';
 import { ev } from './support/events.js';
@@ -302,6 +305,31 @@ describe('the metrics listener of a worker-only process', () => {
       await workers.close();
       await Promise.all(Object.values(queues).map((q) => q.close()));
       connection.disconnect();
+    }
+  });
+});
+
+describe('two worker processes on one machine', () => {
+  it('the second takes a free metrics port when the default one is taken, and fails when the port was chosen', async () => {
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+    const config = testConfig('obsport', { host: '127.0.0.1' });
+    const opts = {
+      host: '127.0.0.1',
+      registry: createRegistry('worker'),
+      keys: new ApiKeys(redis, config.prefix, config.adminToken),
+      redis,
+      log: createLogger({ role: 'worker', level: 'silent' }),
+    };
+    const first = await startMetricsListener({ ...opts, port: 0 });
+    try {
+      await expect(startMetricsListener({ ...opts, port: first.port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const second = await startMetricsListener({ ...opts, port: first.port, orFreePort: true });
+      expect(second.port).not.toBe(first.port);
+      expect((await fetch(`http://127.0.0.1:${second.port}/healthz`)).status).toBe(200);
+      await second.close();
+    } finally {
+      await first.close();
+      redis.disconnect();
     }
   });
 });

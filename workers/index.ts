@@ -38,6 +38,8 @@ export interface WorkerObservability {
   registry?: Registry;
   /** Serve /metrics, /healthz and /readyz on this port (0: any free one): a worker-only process. */
   metricsPort?: number;
+  /** When `metricsPort` is taken, listen on a free port instead of failing (the default port was not chosen). */
+  metricsPortOrFree?: boolean;
   /** Recorded on every job this process runs (BullMQ's `processedBy`); host and pid by default. */
   workerName?: string;
 }
@@ -146,6 +148,7 @@ export async function startWorkers(
   if (obs.metricsPort !== undefined) {
     listener = await startMetricsListener({
       port: obs.metricsPort,
+      orFreePort: obs.metricsPortOrFree,
       host: config.host,
       registry,
       keys: new ApiKeys(redis, config.prefix, config.adminToken),

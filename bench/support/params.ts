@@ -19,7 +19,7 @@ export const P = SMOKE
       ingestStores: 4,
       ceilingJobs: 50_000,
       histories: [10_000, 0, 1_000_000, ...(HUGE ? [10_000_000] : [])],
-      readCalls: 30,
+      readCalls: 60,
       groups: [50, 500],
     };
 /** Above this, applying a history is cut short (it is reported). */

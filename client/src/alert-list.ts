@@ -7,6 +7,14 @@
 import type { AlertRecord, AlertState } from '../../domain/alerts.js';
 import { GROUP } from '../../domain/protocol.js';
 
+/**
+ * The wall's full-screen banner: a tripped budget or a high-severity overdue complaint, until
+ * acknowledged or cleared. (Here rather than in domain/alerts.ts, whose zod schemas the page would
+ * otherwise load.)
+ */
+export const isBannerAlert = (a: AlertRecord): boolean =>
+  a.state === 'open' && (a.kind === 'budget_tripped' || (a.kind === 'complaint_overdue' && a.data?.severity === 'high'));
+
 /** Active alerts kept per page, newest first (as many as `GET /api/v1/alerts` gives by default). */
 export const MAX_ALERTS = 50;
 

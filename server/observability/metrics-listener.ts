@@ -38,6 +38,8 @@ async function redisAnswers(redis: RedisConn): Promise<boolean> {
 
 export async function startMetricsListener(opts: {
   port: number;
+  /** The port is only a default: when another process holds it, take a free one and say so. */
+  orFreePort?: boolean;
   host?: string;
   registry: Registry;
   keys: ApiKeys;
@@ -76,14 +78,26 @@ export async function startMetricsListener(opts: {
       else res.destroy();
     });
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : opts.port);
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, opts.host, () => {
+        server.off('error', reject);
+        const a = server.address();
+        resolve(typeof a === 'object' && a ? a.port : port);
+      });
     });
-  });
+  let port: number;
+  try {
+    port = await listen(opts.port);
+  } catch (err) {
+    if (!opts.orFreePort || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    port = await listen(0);
+    log.warn(
+      { wanted: opts.port, port },
+      'metrics port taken (another worker here?): listening on a free port; set PULSE_METRICS_PORT per worker to choose',
+    );
+  }
   log.info({ port }, 'metrics listener started: /metrics, /healthz, /readyz');
 
   return {

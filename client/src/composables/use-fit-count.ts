@@ -1,6 +1,8 @@
 /**
  * How many rows of a list fit its box on a no-scroll wall: all of them, or as many as fit with a
- * "n more" line under them. Measured from the box and its first row, again on every resize.
+ * "n more" line under them. Measured from the box and its first row, again whenever either changes
+ * size. Only a ResizeObserver measures: it calls back after the browser's own layout, so reading
+ * sizes there costs nothing, where measuring on mount would force a layout of the whole wall.
  */
 import { nextTick, onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue';
 
@@ -34,25 +36,32 @@ export function useFitCount(box: Readonly<Ref<HTMLElement | null>>, options: Fit
     fitsWithMore.value = Math.max(0, Math.floor((room - more) / row));
   }
 
+  /** The row measured, observed too: a font arriving late changes its height, not the box's. */
+  let row: Element | null = null;
+
   onMounted(() => {
-    observer = new ResizeObserver(measure);
+    observer = new ResizeObserver(() => measure());
     if (box.value) observer.observe(box.value);
-    measure();
-    void document.fonts?.ready.then(measure);
   });
-  // The box may come and go (an empty list shows a note instead).
+  // The box may come and go (an empty list shows a note instead). Observing calls back once.
   watch(box, (el, old) => {
     if (!observer) return;
     if (old) observer.unobserve(old);
     if (el) observer.observe(el);
-    measure();
   });
   onBeforeUnmount(() => observer?.disconnect());
 
   return {
     /** How many of `total` rows to show. */
     shown: (total: number): number => (total <= fitsAll.value ? total : Math.min(total, fitsWithMore.value)),
-    /** Measure again (after the first rows appeared). */
-    remeasure: (): void => void nextTick(measure),
+    /** Measure again after the first rows appeared: by observing the first row. */
+    remeasure: (): void =>
+      void nextTick(() => {
+        const first = box.value?.querySelector(options.rowSelector) ?? null;
+        if (!observer || first === row) return;
+        if (row) observer.unobserve(row);
+        row = first;
+        if (row) observer.observe(row);
+      }),
   };
 }

@@ -16,7 +16,13 @@ import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
 import type { AlertRecord } from '../../../domain/alerts.js';
 import type { Snapshot } from '../../../domain/kpis.js';
-import { LIVE_NAMESPACE, type ClientToServerEvents, type Response, type ServerToClientEvents } from '../../../domain/protocol.js';
+import {
+  GROUP,
+  LIVE_NAMESPACE,
+  type ClientToServerEvents,
+  type Response,
+  type ServerToClientEvents,
+} from '../../../domain/protocol.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
 import { useNow } from './use-now.js';
@@ -71,6 +77,18 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   const subscribeError = ref<string | null>(null);
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
   const now = useNow();
+  let disposed = false;
+
+  // The first figures also by HTTP, sent alongside the socket's handshake: that takes several round
+  // trips, each waiting for the page's main thread while it renders for the first time. Whichever
+  // answers first is shown; the socket's ack and pushes take over from there.
+  const kpisPath = store === GROUP ? '/api/v1/kpis' : `/api/v1/stores/${encodeURIComponent(store)}/kpis`;
+  apiGet<Snapshot>(kpisPath, options.token).then(
+    (first) => {
+      if (!disposed && snapshot.value === null) show(first);
+    },
+    () => undefined, // the socket reports what is wrong
+  );
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url ?? LIVE_NAMESPACE, {
     auth: { token: options.token },
@@ -88,7 +106,6 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   let pushedSeq: number | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let lastResync = 0;
-  let disposed = false;
 
   function retryLater(action: () => void, ms: number): void {
     clearTimeout(retryTimer);
