@@ -91,8 +91,51 @@ export function markdown(r: Results): string {
     '',
     ...(r.browser ? browserLines(r.browser) : []),
     ...(r.latency ? latencyLines(r.latency) : []),
+    ...(m.mode === 'full' ? beforeAfterLines(r) : []),
   ];
   return lines.join('\n');
+}
+
+/**
+ * Figures of earlier full runs on the same machine (2026-11-23), before the change named, beside
+ * this run's. What each change was: docs/benchmarks.md.
+ */
+function beforeAfterLines(r: Results): string[] {
+  const group = (n: number) => r.snapshot.groups.find((g) => g.stores === n);
+  const warm = (n: number) => {
+    const g = group(n);
+    return g && 'warm' in g && g.warm ? `${g.warm.medianMs} ms` : '—';
+  };
+  const cell = (tickMs: number) => {
+    const c = r.latency?.cells.find((x) => x.system === 'pulse' && x.sockets === 1000 && x.rate === 1000 && x.tickMs === tickMs);
+    return c ? `${c.latency.p50} / ${c.latency.p99} ms` : '—';
+  };
+  const rows: [string, string, string, string][] = [
+    ['group snapshot, 500 stores, one store changed', '1,394.93 ms', warm(500), 'per-store partial sums kept per server'],
+    ['group snapshot, 50 stores, one store changed', '186.17 ms', warm(50), 'same'],
+    [
+      'event → screen p50 / p99, 1,000 sockets, 1,000 events/s, a POST every 50 ms',
+      '9.6 s / — (the queue grew)',
+      cell(50),
+      'the target alert rule reads three counts, not a snapshot; the change is published before the alert rules run',
+    ],
+    ['the same, a POST of 250 every 250 ms', '405 / 799 ms', cell(250), 'same'],
+    [
+      'first figures in Chromium',
+      '1,130 ms',
+      r.browser ? `${r.browser.firstFigures.medianMs} ms` : '—',
+      'the first script 442 → 196 KiB raw; the snapshot also by HTTP beside the socket handshake; no forced layout on mount',
+    ],
+    ['wall JS + CSS, gzip', '160.8 KiB', `${round(r.client.totalGzipBytes / 1024)} KiB`, 'zod no longer loaded by the page'],
+  ];
+  return [
+    '## Before and after',
+    '',
+    '| figure | before (earlier run, same machine) | this run | change |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+  ];
 }
 
 function browserLines(b: NonNullable<Results['browser']>): string[] {
