@@ -22,14 +22,8 @@ import { readStoreParts, type ReadOptions, type StoreParts, type StoreSettingsRe
 import { forecastAt } from './spend.js';
 import { elapsedFraction } from './windows.js';
 
-export type StorePartsReader = (
-  redis: RedisConn,
-  store: string,
-  settings: StoreSettingsRecord,
-  now: number,
-  opts: ReadOptions,
-  horizon?: ReadHorizon,
-) => Promise<StoreParts>;
+/** Reads one store's parts: readStoreParts, or a stand-in that counts its calls (the bench). */
+export type StorePartsReader = typeof readStoreParts;
 
 export interface StoreVersion {
   /** The store's `seq`. */

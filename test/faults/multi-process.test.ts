@@ -13,7 +13,7 @@ import { LEAD_CHANNELS, type PulseEvent } from '../../domain/events.js';
 import type { Snapshot } from '../../domain/kpis.js';
 import { GROUP, MAX_PUSHES_PER_SECOND, type ClientToServerEvents, type ServerToClientEvents } from '../../domain/protocol.js';
 import { ev } from '../support/events.js';
-import { batches, eventsQueue, figures, getSnapshot, postEvents, unfinished } from '../support/faults.js';
+import { batches, eventsQueue, expectRecovered, figures, getSnapshot, postEvents, unfinished } from '../support/faults.js';
 import { killAll, startPulse, type PulseProcess } from '../support/processes.js';
 import { ADMIN_TOKEN, uniquePrefix, waitFor } from '../support/stack.js';
 
@@ -221,15 +221,7 @@ describe('two servers and two workers on one Redis', () => {
     }
 
     // The killed worker's batches are taken over once their lock expires (PULSE_WORKER_LOCK_MS, 2 s here).
-    await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
-    expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
-    for (const { id } of cutOff) {
-      const job = (await Job.fromId(queue, id!))!;
-      expect(await job.getState(), `job ${id}`).toBe('completed');
-      expect(job.stalledCounter, `job ${id} stalled`).toBeGreaterThanOrEqual(1);
-    }
+    await expectRecovered(queue, cutOff, dump);
 
     // Every socket's last push: the figures worked out from the events, and a fresh snapshot's.
     const expected = new Map(ROOMS.map((r) => [r, expectedOf(events, r === GROUP ? STORES : [r])]));

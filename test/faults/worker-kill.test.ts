@@ -3,19 +3,18 @@
  * active jobs are stalled, a new worker takes them over, and the store ends exactly as if every
  * distinct event had been applied once.
  */
-import { Job } from 'bullmq';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   batches,
   demoEvents,
   distinctIds,
   eventsQueue,
+  expectRecovered,
   figures,
   getSnapshot,
   logSize,
   postEvents,
   referenceOf,
-  unfinished,
   withResends,
 } from '../support/faults.js';
 import { killAll, startPulse, type PulseProcess } from '../support/processes.js';
@@ -63,16 +62,7 @@ describe('a worker killed mid-batch', () => {
 
     const second = await startPulse('worker', { redisUrl, prefix });
     procs.push(second);
-    await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
-    expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
-    // The jobs cut off went through BullMQ's stalled-job recovery, then completed.
-    for (const { id } of cutOff) {
-      const job = (await Job.fromId(queue, id!))!;
-      expect(await job.getState(), `job ${id}`).toBe('completed');
-      expect(job.stalledCounter, `job ${id} stalled`).toBeGreaterThanOrEqual(1);
-    }
+    await expectRecovered(queue, cutOff, dump);
 
     // Exactly once: one log entry per distinct id, and the figures of each event applied once.
     expect(await logSize(redisUrl, prefix, STORE)).toBe(distinctIds(sent).size);

@@ -3,7 +3,8 @@
  * dealership), sent in batches with resends; the reference snapshot of the same events applied
  * once, in this process, under a prefix of its own; the state of the events queue.
  */
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
+import { expect } from 'vitest';
 import { Redis } from 'ioredis';
 import type { PulseEvent } from '../../domain/events.js';
 import type { Snapshot } from '../../domain/kpis.js';
@@ -14,7 +15,7 @@ import { queuePrefix, storeKeys } from '../../server/redis-keys.js';
 import { applyEvents } from '../../workers/apply-events.processor.js';
 import { EVENTS_QUEUE, type ApplyEventsJob, type ApplyEventsResult } from '../../workers/queues.js';
 import { shuffled } from './events.js';
-import { ADMIN_TOKEN, applyDeps, readOptions } from './stack.js';
+import { ADMIN_TOKEN, applyDeps, readOptions, waitFor } from './stack.js';
 
 const DAY = 86_400_000;
 
@@ -133,4 +134,21 @@ export function eventsQueue(redisUrl: string, prefix: string): Queue<ApplyEvents
 export async function unfinished(queue: Queue): Promise<number> {
   const c = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children');
   return Object.values(c).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * After a worker was killed holding `cutOff`: the queue drains with nothing failed, and each of
+ * those jobs went through BullMQ's stalled-job recovery, then completed. `dump` (the processes'
+ * output) explains a timeout.
+ */
+export async function expectRecovered(queue: Queue, cutOff: readonly Job[], dump: () => string): Promise<void> {
+  await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
+    throw new Error(`${err.message}\n${dump()}`);
+  });
+  expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+  for (const { id } of cutOff) {
+    const job = (await Job.fromId(queue, id!))!;
+    expect(await job.getState(), `job ${id}`).toBe('completed');
+    expect(job.stalledCounter, `job ${id} stalled`).toBeGreaterThanOrEqual(1);
+  }
 }
