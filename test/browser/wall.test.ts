@@ -94,6 +94,55 @@ describe('wall display', () => {
     await page.close();
   });
 
+  it('lists as many budgets as fit their panel, with the rest counted under them', async () => {
+    const { zone, month } = zoneAtNoon();
+    const TOTAL = 12;
+    await stack.request('PUT', '/api/v1/stores/BR02', { name: '杭州滨江店', timezone: zone });
+    for (let i = 1; i <= TOTAL; i++) {
+      const id = `BR2-B${String(i).padStart(2, '0')}`;
+      const put = await stack.request('PUT', `/api/v1/budgets/${id}`, {
+        store: 'BR02',
+        name: `预算${i}`,
+        month,
+        amount: 1000 * i,
+        warnAt: 0.8,
+      });
+      expect(put.status).toBe(200);
+    }
+    const key = await stack.request('POST', '/api/v1/keys', { name: 'kiosk', scopes: ['read'] });
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${stack.baseUrl}/wall/BR02?token=${key.body.token}`);
+    const more = page.getByTestId('budgets-more');
+    await more.waitFor({ timeout: 15_000 });
+    // Measured after layout: the rows shown and the count under them add up to every budget.
+    const layout = await waitFor(
+      async () => {
+        const l = await page.getByTestId('budget-list').evaluate((list) => {
+          const box = list.getBoundingClientRect();
+          const rows = [...list.querySelectorAll('[data-testid^="budget-"]')].map((r) => r.getBoundingClientRect());
+          const moreLine = list.querySelector('[data-testid="budgets-more"]')!.getBoundingClientRect();
+          const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+          return { top: box.top, bottom: box.bottom, rows: rows.map((r) => [r.top, r.bottom]), moreBottom: moreLine.bottom, gap };
+        });
+        const hidden = Number(/\d+/.exec(await more.innerText())?.[0]);
+        return l.rows.length + hidden === TOTAL ? { ...l, hidden } : null;
+      },
+      10_000,
+      'rows and the count to add up',
+    );
+    expect(layout.rows.length).toBeGreaterThan(0);
+    expect(layout.hidden).toBeGreaterThan(0);
+    // Nothing cut off: every row and the count line end inside the list.
+    for (const [, bottom] of layout.rows) expect(bottom).toBeLessThanOrEqual(layout.bottom + 0.5);
+    expect(layout.moreBottom).toBeLessThanOrEqual(layout.bottom + 0.5);
+    // And no room wasted: one more row (and its gap) would not fit above the count line.
+    const rowHeight = layout.rows[0]![1]! - layout.rows[0]![0]!;
+    const lastBottom = layout.rows.at(-1)![1]!;
+    const moreHeight = layout.moreBottom - lastBottom - layout.gap;
+    expect(lastBottom + layout.gap + rowHeight + layout.gap + moreHeight).toBeGreaterThan(layout.bottom);
+    await page.close();
+  });
+
   it('asks for a key when none is given', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${stack.baseUrl}/wall`);
