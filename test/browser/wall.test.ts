@@ -119,7 +119,7 @@ describe('wall display', () => {
       async () => {
         const l = await page.getByTestId('budget-list').evaluate((list) => {
           const box = list.getBoundingClientRect();
-          const rows = [...list.querySelectorAll('[data-testid^="budget-"]')].map((r) => r.getBoundingClientRect());
+          const rows = Array.from(list.querySelectorAll('[data-testid^="budget-"]')).map((r) => r.getBoundingClientRect());
           const moreLine = list.querySelector('[data-testid="budgets-more"]')!.getBoundingClientRect();
           const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
           return { top: box.top, bottom: box.bottom, rows: rows.map((r) => [r.top, r.bottom]), moreBottom: moreLine.bottom, gap };
