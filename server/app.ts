@@ -17,6 +17,7 @@ import type { AppDeps } from './deps.js';
 import { cors, liveCors } from './http/cors.js';
 import { jsonBodiesOnly } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
+import { answerUnavailable, setRetryAfter } from './http/unavailable.js';
 import { KpiService } from './kpi/kpi-service.js';
 import { liveAdapter } from './live/live-adapter.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
@@ -31,8 +32,9 @@ import {
 import { requestLogging } from './observability/request-log.js';
 import {
   connectRedis,
-  FAIL_FAST,
-  isConnectionError,
+  failFast,
+  isRedisAway,
+  logFailure,
   redisAnswers,
   watchConnection,
   type RedisTarget,
@@ -72,11 +74,12 @@ export interface Observability {
 export async function createApp(config: Config, target: RedisTarget, obs: Observability = {}): Promise<PulseApp> {
   const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
   const registry = obs.registry ?? createRegistry('server');
-  // While Redis is away, requests are answered 503 within 2 s rather than left hanging (FAIL_FAST);
-  // pub/sub waits as long as it takes and subscribes again when Redis is back.
-  const redis = connectRedis(target, FAIL_FAST);
+  // While Redis is away — down, or frozen and silent — requests are answered 503 within the command
+  // timeout rather than left hanging (failFast); pub/sub waits as long as it takes and subscribes
+  // again when Redis is back.
+  const redis = connectRedis(target, failFast(config.redisCommandTimeoutMs));
   const subscriber = connectRedis(target, { maxRetriesPerRequest: null });
-  const queueConnection = connectRedis(target, FAIL_FAST);
+  const queueConnection = connectRedis(target, failFast(config.redisCommandTimeoutMs));
   const queues = createQueues(queueConnection, config.prefix);
   const stores = new StoreRegistry(redis, config.prefix);
   const deps: AppDeps = {
@@ -95,7 +98,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
   watchConnection(queueConnection, deps.log, 'queues');
   // A queue repeats its connection's errors, which watchConnection logs once per outage.
   for (const q of Object.values(queues)) {
-    q.on('error', (err) => isConnectionError(err) || deps.log.error({ err, queue: q.name }, 'queue error'));
+    q.on('error', (err) => isRedisAway(err) || deps.log.error({ err, queue: q.name }, 'queue error'));
   }
 
   const app = express();
@@ -114,8 +117,12 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
       res.status(503).json({ ok: false, reason: 'draining' });
       return;
     }
-    if (await redisAnswers(redis, READY_TIMEOUT_MS)) res.json({ ok: true });
-    else res.status(503).json({ ok: false, reason: 'redis' });
+    if (await redisAnswers(redis, READY_TIMEOUT_MS)) {
+      res.json({ ok: true });
+    } else {
+      setRetryAfter(res);
+      res.status(503).json({ ok: false, reason: 'redis' });
+    }
   });
   // Outside /api/v1: Prometheus scrapes it with a bearer key of the scope `metrics`.
   app.get('/metrics', requireScope(deps.keys, 'metrics'), metricsHandler(registry));
@@ -144,13 +151,10 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     } else if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json({ error: 'bad_request', message: err.message });
     } else {
-      req.log.error({ err }, 'request failed with an error');
-      // The request id lets a user quote the failure; the log line above holds the details.
-      res.status(503).json({
-        error: 'unavailable',
-        message: 'the request could not be completed; retry shortly',
-        requestId: req.id,
-      });
+      // Redis away (down, or no answer within the command timeout) is no bug of ours: one line,
+      // no stack. Anything else is logged whole. The request id lets a user quote the failure.
+      logFailure(req.log, err, 'request failed with an error');
+      answerUnavailable(res, req.id);
     }
   });
 

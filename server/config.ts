@@ -53,6 +53,12 @@ const envSchema = z.object({
   PULSE_DATA_DIR: z.string().default('./data'),
   /** Raw events are kept this many days; daily figures are kept for good. Customer value looks back 730 days. */
   PULSE_RETENTION_DAYS: z.coerce.number().int().min(60).max(36500).default(800),
+  /**
+   * A Redis command of an HTTP request or a live socket that gets no answer within this long fails,
+   * and the request is answered 503 (a frozen or swamped Redis keeps its connections open, so only
+   * a timeout notices it). Workers wait instead.
+   */
+  PULSE_REDIS_COMMAND_TIMEOUT_MS: ms(1000, 100),
   /** Structured logs (JSON lines on stdout) at this level and above. */
   PULSE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Port of the /metrics, /healthz and /readyz listener of a worker-only process (--role=worker). */
@@ -102,6 +108,8 @@ export interface Config {
   /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); set: every connection is a Cluster one. */
   redisCluster: ClusterNode[] | undefined;
   prefix: string;
+  /** Requests and live sockets: a Redis command unanswered this long fails, and the request gets 503. */
+  redisCommandTimeoutMs: number;
   adminToken: string | undefined;
   callbackDeadlineMs: { sales: number; service: number };
   /** Complaint deadlines by severity, ms (kpis.md). */
@@ -160,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: e.REDIS_URL,
     redisCluster: e.REDIS_CLUSTER_NODES,
     prefix: e.PULSE_PREFIX,
+    redisCommandTimeoutMs: e.PULSE_REDIS_COMMAND_TIMEOUT_MS,
     adminToken: e.PULSE_ADMIN_TOKEN,
     callbackDeadlineMs: {
       sales: e.PULSE_CALLBACK_DEADLINE_HOURS_SALES * H,

@@ -9,7 +9,7 @@
  *
  * How: every connection reconnects by itself (ioredis); they differ in what a command does while
  * Redis is away:
- * - the connections HTTP requests wait on fail fast (`FAIL_FAST`): the request is answered 503;
+ * - the connections HTTP requests wait on fail fast (`failFast`): the request is answered 503;
  * - pub/sub and the workers' connections wait (`maxRetriesPerRequest: null`) and carry on.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
@@ -27,7 +27,10 @@ export interface ClusterNode {
 export type RedisTarget = string | { clusterNodes: ClusterNode[] };
 
 /** What a connection may be told: the same on one Redis and on every node of a Cluster. */
-export type ConnectOptions = Pick<RedisOptions, 'maxRetriesPerRequest' | 'retryStrategy' | 'lazyConnect' | 'connectTimeout'>;
+export type ConnectOptions = Pick<
+  RedisOptions,
+  'maxRetriesPerRequest' | 'retryStrategy' | 'lazyConnect' | 'connectTimeout' | 'commandTimeout'
+>;
 
 /**
  * Opens a connection to the target. On a Cluster, the options apply to the connection of each
@@ -50,11 +53,23 @@ export function connectRedis(target: RedisTarget, options: ConnectOptions = {}):
 export const describeTarget = (target: RedisTarget): string =>
   typeof target === 'string' ? target : `Redis Cluster ${target.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
 
-/** A command waits for at most one reconnection attempt (well under 2 s), then fails. */
-export const FAIL_FAST: ConnectOptions = {
-  maxRetriesPerRequest: 1,
-  retryStrategy: (times) => Math.min(times * 100, 1000),
-};
+/**
+ * A command fails rather than keep a request waiting:
+ * - Redis gone (connection lost): after at most one reconnection attempt (well under 2 s);
+ * - Redis silent (frozen, swamped: the connection stays open, so no attempt is ever made): after
+ *   `commandTimeoutMs`, with "Command timed out". The command itself is still on its way: if
+ *   Redis comes back it runs it, and its late answer is dropped; the connection carries on.
+ *
+ * Never for a connection that blocks (a BullMQ Worker's): the timeout would cut its BZPOPMIN
+ * short. A Queue only adds jobs and reads counts: the server's queue connection uses it.
+ */
+export function failFast(commandTimeoutMs: number): ConnectOptions {
+  return {
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 100, 1000),
+    commandTimeout: commandTimeoutMs,
+  };
+}
 
 const watched = new WeakSet<RedisConn>();
 
@@ -87,6 +102,43 @@ export function isConnectionError(err: Error & { code?: string }): boolean {
     err.name === 'MaxRetriesPerRequestError' ||
     /Connection is closed|Stream isn't writeable/.test(err.message)
   );
+}
+
+/** ioredis' `commandTimeout` ran out: Redis did not answer in time (frozen, swamped). */
+export const isCommandTimeout = (err: Error): boolean => err.message === 'Command timed out';
+
+/**
+ * Redis is away — down, unreachable, or not answering in time: the caller is answered 503 with a
+ * Retry-After, and the log says so in one line (no stack: it is not a bug of ours).
+ */
+export function isRedisAway(err: unknown): err is Error {
+  return err instanceof Error && (isConnectionError(err) || isCommandTimeout(err));
+}
+
+/**
+ * Logs a failure: Redis away as one warning without a stack (the outage is not a bug, and its
+ * connection's watcher tells when it began and ended), anything else as an error, stack and all.
+ */
+export function logFailure(log: Logger, err: unknown, msg: string, fields: Record<string, unknown> = {}): void {
+  if (isRedisAway(err)) log.warn({ ...fields, redis: err.message }, `${msg}: Redis unavailable`);
+  else log.error({ ...fields, err }, msg);
+}
+
+/**
+ * The answer of a command sent on a connection that waits through outages (a worker's), or the
+ * error of a `commandTimeout` after `timeoutMs`: a request need not wait with the connection.
+ */
+export async function answerWithin<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), timeoutMs);
+  });
+  command.catch(() => undefined); // once timed out, its own failure is nobody's business
+  try {
+    return await Promise.race([command, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Whether Redis answers PING within `timeoutMs` (for /readyz). */

@@ -4,7 +4,7 @@
  * pushes go through the Socket.IO Redis adapter (server/app.ts), one server per push; alerts and
  * screens come to every server over Redis pub/sub and each emits them to its own sockets.
  */
-import type { RedisConn } from '../redis-connections.js';
+import { logFailure, type RedisConn } from '../redis-connections.js';
 import type { Namespace, Server } from 'socket.io';
 import type { AlertRecord } from '../../domain/alerts.js';
 import type { Snapshot } from '../../domain/kpis.js';
@@ -99,7 +99,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       hasSubscribers: (room) => (nsp.adapter.rooms.get(room)?.size ?? 0) > 0,
       push,
     },
-    (err) => log.error({ err }, 'push failed'),
+    (err) => logFailure(log, err, 'push failed'),
     HEARTBEAT_MS,
     deps.config.livePushesPerSecond,
   );
@@ -140,7 +140,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         scheduler.markPushed(roomOf(code));
         ack({ data: snap });
       } catch (err) {
-        log.error({ err, store: code }, 'subscribe failed');
+        logFailure(log, err, 'subscribe failed', { store: code });
         ack({ error: 'snapshot unavailable, retry shortly' });
       }
     });
@@ -151,7 +151,15 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         ack({ error: 'name must be 1-64 characters of A-Za-z0-9_-' });
         return;
       }
-      const screen = await loadScreen(deps.redis, deps.config.prefix, name.data).catch(() => null);
+      let screen: Screen | null;
+      try {
+        screen = await loadScreen(deps.redis, deps.config.prefix, name.data);
+      } catch (err) {
+        // Redis away: not "no such screen", which a TV would show until someone looks.
+        logFailure(log, err, 'watchScreen failed', { screen: name.data });
+        ack({ error: 'screen unavailable, retry shortly' });
+        return;
+      }
       if (!screen) {
         ack({ error: `no screen ${name.data}` });
         return;

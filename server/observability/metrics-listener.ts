@@ -4,7 +4,8 @@
  * (Redis answers). A process that runs the API serves these on its own port instead.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { RedisConn } from '../redis-connections.js';
+import { answerWithin, logFailure, type RedisConn } from '../redis-connections.js';
+import { setRetryAfter } from '../http/unavailable.js';
 import type { ApiKeys } from '../auth/api-keys.js';
 import { bearer } from '../auth/require-scope.js';
 import type { Logger } from './logger.js';
@@ -59,7 +60,8 @@ export async function startMetricsListener(opts: {
       return json(res, ok ? 200 : 503, { ok });
     }
     if (path !== '/metrics') return json(res, 404, { error: 'not_found', message: 'no such endpoint' });
-    const principal = await keys.resolve(bearer(req.headers.authorization)).catch(() => null);
+    // The worker's connection waits through an outage: the scrape does not (503, not 401).
+    const principal = await answerWithin(keys.resolve(bearer(req.headers.authorization)), READY_TIMEOUT_MS);
     if (!principal) {
       return json(res, 401, { error: 'unauthorized', message: 'a valid key is required: Authorization: Bearer <key>' });
     }
@@ -73,9 +75,10 @@ export async function startMetricsListener(opts: {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      log.error({ err, path: pathOf(req) }, 'metrics listener request failed');
-      if (!res.headersSent) json(res, 503, { error: 'unavailable', message: 'retry shortly' });
-      else res.destroy();
+      logFailure(log, err, 'metrics listener request failed', { path: pathOf(req) });
+      if (res.headersSent) return res.destroy();
+      setRetryAfter(res);
+      json(res, 503, { error: 'unavailable', message: 'retry shortly' });
     });
   });
   const listen = (port: number) =>

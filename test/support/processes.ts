@@ -229,6 +229,7 @@ export async function killAll(): Promise<void> {
 export class OwnRedis {
   readonly url: string;
   private child: ChildProcess | null = null;
+  private frozen = false;
   private readonly out = new Output();
 
   private constructor(
@@ -280,6 +281,28 @@ export class OwnRedis {
     await exitOf(child);
   }
 
+  /** The pid of the running redis-server (never the shared one: this process is the test's own). */
+  get pid(): number {
+    if (!this.child || !this.running) throw new Error('redis-server is not running');
+    return this.child.pid!;
+  }
+
+  /**
+   * A frozen Redis: SIGSTOP. Its connections stay open and its port accepts, but nothing is
+   * answered until `thaw()`. Pair it with `thaw()` in a `finally`.
+   */
+  freeze(): void {
+    process.kill(this.pid, 'SIGSTOP');
+    this.frozen = true;
+  }
+
+  /** SIGCONT: a frozen Redis answers again, everything written to it meanwhile in order. */
+  thaw(): void {
+    if (!this.frozen) return;
+    this.frozen = false;
+    if (this.running) process.kill(this.child!.pid!, 'SIGCONT');
+  }
+
   /** A crash: SIGKILL. With appendfsync always, every write Redis answered is already on disk. */
   async kill9(): Promise<void> {
     const child = this.child;
@@ -289,6 +312,7 @@ export class OwnRedis {
   }
 
   async destroy(): Promise<void> {
+    this.thaw();
     await this.kill9();
     rmSync(this.dir, { recursive: true, force: true });
   }

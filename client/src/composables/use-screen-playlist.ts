@@ -7,7 +7,8 @@
  *   the same playlist back does not restart the rotation.
  * - As useLiveSnapshot: refused handshakes and server-side disconnects are retried after a pause
  *   (or after the delay a stopping server asks for);
- *   a screen not set up yet is asked for again every half minute.
+ *   a screen not set up yet is asked for again every half minute, one the server could not read
+ *   (Redis away) after 5 s.
  */
 import { io, type Socket } from 'socket.io-client';
 import { onScopeDispose, ref, shallowRef, type Ref } from 'vue';
@@ -28,6 +29,8 @@ export interface ScreenPlaylist {
 }
 
 const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
+/** The server could not read the playlist now (Redis away): asked for again as soon as a dropped connection is. */
+const isUnavailable = (message: string): boolean => /unavailable/i.test(message);
 
 export function useScreenPlaylist(name: string, options: { token: string; url?: string }): ScreenPlaylist {
   const screen = shallowRef<Screen | null>(null);
@@ -83,7 +86,7 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
         () => {
           if (mine === epoch) void watchScreen();
         },
-        unauthorized.value ? RETRY_REFUSED_MS : RETRY_MISSING_MS,
+        unauthorized.value ? RETRY_REFUSED_MS : isUnavailable(res.error) ? RETRY_MS : RETRY_MISSING_MS,
       );
       return;
     }
