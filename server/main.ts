@@ -14,7 +14,7 @@ import { createApp } from './app.js';
 import { DEFAULT_WORKER_METRICS_PORT, loadConfig } from './config.js';
 import { createLogger, type Logger, type ProcessRole } from './observability/logger.js';
 import { createRegistry } from './observability/metrics.js';
-import { connectRedis, describeTarget, isConnectionError, watchConnection, type RedisTarget } from './redis-connections.js';
+import { connectRedis, describeTarget, isRedisAway, watchConnection, type RedisTarget } from './redis-connections.js';
 import { persistenceWarning, resolveTarget } from './redis-launcher.js';
 
 const demo = process.argv.includes('--demo');
@@ -133,7 +133,7 @@ function workerQueues(target: RedisTarget, prefix: string, log: Logger) {
   watchConnection(connection, log, 'queues');
   const queues = createQueues(connection, prefix);
   for (const q of Object.values(queues)) {
-    q.on('error', (err) => isConnectionError(err) || log.error({ err, queue: q.name }, 'queue error'));
+    q.on('error', (err) => isRedisAway(err) || log.error({ err, queue: q.name }, 'queue error'));
   }
   return queues;
 }

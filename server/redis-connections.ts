@@ -111,7 +111,7 @@ export const isCommandTimeout = (err: Error): boolean => err.message === 'Comman
  * Redis is away — down, unreachable, or not answering in time: the caller is answered 503 with a
  * Retry-After, and the log says so in one line (no stack: it is not a bug of ours).
  */
-export function isRedisAway(err: unknown): err is Error {
+export function isRedisAway(err: unknown): boolean {
   return err instanceof Error && (isConnectionError(err) || isCommandTimeout(err));
 }
 
@@ -120,7 +120,7 @@ export function isRedisAway(err: unknown): err is Error {
  * connection's watcher tells when it began and ended), anything else as an error, stack and all.
  */
 export function logFailure(log: Logger, err: unknown, msg: string, fields: Record<string, unknown> = {}): void {
-  if (isRedisAway(err)) log.warn({ ...fields, redis: err.message }, `${msg}: Redis unavailable`);
+  if (isRedisAway(err)) log.warn({ ...fields, redis: (err as Error).message }, `${msg}: Redis unavailable`);
   else log.error({ ...fields, err }, msg);
 }
 

@@ -8,7 +8,7 @@ import { createLogger, type Logger } from '../server/observability/logger.js';
 import { startMetricsListener, type MetricsListener } from '../server/observability/metrics-listener.js';
 import { createRegistry, createWorkerMetrics, type Registry } from '../server/observability/metrics.js';
 import { queuePrefix } from '../server/redis-keys.js';
-import { connectRedis, watchConnection, type RedisTarget } from '../server/redis-connections.js';
+import { connectRedis, isRedisAway, watchConnection, type RedisTarget } from '../server/redis-connections.js';
 import { StoreRegistry } from '../server/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
 import { defineEventScripts } from './event-scripts.js';
@@ -124,17 +124,20 @@ export async function startWorkers(
     ...locks,
     concurrency: config.workerConcurrency.imports,
   });
+  const workerErrors = workerErrorLog(log);
   for (const w of [events, maintenance, segments, notify, imports]) {
     w.on('failed', (job, err) => {
       metrics.jobsFailed.inc({ queue: w.name });
       // attemptsMade already counts this attempt; BullMQ retries while attempts remain.
       const attempts = job?.opts.attempts ?? 1;
       const final = !job || job.attemptsMade >= attempts || err.name === 'UnrecoverableError';
-      const line = { queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, attempts, err };
+      // Redis away is no bug: its message says enough (the outage itself is logged per connection).
+      const why = isRedisAway(err) ? { redis: err.message } : { err };
+      const line = { queue: w.name, jobId: job?.id, attempt: job?.attemptsMade, attempts, ...why };
       if (final) log.error(line, 'job failed, no attempt left');
       else log.warn(line, 'job failed, will be retried');
     });
-    w.on('error', (err) => log.error({ queue: w.name, err }, 'worker error'));
+    w.on('error', (err) => workerErrors(w.name, err));
   }
   // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
   await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
@@ -169,5 +172,34 @@ export async function startWorkers(
       scanRedis.disconnect();
       connection.disconnect();
     },
+  };
+}
+
+/** BullMQ's words for a job whose lock expired under its worker: at the renewal, then at each step that needs it. */
+const LOCK_LOST = /^(?:could not renew lock|Missing lock) for job (.+?)(?:\. \w+)?$/;
+/** Jobs whose lost lock was logged, remembered so that it is logged once per job. */
+const LOST_LOCKS_KEPT = 1000;
+
+/**
+ * What a BullMQ Worker's 'error' event writes. While Redis is away, every worker and its blocking
+ * connection repeat each reconnection attempt's error: those are dropped, since watchConnection
+ * logs the outage once per connection. A job whose lock expired meanwhile (an outage or a freeze
+ * longer than the lock) is one warning per job — the stalled-job check hands it to a worker again,
+ * and its events are applied once. Anything else is an error, stack and all.
+ */
+function workerErrorLog(log: Logger): (queue: string, err: Error) => void {
+  const lostLocks = new Set<string>();
+  return (queue, err) => {
+    if (isRedisAway(err)) return;
+    const lock = LOCK_LOST.exec(err.message);
+    if (!lock) {
+      log.error({ queue, err }, 'worker error');
+      return;
+    }
+    const key = `${queue}:${lock[1]}`;
+    if (lostLocks.has(key)) return;
+    lostLocks.add(key);
+    if (lostLocks.size > LOST_LOCKS_KEPT) lostLocks.delete(lostLocks.values().next().value!);
+    log.warn({ queue, jobId: lock[1], reason: err.message }, 'job lost its lock (Redis away or frozen): it will be run again');
   };
 }

@@ -188,5 +188,16 @@ describe('Redis frozen (SIGSTOP)', () => {
 
     expect(server.alive && worker.alive, dump()).toBe(true);
     for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    // A timeout is Redis being away, not a bug: no stack in any line. A job the worker had in hand
+    // when Redis froze (its lock expired meanwhile) is told once, however many steps noticed it.
+    for (const p of procs)
+      expect(
+        p.lines().filter((l) => /"stack":|^\s+at /.test(l)),
+        p.output(),
+      ).toEqual([]);
+    const lostLocks = worker
+      .lines()
+      .flatMap((l) => (/"msg":"job lost its lock/.test(l) ? [JSON.parse(l) as { jobId: string }] : []));
+    expect(lostLocks.length, worker.output()).toBe(new Set(lostLocks.map((l) => l.jobId)).size);
   }, 60_000);
 });

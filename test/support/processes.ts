@@ -19,6 +19,7 @@ import { ADMIN_TOKEN } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUTPUT_KEPT = 64 * 1024;
+const MAX_LINES = 100_000;
 
 export type Role = 'server' | 'worker' | 'all';
 export interface Exit {
@@ -51,13 +52,16 @@ class Output {
   private text = '';
   private scanned = 0;
   readonly problems: string[] = [];
+  /** Every whole line written, in order (up to MAX_LINES: a test counts what a fault made it write). */
+  readonly lines: string[] = [];
   append(chunk: Buffer | string): void {
     this.text += chunk.toString();
     // Whole lines only, so that a line split between two chunks is still seen.
     const end = this.text.lastIndexOf('\n') + 1;
     if (end > this.scanned) {
-      for (const line of this.text.slice(this.scanned, end).split('\n')) {
+      for (const line of this.text.slice(this.scanned, end - 1).split('\n')) {
         if (PROBLEM.test(line)) this.problems.push(line.slice(0, 500));
+        if (this.lines.length < MAX_LINES) this.lines.push(line);
       }
       this.scanned = end;
     }
@@ -97,6 +101,10 @@ export class PulseProcess {
     void this.exited.then(() => running.delete(child));
   }
 
+  /** Every line it wrote (stdout and stderr), from the `from`th on: `lines().length` marks a moment. */
+  lines(from = 0): readonly string[] {
+    return this.out.lines.slice(from);
+  }
   /** Crash-like lines it wrote (unhandled rejections, uncaught exceptions, unhandled Redis errors). */
   get problems(): readonly string[] {
     return this.out.problems;
