@@ -58,7 +58,7 @@ const envSchema = z.object({
    * and the request is answered 503 (a frozen or swamped Redis keeps its connections open, so only
    * a timeout notices it). Workers wait instead.
    */
-  PULSE_REDIS_COMMAND_TIMEOUT_MS: ms(1000, 100),
+  PULSE_REDIS_COMMAND_TIMEOUT_MS: ms(1500, 100),
   /** Structured logs (JSON lines on stdout) at this level and above. */
   PULSE_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Port of the /metrics, /healthz and /readyz listener of a worker-only process (--role=worker). */
