@@ -276,6 +276,29 @@ describe('configuration bodies', () => {
     expect((await put('/api/v1/targets/HH05/2099-12', { orders: 1 })).status).toBe(200);
   });
 
+  it('bounds the lists of a new key: each scope at most once, at most 1,000 stores', async () => {
+    const post = async (body: unknown) => {
+      const res = await raw(
+        stack.baseUrl,
+        'POST',
+        '/api/v1/keys',
+        { ...auth, 'content-type': 'application/json' },
+        JSON.stringify(body),
+      );
+      return { status: res.status, body: JSON.parse(res.text) };
+    };
+    expect(await post({ name: 'dms', scopes: ['ingest', 'read', 'ingest'] })).toEqual({
+      status: 400,
+      body: { error: 'invalid_key', details: [{ path: 'scopes', message: 'must name each scope at most once' }] },
+    });
+    const stores = Array.from({ length: 1001 }, (_, i) => `S${i}`);
+    expect(await post({ name: 'dms', scopes: ['ingest'], stores })).toEqual({
+      status: 400,
+      body: { error: 'invalid_key', details: [{ path: 'stores', message: 'must list 1 to 1000 stores' }] },
+    });
+    expect((await post({ name: 'dms', scopes: ['ingest'], stores: stores.slice(0, 1000) })).status).toBe(201);
+  });
+
   it('names each unknown field of a configuration body', async () => {
     expect(await put('/api/v1/stores/HH06', { name: '杭州', timezone: 'Asia/Shanghai', note: 1, tz: 'x' })).toEqual({
       status: 400,
