@@ -3,6 +3,7 @@
  * client (types) all import from here; types are inferred from the schemas.
  */
 import { z } from 'zod';
+import { differentBodyMessage, FirstOccurrences } from './event-identity.js';
 
 /** Events dated further ahead than this are rejected: a clock that far off is a sender bug. */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
@@ -11,12 +12,23 @@ export const MAX_BATCH = 1000;
 const ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 const STORE_RE = /^[A-Za-z0-9_-]{1,32}$/;
 
+/**
+ * The idempotency key: an event id is unique within its store; the same id again for the same store
+ * changes nothing, whatever the body; the same id in two stores is two events (domain/event-identity.ts).
+ */
 export const eventId = z.string().regex(ID_RE, 'must be 1-128 characters of A-Za-z0-9._:-');
 export const storeCode = z.string().regex(STORE_RE, 'must be 1-32 characters of A-Za-z0-9_-');
 /** Ids of business objects (orders, repair orders, complaints…) follow the event id rule. */
 const ref = eventId;
 
 export const rfc3339 = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time with offset or Z' });
+
+/**
+ * The other times an event names (an appointment's slot, a one-stop task's deadline) lie within
+ * this of its `at`: further is a typo (a year 9999 or 0001), not a plan.
+ */
+export const MAX_RELATED_TIME_MS = 730 * 24 * 3600_000;
+const RELATED_TIMES = ['scheduledFor', 'dueAt'] as const;
 
 /** A whole number of fen: the tolerance absorbs float noise (0.1 + 0.2), not a sliver such as 1e-9. */
 const wholeFen = (v: number) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6 && (v === 0 || Math.round(v * 100) !== 0);
@@ -152,35 +164,64 @@ export function validateEvent(raw: unknown, index: number, now = Date.now()): { 
     };
   }
   const event = parsed.data;
-  if (Date.parse(event.at) > now + MAX_FUTURE_MS) {
-    return { issues: [{ index, path: 'at', message: 'is more than 5 minutes in the future' }] };
+  const at = Date.parse(event.at);
+  const issues: EventIssue[] = [];
+  if (at > now + MAX_FUTURE_MS) issues.push({ index, path: 'at', message: 'is more than 5 minutes in the future' });
+  for (const field of RELATED_TIMES) {
+    const t = (event as Partial<Record<(typeof RELATED_TIMES)[number], string>>)[field];
+    if (t !== undefined && Math.abs(Date.parse(t) - at) > MAX_RELATED_TIME_MS) {
+      issues.push({ index, path: field, message: 'must be within 2 years (730 days) of at' });
+    }
   }
-  return { event, issues: [] };
+  return issues.length ? { issues } : { event, issues };
 }
 
-/** Validates a request body: one event, or {events: [1..1000]}. All or nothing. */
-export function validateBody(body: unknown, now = Date.now()): { events: PulseEvent[]; issues: EventIssue[] } {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Validates a request body: one event, or {events: [1..1000]}. All or nothing. `events` are the
+ * distinct events, each with its `indexes` in the request: an event given twice with the same body
+ * is kept once (`repeats` counts the others); the same id of a store with another body is refused.
+ */
+export function validateBody(
+  body: unknown,
+  now = Date.now(),
+): { events: PulseEvent[]; indexes: number[]; repeats: number; issues: EventIssue[] } {
+  const refused = (issues: EventIssue[]) => ({ events: [], indexes: [], repeats: 0, issues });
   let list: unknown[];
-  if (typeof body === 'object' && body !== null && 'events' in body && !('type' in body)) {
-    const evs = (body as { events: unknown }).events;
-    if (!Array.isArray(evs)) return { events: [], issues: [{ index: -1, path: 'events', message: 'must be an array' }] };
+  if (isObject(body) && Object.keys(body).length === 0) {
+    return refused([{ index: -1, path: '(body)', message: 'is empty: send one event or {"events": [...]}' }]);
+  } else if (isObject(body) && 'events' in body && !('type' in body)) {
+    const unknown = Object.keys(body).filter((k) => k !== 'events');
+    if (unknown.length) return refused([{ index: -1, path: '(body)', message: `unknown field(s): ${unknown.join(', ')}` }]);
+    const evs = body.events;
+    if (!Array.isArray(evs)) return refused([{ index: -1, path: 'events', message: 'must be an array' }]);
     if (evs.length < 1 || evs.length > MAX_BATCH) {
-      return { events: [], issues: [{ index: -1, path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }] };
+      return refused([{ index: -1, path: 'events', message: `must hold 1 to ${MAX_BATCH} events` }]);
     }
     list = evs;
-  } else if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+  } else if (isObject(body)) {
     list = [body];
   } else {
-    return { events: [], issues: [{ index: -1, path: '(body)', message: 'must be an event object or {"events": [...]}' }] };
+    return refused([{ index: -1, path: '(body)', message: 'must be an event object or {"events": [...]}' }]);
   }
   const events: PulseEvent[] = [];
+  const indexes: number[] = [];
   const issues: EventIssue[] = [];
+  const firsts = new FirstOccurrences<number>();
   list.forEach((raw, i) => {
     const r = validateEvent(raw, i, now);
-    if (r.event) events.push(r.event);
     issues.push(...r.issues);
+    if (!r.event) return;
+    const seen = firsts.see(r.event, i);
+    if (seen.kind === 'conflict') {
+      issues.push({ index: i, path: 'id', message: differentBodyMessage(`event ${seen.first}`) });
+    } else if (seen.kind === 'first') {
+      events.push(r.event);
+      indexes.push(i);
+    }
   });
-  return issues.length ? { events: [], issues } : { events, issues };
+  return issues.length ? refused(issues) : { events, indexes, repeats: list.length - events.length, issues };
 }
 
 /** Yuan (≤ 2 decimals) to integer fen, exactly. */

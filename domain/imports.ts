@@ -29,6 +29,8 @@ export interface ImportStatus {
   processed: number;
   /** Rows valid and queued to apply (an id already applied changes nothing, as for the JSON API). */
   accepted: number;
+  /** Rows repeating an earlier row of the file exactly (same store, id and fields): counted once, not errors. */
+  duplicates: number;
   /** Rows refused, each with at least one error. */
   rejected: number;
   /** 0–100. */

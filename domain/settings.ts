@@ -3,30 +3,44 @@ import { z } from 'zod';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
-/** Zones found valid so far: checking one builds a formatter, and the store registry checks every store's. */
-const validZones = new Set<string>();
+/** Canonical names of the zones met so far: finding one builds a formatter, and the store registry reads every store's. */
+const canonicalZones = new Map<string, string>();
 
-export function isTimeZone(tz: string): boolean {
-  if (validZones.has(tz)) return true;
+/**
+ * The zone's canonical name as the time zone database gives it (`asia/shanghai` → `Asia/Shanghai`,
+ * `Etc/UTC` → `UTC`), or null when there is no such zone: a store keeps the one spelling.
+ */
+export function canonicalTimeZone(tz: string): string | null {
+  const known = canonicalZones.get(tz);
+  if (known) return known;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    validZones.add(tz);
-    return true;
+    const name = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    canonicalZones.set(tz, name);
+    return name;
   } catch {
-    return false;
+    return null;
   }
 }
 
+const timeZone = z.string().transform((tz, ctx) => {
+  const name = canonicalTimeZone(tz);
+  if (name === null) ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone name such as Asia/Shanghai' });
+  return name ?? tz;
+});
+
 export const storeSettings = z.strictObject({
   name: z.string().min(1).max(64),
-  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone name such as Asia/Shanghai').default(DEFAULT_TIMEZONE),
+  timezone: timeZone.default(DEFAULT_TIMEZONE),
 });
 export type StoreSettings = z.infer<typeof storeSettings>;
+
+/** A month of budgets and targets, `YYYY-MM` from 2000-01 to 2099-12: anything else is a typo, not a plan. */
+export const monthKey = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM from 2000-01 to 2099-12');
 
 export const budgetSettings = z.strictObject({
   store: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Za-z0-9_-'),
   name: z.string().min(1).max(128),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'),
+  month: monthKey,
   amount: z
     .number()
     .positive()
@@ -42,7 +56,11 @@ export type BudgetSettings = z.infer<typeof budgetSettings>;
 
 /** Zod issues as the API's `details` list. */
 export function issuesOf(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  return error.issues.map((i) => ({
+    path: i.path.join('.') || '(body)',
+    // As for events: the unknown fields named, rather than zod's wording.
+    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+  }));
 }
 
 export const materialSettings = z.strictObject({

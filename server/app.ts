@@ -15,7 +15,7 @@ import { routeGuards } from './auth/route-guards.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { cors, liveCors } from './http/cors.js';
-import { jsonBodiesOnly } from './http/json-body.js';
+import { clientErrorBody, jsonBodiesOnly, jsonBody } from './http/json-body.js';
 import { securityHeaders } from './http/security-headers.js';
 import { answerUnavailable, setRetryAfter } from './http/unavailable.js';
 import { KpiService } from './kpi/kpi-service.js';
@@ -126,7 +126,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
   });
   // Outside /api/v1: Prometheus scrapes it with a bearer key of the scope `metrics`.
   app.get('/metrics', requireScope(deps.keys, 'metrics'), metricsHandler(registry));
-  app.use('/api', express.json({ limit: '1mb' }), jsonBodiesOnly);
+  app.use('/api', jsonBody, jsonBodiesOnly);
   // Key and scope, rate budget, and the key's stores for a path naming one (server/auth/route-guards.ts).
   const guard = routeGuards(deps);
   for (const r of routes) {
@@ -149,7 +149,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     } else if (err.type === 'entity.parse.failed') {
       res.status(400).json({ error: 'invalid_json', details: [{ path: '(body)', message: 'is not valid JSON' }] });
     } else if (err.status && err.status >= 400 && err.status < 500) {
-      res.status(err.status).json({ error: 'bad_request', message: err.message });
+      res.status(err.status).json(clientErrorBody(err));
     } else {
       // Redis away (down, or no answer within the command timeout) is no bug of ours: one line,
       // no stack. Anything else is logged whole. The request id lets a user quote the failure.

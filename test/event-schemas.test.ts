@@ -102,7 +102,17 @@ describe('event schemas', () => {
     const r = validateBody({ events: [good, { ...good, id: '' }, good] }, NOW);
     expect(r.events).toEqual([]);
     expect(r.issues).toEqual([{ index: 1, path: 'id', message: 'must be 1-128 characters of A-Za-z0-9._:-' }]);
-    expect(validateBody({ events: [good, good] }, NOW).events).toHaveLength(2);
+    // The same event twice is one event; its id with another body, or in another store, is not.
+    expect(validateBody({ events: [good, { ...good }] }, NOW)).toEqual({ events: [good], indexes: [0], repeats: 1, issues: [] });
+    expect(validateBody({ events: [good, { ...good, complaintId: 'C2' }] }, NOW).issues).toEqual([
+      { index: 1, path: 'id', message: 'repeats the id of event 0 with a different body' },
+    ]);
+    const elsewhere = { ...good, store: 'SH01' };
+    expect(validateBody({ events: [good, elsewhere] }, NOW)).toMatchObject({
+      events: [good, elsewhere],
+      indexes: [0, 1],
+      repeats: 0,
+    });
     expect(validateBody([good], NOW).issues[0]!.path).toBe('(body)');
     expect(validateBody({ events: 'x' }, NOW).issues[0]!.path).toBe('events');
   });

@@ -237,6 +237,37 @@ const wrongTypeFor = (v: Json): fc.Arbitrary<Json> => {
 const deepText = (depth: number, asArray: boolean) =>
   asArray ? `${'['.repeat(depth)}"x"${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
 
+/** A different value of the same type, for the same id with another body. */
+const otherValue = (v: Json): Json =>
+  typeof v === 'number' ? v + 1 : typeof v === 'boolean' ? !v : typeof v === 'string' ? `${v}x` : { id: 'C-other' };
+
+/** A year's time far from now (and from any recent `at`): more than 2 years before or after. */
+const farTime = fc
+  .oneof(fc.integer({ min: 1, max: 2023 }), fc.integer({ min: 2030, max: 9999 }))
+  .chain((y) =>
+    fc
+      .constantFrom('-01-01T00:00:00Z', '-06-15T08:30:00+08:00', '-12-31T23:59:59Z')
+      .map((rest) => `${String(y).padStart(4, '0')}${rest}`),
+  );
+/** An appointment or a one-stop task dated more than 2 years from its own `at`. */
+const farDated = fc.tuple(fc.boolean(), farTime).map(([booked, t]) => ({
+  what: `${booked ? 'scheduledFor' : 'dueAt'} ${t}`,
+  path: booked ? 'scheduledFor' : 'dueAt',
+  event: (booked
+    ? { id: 'fz-ap', type: 'appointment.booked', store: 'FZ1', at: ago(10), appointmentId: 'AP9', scheduledFor: t }
+    : {
+        id: 'fz-pt',
+        type: 'postsale.task',
+        store: 'FZ1',
+        at: ago(10),
+        taskId: 'T9',
+        orderId: 'O9',
+        kind: 'plate',
+        status: 'open',
+        dueAt: t,
+      }) as Record<string, Json>,
+}));
+
 /** A valid event made invalid in one (or a few) ways. The result is JSON text. */
 const brokenEvent: fc.Arbitrary<{ what: string; json: string }> = template.chain((t) => {
   const e = t.event;
@@ -326,6 +357,16 @@ const brokenEvent: fc.Arbitrary<{ what: string; json: string }> = template.chain
         what: `${k} nested ${d} deep`,
         json: k === '(body)' ? deepText(d, asArray) : JSON.stringify(set(k, '(deep)')).replace('"(deep)"', deepText(d, asArray)),
       })),
+    fc
+      .tuple(
+        fc.string({ maxLength: 20 }).filter((k) => !['events', 'type', '__proto__'].includes(k)),
+        fc.jsonValue({ maxDepth: 1 }),
+      )
+      .map(([k, v]) => json(`a batch with ${JSON.stringify(k)} beside events`, { events: [e], [k]: v as Json })),
+    farDated.map(({ what, event }) => json(what, event)),
+    fc
+      .constantFrom(...keysOf.filter((k) => !['id', 'store', 'type'].includes(k)))
+      .map((k) => json(`the id twice, ${k} differing`, { events: [e, { ...e, [k]: k === 'at' ? ago(11) : otherValue(e[k]!) }] })),
     fc.constantFrom(
       json('an array of one event', [e]),
       json('customer as an array', set('customer', ['C1'])),
@@ -374,6 +415,85 @@ describe('fuzz: events', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZB').log)).toBe(0);
     await expectNothingMoved();
+  });
+
+  it('a batch with a field beside events, a far date, or one id of a store with two bodies: 400 naming it', async () => {
+    const e = templates()[0]!.event;
+    const cases = fc.oneof(
+      fc
+        .uniqueArray(
+          fc.string({ maxLength: 12 }).filter((k) => !['events', 'type', '__proto__'].includes(k)),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((extra) => ({
+          body: { events: [e], ...Object.fromEntries(extra.map((k) => [k, 1])) } as Json,
+          detail: { index: -1, path: '(body)', message: `unknown field(s): ${extra.join(', ')}` },
+        })),
+      farDated.map(({ path, event }) => ({
+        body: event as Json,
+        detail: { index: 0, path, message: 'must be within 2 years (730 days) of at' },
+      })),
+      fc.tuple(fc.integer({ min: 1, max: 5 }), fc.nat()).map(([n, pos]) => {
+        const events: Record<string, Json>[] = Array.from({ length: n }, (_, i) => ({ ...e, id: `fz-r${i}` }));
+        const first = pos % n;
+        events.push({ ...events[first]!, firstVisit: !events[first]!.firstVisit });
+        return {
+          body: { events } as Json,
+          detail: { index: n, path: 'id', message: `repeats the id of event ${first} with a different body` },
+        };
+      }),
+      fc.constantFrom('{}', '').map((text) => ({
+        body: text as Json,
+        detail: { index: -1, path: '(body)', message: 'is empty: send one event or {"events": [...]}' },
+      })),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ body, detail }) => {
+        const a = await postJson(typeof body === 'string' ? body : JSON.stringify(body));
+        expect(a, JSON.stringify(body).slice(0, 200)).toEqual({
+          status: 400,
+          body: { error: 'invalid_events', details: [detail] },
+        });
+      }),
+      params(60),
+    );
+    await expectNothingMoved();
+  });
+
+  it('the same event repeated in a batch is accepted once, counted as duplicates, applied once', async () => {
+    let n = 0;
+    let distinct = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 8 }),
+        fc.nat(),
+        async (times, seed) => {
+          n++;
+          const events = times.map((_, i) =>
+            ev('showroom.visit', ago(5), { id: `fzd-${n}-${i}`, store: 'FZD', firstVisit: i % 2 === 0 }),
+          );
+          // Each event as often as drawn, its fields in another order each time, the whole shuffled.
+          const sent = events.flatMap((e, i) =>
+            Array.from({ length: times[i]! }, (_, k) => (k % 2 ? Object.fromEntries(Object.entries(e).reverse()) : e)),
+          );
+          const order = sent.map((_, i) => (i * 7919 + seed) % 104729).map((r, i) => [r, i] as const);
+          const shuffled = order.sort(([a], [b]) => a - b).map(([, i]) => sent[i]);
+          const a = await postJson(JSON.stringify({ events: shuffled }));
+          expect(a).toEqual({
+            status: 202,
+            body: { accepted: events.length, new: events.length, duplicates: sent.length - events.length, conflicts: 0 },
+          });
+          distinct += events.length;
+        },
+      ),
+      params(20),
+    );
+    const log = storeKeys(stack.config.prefix, 'FZD').log;
+    await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === distinct, 10_000, 'every distinct event applied');
+    await waitFor(async () => (await stack.request('GET', '/api/v1/stores/FZD/kpis')).body?.seq >= distinct);
+    // The visits moved figures on purpose: they are the new baseline.
+    await waitFor(async () => (await stack.app.deps.queues.events.getJobCounts('waiting', 'active')).waiting === 0);
+    baseline = await invariants();
   });
 
   it('keys: none, unknown, without the scope, or limited to another store', async () => {
@@ -446,6 +566,46 @@ describe('fuzz: raw bodies', () => {
         await expectRefused(a, `${b.length} characters as ${ct} (${enc})`);
       }),
       params(150),
+    );
+    await expectNothingMoved();
+  });
+
+  it('a charset, content encoding or type the API does not take: 415 unsupported_media_type, CSV imports too', async () => {
+    const charset = fc.oneof(
+      fc.constantFrom('latin1', 'iso-8859-1', 'gbk', 'gb2312', 'big5', 'shift_jis', 'us-ascii', 'windows-1252', 'klingon'),
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/).filter((c) => !c.startsWith('utf-')),
+    );
+    const encoding = fc.constantFrom('compress', 'zstd', 'x-gzip', 'lzma', 'exi', 'x-unknown', 'gzip, br');
+    const request = fc.oneof(
+      fc.tuple(charset, fc.constantFrom(validText(), '{}', '{"events": [')).map(([c, body]) => ({
+        path: '/api/v1/events',
+        headers: { 'content-type': `application/json; charset=${c}` },
+        body,
+      })),
+      fc.tuple(encoding, fc.constantFrom(validText(), 'x')).map(([enc, body]) => ({
+        path: '/api/v1/events',
+        headers: { 'content-type': 'application/json', 'content-encoding': enc },
+        body,
+      })),
+      fc
+        .tuple(
+          fc.constantFrom(
+            'application/json',
+            'application/json; charset=utf-8',
+            'application/json; charset=latin1',
+            'text/plain',
+          ),
+          fc.constantFrom('id,type,store,at\nx,showroom.visit,FZI,2026-11-23T10:00:00Z\n', validText(), '{"events": [', ''),
+        )
+        .map(([type, body]) => ({ path: '/api/v1/imports', headers: { 'content-type': type }, body })),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async ({ path, headers, body }) => {
+        const a = await send('POST', path, { body, token: keys.ingest, headers });
+        expect(a.status, `${path} ${JSON.stringify(headers)} ${body.slice(0, 40)}`).toBe(415);
+        expect((a.body as { error: string }).error).toBe('unsupported_media_type');
+      }),
+      params(60),
     );
     await expectNothingMoved();
   });
@@ -565,6 +725,71 @@ describe('fuzz: configuration bodies', () => {
     fc.string({ unit: 'binary', maxLength: 40 }),
     fc.jsonValue({ maxDepth: 2 }).map((v) => v as Json),
   );
+  it('unknown fields named, months outside 2000-01 … 2099-12 refused, time zones kept canonical', async () => {
+    const errors = ['invalid_store', 'invalid_budget', 'invalid_material', 'invalid_targets', 'invalid_screen'];
+    const errorOf = (path: string) =>
+      path.endsWith('/alert-rules')
+        ? 'invalid_alert_rules'
+        : path.includes('/webhooks/')
+          ? 'invalid_webhook'
+          : errors[['stores', 'budgets', 'materials', 'targets', 'screens'].indexOf(path.split('/')[3]!)]!;
+    const known = new Set(['name', 'timezone', 'store', 'month', 'amount', 'warnAt', 'campaignId', 'reorderLevel']);
+    for (const k of ['orders', 'deliveries', 'leads', 'title', 'items', 'callbackDueSoonHours', 'targetPaceBelow']) known.add(k);
+    for (const k of ['targetPaceAfterDay', 'announceWithinHours', 'muted', 'url', 'kinds', 'minSeverity', 'format']) known.add(k);
+    for (const k of ['secret', 'enabled']) known.add(k);
+    const zones = ['Asia/Shanghai', 'Asia/Urumqi', 'Asia/Hong_Kong', 'America/New_York', 'Europe/Berlin', 'UTC'];
+    const mixedCase = (z: string) =>
+      fc
+        .array(fc.boolean(), { minLength: z.length, maxLength: z.length })
+        .map((up) => [...z].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
+    const change = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom(...bodies),
+          fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !known.has(k) && k !== '__proto__'),
+        )
+        .map(([b, k]) => ({ kind: 'unknown' as const, path: b.path, body: { ...b.body, [k]: 1 }, k })),
+      fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.boolean()).map(([y, m, budget]) => {
+        const month = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+        const ok = y >= 2000 && y <= 2099 && m >= 1 && m <= 12;
+        return budget
+          ? { kind: 'month' as const, ok, path: '/api/v1/budgets/FZA-B', body: { ...bodies[1]!.body, month } }
+          : { kind: 'month' as const, ok, path: `/api/v1/targets/FZA/${month}`, body: bodies[3]!.body };
+      }),
+      fc.constantFrom(...zones).chain((zone) => mixedCase(zone).map((typed) => ({ kind: 'zone' as const, zone, typed }))),
+    );
+    await fc.assert(
+      fc.asyncProperty(change, async (c) => {
+        if (c.kind === 'zone') {
+          const body = JSON.stringify({ name: '模糊', timezone: c.typed });
+          const a = await send('PUT', '/api/v1/stores/FZA', { body, contentType: 'application/json' });
+          expect(a, c.typed).toEqual({ status: 200, body: { store: 'FZA', name: '模糊', timezone: c.zone } });
+          return;
+        }
+        const a = await send('PUT', c.path, { body: JSON.stringify(c.body), contentType: 'application/json' });
+        if (c.kind === 'unknown') {
+          expect(a, `${c.path} ${c.k}`).toEqual({
+            status: 400,
+            body: { error: errorOf(c.path), details: [{ path: '(body)', message: `unknown field(s): ${c.k}` }] },
+          });
+        } else if (c.ok) {
+          expect(a.status, c.path).toBe(200);
+        } else {
+          expect(a, c.path).toEqual({
+            status: 400,
+            body: {
+              error: errorOf(c.path),
+              details: [{ path: 'month', message: 'must be a month YYYY-MM from 2000-01 to 2099-12' }],
+            },
+          });
+        }
+      }),
+      params(80),
+    );
+    // The settings that passed are the new baseline (the next test takes it too).
+    baseline = await invariants();
+  });
+
   it('broken settings get a clean 4xx; none a 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(

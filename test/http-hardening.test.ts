@@ -6,7 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { globalKeys } from '../server/redis-keys.js';
+import { globalKeys, storeKeys } from '../server/redis-keys.js';
 import { ADMIN_TOKEN, startStack, type Stack } from './support/stack.js';
 
 const LISTED = 'https://bi.example.com';
@@ -183,9 +183,130 @@ describe('errors', () => {
     expect(put.status).toBe(415);
     // No body at all is fine where none is needed.
     expect((await raw(stack.baseUrl, 'GET', '/api/v1/whoami', auth)).status).toBe(200);
+    // A charset or content encoding JSON is never sent in: 415, named as such.
+    for (const headers of [
+      { 'content-type': 'application/json; charset=latin1' } as Record<string, string>,
+      { 'content-type': 'application/json; charset=gbk' },
+      { 'content-type': 'application/json', 'content-encoding': 'x-unknown' },
+    ]) {
+      const res = await raw(stack.baseUrl, 'POST', '/api/v1/events', { ...auth, ...headers }, '{}');
+      expect(res.status, JSON.stringify(headers)).toBe(415);
+      expect(JSON.parse(res.text).error, JSON.stringify(headers)).toBe('unsupported_media_type');
+      noStack(res.text);
+    }
     // A URL that does not decode: 400, no stack.
     const mangled = await raw(stack.baseUrl, 'GET', '/api/v1/stores/%E0%A4%A/kpis', auth);
     expect(mangled.status).toBe(400);
     noStack(mangled.text);
+  });
+
+  it('answers a file sent to the CSV import as JSON with 415, as for any type but text/csv', async () => {
+    const csv = 'id,type,store,at,firstVisit\nh1,showroom.visit,HH02,2026-11-23T10:00:00+08:00,true\n';
+    for (const [type, body] of [
+      ['application/json', csv],
+      ['application/json', '{"id": "h1"}'],
+      ['application/json; charset=latin1', csv],
+      ['text/plain', csv],
+    ]) {
+      const res = await raw(stack.baseUrl, 'POST', '/api/v1/imports', { ...auth, 'content-type': type! }, body);
+      expect(res.status, `${type}: ${body}`).toBe(415);
+      expect(JSON.parse(res.text), type).toEqual({
+        error: 'unsupported_media_type',
+        message: 'send the file as Content-Type: text/csv',
+      });
+    }
+  });
+
+  it('accepts events even when the check of what is already recorded fails', async () => {
+    // The store's log of the wrong type: reading it fails, queueing does not.
+    const log = storeKeys(stack.config.prefix, 'HH03').log;
+    await stack.app.deps.redis.set(log, 'not a hash');
+    try {
+      const e = { id: 'h3', type: 'showroom.visit', store: 'HH03', at: new Date().toISOString(), firstVisit: true };
+      const res = await raw(
+        stack.baseUrl,
+        'POST',
+        '/api/v1/events',
+        { ...auth, 'content-type': 'application/json' },
+        JSON.stringify(e),
+      );
+      expect(res.status).toBe(202);
+      expect(JSON.parse(res.text)).toEqual({ accepted: 1 });
+    } finally {
+      await stack.app.deps.redis.del(log);
+    }
+  });
+});
+
+describe('configuration bodies', () => {
+  const put = async (path: string, body: unknown) => {
+    const res = await raw(stack.baseUrl, 'PUT', path, { ...auth, 'content-type': 'application/json' }, JSON.stringify(body));
+    return { status: res.status, body: JSON.parse(res.text) };
+  };
+
+  it('stores a time zone under its canonical name', async () => {
+    expect(await put('/api/v1/stores/HH04', { name: '上海', timezone: 'asia/shanghai' })).toEqual({
+      status: 200,
+      body: { store: 'HH04', name: '上海', timezone: 'Asia/Shanghai' },
+    });
+    const get = await raw(stack.baseUrl, 'GET', '/api/v1/stores/HH04', auth);
+    expect(JSON.parse(get.text)).toEqual({ store: 'HH04', name: '上海', timezone: 'Asia/Shanghai' });
+    expect((await put('/api/v1/stores/HH04', { name: '上海', timezone: 'ETC/utc' })).body.timezone).toBe('UTC');
+  });
+
+  it('refuses months outside 2000-01 … 2099-12, in bodies, paths and queries', async () => {
+    const budget = { store: 'HH05', name: '线上', amount: 100 };
+    const message = 'must be a month YYYY-MM from 2000-01 to 2099-12';
+    for (const month of ['0000-01', '1999-12', '2100-01', '9999-12']) {
+      expect(await put('/api/v1/budgets/HH05-B', { ...budget, month }), month).toEqual({
+        status: 400,
+        body: { error: 'invalid_budget', details: [{ path: 'month', message }] },
+      });
+      expect(await put(`/api/v1/targets/HH05/${month}`, { orders: 1 }), month).toEqual({
+        status: 400,
+        body: { error: 'invalid_targets', details: [{ path: 'month', message }] },
+      });
+      const q = await raw(stack.baseUrl, 'GET', `/api/v1/stores/HH05/overrides?month=${month}`, auth);
+      expect({ status: q.status, body: JSON.parse(q.text) }, month).toEqual({
+        status: 400,
+        body: { error: 'invalid_query', details: [{ path: 'month', message }] },
+      });
+    }
+    expect((await put('/api/v1/budgets/HH05-B', { ...budget, month: '2000-01' })).status).toBe(200);
+    expect((await put('/api/v1/targets/HH05/2099-12', { orders: 1 })).status).toBe(200);
+  });
+
+  it('bounds the lists of a new key: each scope at most once, at most 1,000 stores', async () => {
+    const post = async (body: unknown) => {
+      const res = await raw(
+        stack.baseUrl,
+        'POST',
+        '/api/v1/keys',
+        { ...auth, 'content-type': 'application/json' },
+        JSON.stringify(body),
+      );
+      return { status: res.status, body: JSON.parse(res.text) };
+    };
+    expect(await post({ name: 'dms', scopes: ['ingest', 'read', 'ingest'] })).toEqual({
+      status: 400,
+      body: { error: 'invalid_key', details: [{ path: 'scopes', message: 'must name each scope at most once' }] },
+    });
+    const stores = Array.from({ length: 1001 }, (_, i) => `S${i}`);
+    expect(await post({ name: 'dms', scopes: ['ingest'], stores })).toEqual({
+      status: 400,
+      body: { error: 'invalid_key', details: [{ path: 'stores', message: 'must list 1 to 1000 stores' }] },
+    });
+    expect((await post({ name: 'dms', scopes: ['ingest'], stores: stores.slice(0, 1000) })).status).toBe(201);
+  });
+
+  it('names each unknown field of a configuration body', async () => {
+    expect(await put('/api/v1/stores/HH06', { name: '杭州', timezone: 'Asia/Shanghai', note: 1, tz: 'x' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_store', details: [{ path: '(body)', message: 'unknown field(s): note, tz' }] },
+    });
+    expect(await put('/api/v1/screens/hh06', { items: [{ page: 'sales', store: 'HH06', seconds: 10, colour: 'red' }] })).toEqual({
+      status: 400,
+      body: { error: 'invalid_screen', details: [{ path: 'items.0', message: 'unknown field(s): colour' }] },
+    });
   });
 });

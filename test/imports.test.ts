@@ -167,7 +167,7 @@ describe('POST /api/v1/imports', () => {
       `b6,no.such,IMB,${at},,,,,,,,,,`, // 8: unknown type
       `b7,order.signed,IMB,${at},1`, // 9: too few cells
       '', // 10: blank, skipped
-      `b1,order.signed,IMB,${at},200,OB9,秦,,,,,,,`, // 11: the id of row 2 again
+      `b1,order.signed,IMB,${at},200,OB9,秦,,,,,,,`, // 11: the id of row 2 again, with another body
       `b8,order.signed,IMB,${at},5,OB8,"宋"x,,,,,,,`, // 12: text after a closing quote
       `bad id,order.signed,IMB,2026-13-01,5,OB10,宋,,,,,,,`, // 13: id and at
       `b9,order.signed,IMB,${at},5,OB11,宋,,,,,,,名字`, // 14: customer.name without customer.id
@@ -190,7 +190,7 @@ describe('POST /api/v1/imports', () => {
     expect(at_(7).map(([p]) => p)).toEqual(['channel']);
     expect(at_(8).map(([p]) => p)).toEqual(['type']);
     expect(at_(9)).toEqual([['(row)', 'has 5 cells, the header has 14']]);
-    expect(at_(11)).toEqual([['id', 'repeats the id of row 2']]);
+    expect(at_(11)).toEqual([['id', 'repeats the id of row 2 with a different body']]);
     expect(at_(12)[0]![0]).toBe('(row)');
     expect(at_(12)[0]![1]).toContain('closing quote');
     expect(
@@ -210,6 +210,30 @@ describe('POST /api/v1/imports', () => {
     expect(Object.keys(log).sort()).toEqual(['b1', 'b4']);
     expect(log.b4).toMatchObject({ summary: 'two\nlines, "quoted"' });
     expect(log.b1).toMatchObject({ amount: 100, customer: { id: 'C1', name: '张三' } });
+  });
+
+  it('ids are per store: a row repeating an earlier one is a duplicate, the same id with another body is refused', async () => {
+    const at = recent(10);
+    const lines = [
+      'id,type,store,at,firstVisit',
+      `r1,showroom.visit,IMD,${at},true`, // 2
+      `r1,showroom.visit,IMD2,${at},true`, // 3: the same id in another store: another event
+      `r1,showroom.visit,IMD,${at},true`, // 4: row 2 again: a duplicate, not an error
+      `r1,showroom.visit,IMD,${at},false`, // 5: row 2's id with another body
+      `r2,showroom.visit,IMD,${at},false`, // 6
+    ];
+    const res = await postCsv(stack, lines.join('\n'));
+    expect(res.status).toBe(202);
+    const s = await importFinished(stack, res.body.importId);
+    expect(s).toMatchObject({ state: 'done', rows: 5, processed: 5, accepted: 3, duplicates: 1, rejected: 1, errorCount: 1 });
+    expect(s.errors).toEqual([{ row: 5, path: 'id', message: 'repeats the id of row 2 with a different body' }]);
+    await eventsDrained(stack);
+    const imr = await waitFor(async () => {
+      const l = await logOf('IMD');
+      return Object.keys(l).length === 2 ? l : null;
+    });
+    expect(imr.r1).toMatchObject({ firstVisit: true });
+    expect(Object.keys(await logOf('IMD2'))).toEqual(['r1']);
   });
 
   it('refuses rows older than the retention, as the JSON API does', async () => {

@@ -11,6 +11,16 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const recent = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+/** Until the workers have taken every queued batch and finished it. */
+const drained = () =>
+  waitFor(
+    async () => {
+      const c = await stack.app.deps.queues.events.getJobCounts('waiting', 'active', 'delayed');
+      return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
+    },
+    10_000,
+    'the events queue to drain',
+  );
 
 describe('POST /api/v1/events', () => {
   it('refuses a missing or unknown key with 401 and a key without the scope with 403', async () => {
@@ -63,6 +73,53 @@ describe('POST /api/v1/events', () => {
     expect(res.body.error).toBe('too_large');
   });
 
+  it('answers an empty body, or a batch with a field besides events, with 400 naming the body', async () => {
+    const empty = {
+      status: 400,
+      body: {
+        error: 'invalid_events',
+        details: [{ index: -1, path: '(body)', message: 'is empty: send one event or {"events": [...]}' }],
+      },
+    };
+    expect(await stack.request('POST', '/api/v1/events', {})).toEqual(empty);
+    expect(await stack.request('POST', '/api/v1/events', '')).toEqual(empty);
+    const e = ev('showroom.visit', recent(1), { store: 'WRAP', firstVisit: true });
+    expect(await stack.request('POST', '/api/v1/events', { events: [e], note: 1, source: 'dms' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_events', details: [{ index: -1, path: '(body)', message: 'unknown field(s): note, source' }] },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'WRAP').log)).toBe(0);
+  });
+
+  it('refuses scheduledFor and dueAt more than 2 years from the event’s at', async () => {
+    const at = '2026-01-10T10:00:00+08:00';
+    const booked = (scheduledFor: string) =>
+      ev('appointment.booked', at, { store: 'DATES', appointmentId: 'AP-1', scheduledFor });
+    const task = (dueAt: string) =>
+      ev('postsale.task', at, { store: 'DATES', taskId: 'T-1', orderId: 'O-1', kind: 'plate', status: 'open', dueAt });
+    const res = await stack.request('POST', '/api/v1/events', {
+      events: [
+        booked('9999-12-31T09:00:00+08:00'),
+        task('0001-01-01T00:00:00Z'),
+        booked('2028-01-10T10:00:00+08:00'), // exactly 730 days after at: the bound itself is fine
+        task('2024-01-11T01:59:59Z'), // 730 days and 1 second before at
+        booked('2024-01-11T10:00:00+08:00'),
+      ],
+    });
+    expect(res).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_events',
+        details: [
+          { index: 0, path: 'scheduledFor', message: 'must be within 2 years (730 days) of at' },
+          { index: 1, path: 'dueAt', message: 'must be within 2 years (730 days) of at' },
+          { index: 3, path: 'dueAt', message: 'must be within 2 years (730 days) of at' },
+        ],
+      },
+    });
+  });
+
   it('rejects batches of 0 or more than 1000 events', async () => {
     expect((await stack.request('POST', '/api/v1/events', { events: [] })).status).toBe(400);
     const many = Array.from({ length: 1001 }, (_, i) => ev('showroom.visit', recent(1), { id: `m${i}`, firstVisit: false }));
@@ -78,7 +135,7 @@ describe('POST /api/v1/events', () => {
       ev('repair.opened', recent(10), { id: 'ro-3', store: 'IDEM', roId: 'RO-3', appointmentId: 'A3' }),
     ];
     const res = await stack.request('POST', '/api/v1/events', { events });
-    expect(res).toEqual({ status: 202, body: { accepted: 3 } });
+    expect(res).toEqual({ status: 202, body: { accepted: 3, new: 3, duplicates: 0, conflicts: 0 } });
     const read = async () => (await stack.request('GET', '/api/v1/stores/IDEM/kpis')).body;
     const first = await waitFor(
       async () => {
@@ -89,14 +146,102 @@ describe('POST /api/v1/events', () => {
       'the batch to apply',
     );
     expect(first.kpis.appointmentRate.month).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
-    // Resend one event singly and the batch again.
-    expect((await stack.request('POST', '/api/v1/events', events[1])).status).toBe(202);
-    expect((await stack.request('POST', '/api/v1/events', { events })).status).toBe(202);
-    await waitFor(async () => (await stack.app.deps.queues.events.getJobCounts('waiting', 'active')).waiting === 0, 10_000);
+    // Resend one event singly (its fields in another order: the same body) and the batch again:
+    // every event is accepted again, none is new.
+    const reordered = Object.fromEntries(Object.entries(events[1]!).reverse());
+    expect(await stack.request('POST', '/api/v1/events', reordered)).toEqual({
+      status: 202,
+      body: { accepted: 1, new: 0, duplicates: 1, conflicts: 0 },
+    });
+    expect(await stack.request('POST', '/api/v1/events', { events })).toEqual({
+      status: 202,
+      body: { accepted: 3, new: 0, duplicates: 3, conflicts: 0 },
+    });
+    await drained();
     await new Promise((r) => setTimeout(r, 300));
     const again = await read();
     expect(again.kpis.appointmentRate.month).toEqual(first.kpis.appointmentRate.month);
     expect(again.seq).toBe(first.seq);
+  });
+});
+
+describe('idempotency: an event id is unique within its store', () => {
+  const post = (body: unknown) => stack.request('POST', '/api/v1/events', body);
+  const visits = async (store: string) => {
+    const s = (await stack.request('GET', `/api/v1/stores/${store}/kpis`)).body;
+    return s.kpis.appointmentRate.month;
+  };
+  const logOf = (store: string) => stack.app.deps.redis.hgetall(storeKeys(stack.config.prefix, store).log);
+
+  it('the same event twice in a batch is accepted once, reported as a duplicate and counted once', async () => {
+    const e = ev('repair.opened', recent(10), { id: 'twice-1', store: 'TWICE', roId: 'RO-T1', appointmentId: 'A-T1' });
+    const other = ev('repair.opened', recent(9), { id: 'twice-2', store: 'TWICE', roId: 'RO-T2' });
+    expect(await post({ events: [e, other, { ...e }] })).toEqual({
+      status: 202,
+      body: { accepted: 2, new: 2, duplicates: 1, conflicts: 0 },
+    });
+    await drained();
+    expect(Object.keys(await logOf('TWICE')).sort()).toEqual(['twice-1', 'twice-2']);
+    expect(await visits('TWICE')).toEqual({ value: 1 / 2, numerator: 1, denominator: 2 });
+  });
+
+  it('the same id with a different body in one batch refuses the batch, naming both events', async () => {
+    const e = ev('repair.opened', recent(10), { id: 'clash-1', store: 'CLASH', roId: 'RO-C1', appointmentId: 'A-C1' });
+    const other = ev('repair.opened', recent(9), { id: 'clash-2', store: 'CLASH', roId: 'RO-C2' });
+    expect(await post({ events: [e, other, { ...e, roId: 'RO-C9' }] })).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_events',
+        details: [{ index: 2, path: 'id', message: 'repeats the id of event 0 with a different body' }],
+      },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'CLASH').log)).toBe(0);
+  });
+
+  it('the same id in two stores is two events, each counted in its store', async () => {
+    const at = recent(10);
+    const a = ev('repair.opened', at, { id: 'shared-1', store: 'PERA', roId: 'RO-S1', appointmentId: 'A-S1' });
+    const b = ev('repair.opened', at, { id: 'shared-1', store: 'PERB', roId: 'RO-S1', appointmentId: 'A-S1' });
+    expect(await post({ events: [a, b] })).toEqual({
+      status: 202,
+      body: { accepted: 2, new: 2, duplicates: 0, conflicts: 0 },
+    });
+    await drained();
+    expect(Object.keys(await logOf('PERA'))).toEqual(['shared-1']);
+    expect(Object.keys(await logOf('PERB'))).toEqual(['shared-1']);
+    expect(await visits('PERA')).toEqual({ value: 1, numerator: 1, denominator: 1 });
+    expect(await visits('PERB')).toEqual({ value: 1, numerator: 1, denominator: 1 });
+    // Sent again to one store only: nothing new there.
+    expect(await post(b)).toEqual({ status: 202, body: { accepted: 1, new: 0, duplicates: 1, conflicts: 0 } });
+  });
+
+  it('an id already recorded with another body is accepted, changes nothing and is reported', async () => {
+    const e = ev('repair.opened', recent(10), { id: 'fixed-1', store: 'FIXED', roId: 'RO-F1', appointmentId: 'A-F1' });
+    expect((await post(e)).status).toBe(202);
+    await drained();
+    const before = await stack.request('GET', '/api/v1/stores/FIXED/kpis');
+    const next = ev('repair.opened', recent(8), { id: 'fixed-2', store: 'FIXED', roId: 'RO-F2' });
+    expect(await post({ events: [next, { ...e, roId: 'RO-F9' }] })).toEqual({
+      status: 202,
+      body: {
+        accepted: 2,
+        new: 1,
+        duplicates: 1,
+        conflicts: 1,
+        warnings: [
+          {
+            index: 1,
+            path: 'id',
+            message: 'was recorded before with a different body: this event changes nothing (a correction needs a new id)',
+          },
+        ],
+      },
+    });
+    await drained();
+    expect(JSON.parse((await logOf('FIXED'))['fixed-1']!)).toEqual(e);
+    expect(await visits('FIXED')).toEqual({ value: 1 / 2, numerator: 1, denominator: 2 });
+    expect((await stack.request('GET', '/api/v1/stores/FIXED/kpis')).body.seq).toBeGreaterThan(before.body.seq);
   });
 });
 

@@ -8,13 +8,13 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
 import { connectRedis, type RedisTarget } from '../server/redis-connections.js';
-import { importKeys } from '../server/redis-keys.js';
+import { importKeys, storeKeys } from '../server/redis-keys.js';
 import { resolveTarget } from '../server/redis-launcher.js';
 import { importFinished, postCsv } from './support/csv.js';
 import { liveE2eTests } from './support/live-e2e-cases.js';
 import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster.js';
 import { replayTests } from './support/replay-cases.js';
-import { startStack } from './support/stack.js';
+import { startStack, waitFor } from './support/stack.js';
 
 describe('on a Redis Cluster of three masters', () => {
   let cluster: RedisClusterHandle;
@@ -48,6 +48,49 @@ describe('on a Redis Cluster of three masters', () => {
       expect((await stack.request('GET', '/api/v1/whoami', undefined, made.body.token)).status).toBe(200);
       expect((await stack.request('DELETE', `/api/v1/keys/${made.body.keyId}`)).status).toBe(204);
       expect((await stack.request('GET', '/api/v1/whoami', undefined, made.body.token)).status).toBe(401);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('tells what was new in a batch of several stores (one pipeline per store’s slot)', async () => {
+    const stack = await startStack('cluster-new', { target });
+    try {
+      const at = new Date(Date.now() - 60_000).toISOString();
+      const events = ['CN01', 'CN02', 'CN03', 'CN04'].map((store) => ({
+        id: 'same-id',
+        type: 'showroom.visit',
+        store,
+        at,
+        firstVisit: true,
+      }));
+      expect(await stack.request('POST', '/api/v1/events', { events })).toEqual({
+        status: 202,
+        body: { accepted: 4, new: 4, duplicates: 0, conflicts: 0 },
+      });
+      const log = (store: string) => storeKeys(stack.config.prefix, store).log;
+      await waitFor(async () => (await stack.app.deps.redis.hexists(log('CN04'), 'same-id')) === 1, 10_000, 'applied');
+      for (const store of ['CN01', 'CN02', 'CN03']) {
+        await waitFor(async () => (await stack.app.deps.redis.hexists(log(store), 'same-id')) === 1, 10_000, store);
+      }
+      // Two stores again, one with another body, and one of them twice in the request.
+      const again = [events[1]!, events[2]!, { ...events[3]!, firstVisit: false }, events[1]!];
+      expect(await stack.request('POST', '/api/v1/events', { events: again })).toEqual({
+        status: 202,
+        body: {
+          accepted: 3,
+          new: 0,
+          duplicates: 4,
+          conflicts: 1,
+          warnings: [
+            {
+              index: 2,
+              path: 'id',
+              message: 'was recorded before with a different body: this event changes nothing (a correction needs a new id)',
+            },
+          ],
+        },
+      });
     } finally {
       await stack.close();
     }

@@ -6,6 +6,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import type { RedisConn } from '../server/redis-connections.js';
+import { differentBodyMessage, FirstOccurrences } from '../domain/event-identity.js';
 import { MAX_BATCH, type PulseEvent } from '../domain/events.js';
 import { MAX_IMPORT_ERRORS, type ImportRowError } from '../domain/imports.js';
 import type { Config } from '../server/config.js';
@@ -50,14 +51,14 @@ export async function runImport(
   const stores = status.owner.stores;
   // As for the JSON API: events older than the log keeps are refused.
   const horizon = retentionHorizon(now(), config.retentionDays);
-  const counts: ImportCounts = { processed: 0, accepted: 0, rejected: 0, errorCount: 0, errors: [] };
+  const counts: ImportCounts = { processed: 0, accepted: 0, duplicates: 0, rejected: 0, errorCount: 0, errors: [] };
   const reject = (issues: ImportRowError[]) => {
     counts.rejected++;
     counts.errorCount += issues.length;
     for (const i of issues) if (counts.errors.length < MAX_IMPORT_ERRORS) counts.errors.push(i);
   };
-  /** id → the row that first had it: a repeated id in one file is reported, not silently dropped. */
-  const firstRow = new Map<string, number>();
+  /** The row that first had each event: a repeat is counted once, an id of a store with another body refused. */
+  const firstRows = new FirstOccurrences<number>();
   let savedErrors = 0;
   let batch: PulseEvent[] = [];
   let batches = 0;
@@ -81,13 +82,17 @@ export async function runImport(
       reject([{ row, path: 'at', message: `is older than the ${config.retentionDays}-day retention of raw events` }]);
     } else if (stores !== null && !stores.includes(event.store)) {
       reject([{ row, path: 'store', message: 'forbidden store' }]);
-    } else if (firstRow.has(event.id)) {
-      reject([{ row, path: 'id', message: `repeats the id of row ${firstRow.get(event.id)}` }]);
     } else {
-      firstRow.set(event.id, row);
-      counts.accepted++;
-      batch.push(event);
-      if (batch.length >= MAX_BATCH) await flush();
+      const seen = firstRows.see(event, row);
+      if (seen.kind === 'conflict') {
+        reject([{ row, path: 'id', message: differentBodyMessage(`row ${seen.first}`) }]);
+      } else if (seen.kind === 'duplicate') {
+        counts.duplicates++;
+      } else {
+        counts.accepted++;
+        batch.push(event);
+        if (batch.length >= MAX_BATCH) await flush();
+      }
     }
     if (counts.processed % ROWS_PER_REPORT === 0) {
       await saveCounts(redis, config.prefix, importId, counts, counts.errors.length !== savedErrors);

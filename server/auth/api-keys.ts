@@ -37,12 +37,19 @@ type KeyRecord = Principal & { createdAt?: string; revokedAt?: string };
 export const ADMIN_KEY_ID = 'admin-token';
 export const KEY_ID = /^[0-9a-f]{12}$/;
 
+/** More stores than a dealer group has: a list that long is a mistake. */
+const MAX_KEY_STORES = 1000;
+
 export const newKeyBody = z.strictObject({
   name: z.string().min(1).max(64),
-  scopes: z.array(z.enum(SCOPES)).min(1),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1)
+    .refine((s) => new Set(s).size === s.length, 'must name each scope at most once'),
   stores: z
     .array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/))
-    .min(1)
+    .min(1, `must list 1 to ${MAX_KEY_STORES} stores`)
+    .max(MAX_KEY_STORES, `must list 1 to ${MAX_KEY_STORES} stores`)
     .optional(),
 });
 export type NewKey = z.infer<typeof newKeyBody>;

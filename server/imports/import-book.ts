@@ -23,6 +23,7 @@ export interface ImportRecord extends ImportStatus {
 export interface ImportCounts {
   processed: number;
   accepted: number;
+  duplicates: number;
   rejected: number;
   errorCount: number;
   errors: ImportRowError[];
@@ -44,6 +45,7 @@ export async function createImport(
       rows: a.rows,
       processed: 0,
       accepted: 0,
+      duplicates: 0,
       rejected: 0,
       errorCount: 0,
       errors: '[]',
@@ -66,6 +68,8 @@ export async function loadImport(redis: RedisConn, prefix: string, importId: str
     rows,
     processed,
     accepted: Number(h.accepted),
+    // Statuses written before duplicates were counted have none.
+    duplicates: Number(h.duplicates ?? 0),
     rejected: Number(h.rejected),
     progress: state === 'done' || rows === 0 ? 100 : Math.floor((processed * 100) / rows),
     errors: JSON.parse(h.errors ?? '[]') as ImportRowError[],
@@ -83,6 +87,7 @@ export const loadImportCsv = (redis: RedisConn, prefix: string, importId: string
 const countFields = (c: ImportCounts, withErrors = true) => ({
   processed: c.processed,
   accepted: c.accepted,
+  duplicates: c.duplicates,
   rejected: c.rejected,
   errorCount: c.errorCount,
   ...(withErrors ? { errors: JSON.stringify(c.errors) } : {}),

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { budgetCheckBody, type BudgetOverride, type BudgetRefusal } from '../../domain/breaker.js';
+import { monthKey } from '../../domain/settings.js';
 import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import { loadBudget } from '../budget-book.js';
@@ -107,8 +108,9 @@ export async function getStoreOverrides(req: Request, res: Response, deps: AppDe
     return;
   }
   let month = typeof req.query.month === 'string' ? req.query.month : undefined;
-  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-    res.status(400).json({ error: 'invalid_query', details: [{ path: 'month', message: 'must be YYYY-MM' }] });
+  const valid = month === undefined ? null : monthKey.safeParse(month);
+  if (valid && !valid.success) {
+    res.status(400).json({ error: 'invalid_query', details: [{ path: 'month', message: valid.error.issues[0]!.message }] });
     return;
   }
   if (!month) month = windowsAt(Date.now(), (await deps.stores.get(store))?.timezone ?? 'Asia/Shanghai').month;

@@ -1,13 +1,43 @@
-/** POST /api/v1/events — validate the whole request, then queue it durably, all or nothing. */
+/**
+ * POST /api/v1/events — validate the whole request, then queue it durably, all or nothing; the
+ * answer says what was new (docs/events.md, "Responses").
+ */
 import type { Request, Response } from 'express';
+import { RECORDED_WITH_ANOTHER_BODY } from '../../domain/event-identity.js';
 import { validateBody } from '../../domain/events.js';
 import { APPLY_JOB_OPTIONS } from '../../workers/queues.js';
 import { retentionHorizon } from '../../workers/retention/expire-log.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
+import { recordedAs, type Recorded } from '../recorded-events.js';
+
+/** Warnings listed in one answer, as errors are. */
+const MAX_WARNINGS = 100;
+
+/**
+ * The 202: `accepted` distinct events queued; `new` those not yet recorded when checked;
+ * `duplicates` the events sent that change nothing (repeats in the request, ids already recorded);
+ * `conflicts` the ids already recorded with another body. Only `accepted` when the check failed.
+ */
+function acceptedAnswer(repeats: number, indexes: number[], recorded: Recorded[] | null) {
+  if (!recorded) return { accepted: indexes.length };
+  const old = recorded.filter((r) => r !== 'no').length;
+  const conflicts = indexes.filter((_, i) => recorded[i] === 'different');
+  return {
+    accepted: indexes.length,
+    new: indexes.length - old,
+    duplicates: repeats + old,
+    conflicts: conflicts.length,
+    ...(conflicts.length
+      ? {
+          warnings: conflicts.slice(0, MAX_WARNINGS).map((index) => ({ index, path: 'id', message: RECORDED_WITH_ANOTHER_BODY })),
+        }
+      : {}),
+  };
+}
 
 export async function postEvents(req: Request, res: Response, deps: AppDeps) {
-  const { events, issues } = validateBody(req.body);
+  const { events, indexes, repeats, issues } = validateBody(req.body);
   if (issues.length) {
     res.status(400).json({ error: 'invalid_events', details: issues.slice(0, 100) });
     return;
@@ -18,7 +48,11 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
     res.status(400).json({
       error: 'invalid_events',
       details: [
-        { index: expired, path: 'at', message: `is older than the ${deps.config.retentionDays}-day retention of raw events` },
+        {
+          index: indexes[expired],
+          path: 'at',
+          message: `is older than the ${deps.config.retentionDays}-day retention of raw events`,
+        },
       ],
     });
     return;
@@ -28,12 +62,19 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   if (foreign >= 0) {
     res.status(403).json({
       error: 'forbidden',
-      details: [{ index: foreign, path: 'store', message: 'this key may not write to this store' }],
+      details: [{ index: indexes[foreign], path: 'store', message: 'this key may not write to this store' }],
     });
     return;
   }
+  // What is new, read before queueing (afterwards a worker may already have recorded them). It
+  // only informs the answer: should it fail, the events are still accepted.
+  const recorded = await recordedAs(deps.redis, deps.config.prefix, events).catch((err: unknown) => {
+    req.log.warn({ err }, 'could not check which events are already recorded');
+    return null;
+  });
   // One job per request: BullMQ stores it in one transaction, so the 202 means all of it is queued.
+  // Ids already recorded go too: the workers' log decides, so a stale check can never lose an event.
   await deps.queues.events.add('apply', { events, receivedAt: Date.now() }, APPLY_JOB_OPTIONS);
   deps.metrics.eventsAccepted.inc(events.length);
-  res.status(202).json({ accepted: events.length });
+  res.status(202).json(acceptedAnswer(repeats, indexes, recorded));
 }

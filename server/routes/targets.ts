@@ -1,6 +1,6 @@
 /** PUT/GET /api/v1/targets/:store/:month — monthly sales targets (刚性销售目标). */
 import type { Request, Response } from 'express';
-import { targetSettings } from '../../domain/settings.js';
+import { monthKey, targetSettings } from '../../domain/settings.js';
 import { globalKeys } from '../redis-keys.js';
 import { loadTargets, saveTargets } from '../material-book.js';
 import type { AppDeps } from '../deps.js';
@@ -8,12 +8,12 @@ import { storeParam } from './store-settings.js';
 import { parseBody } from './parse-body.js';
 
 function monthParam(req: Request, res: Response): string | null {
-  const month = String(req.params.month);
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) {
-    res.status(400).json({ error: 'invalid_targets', details: [{ path: 'month', message: 'must be YYYY-MM' }] });
+  const r = monthKey.safeParse(req.params.month);
+  if (!r.success) {
+    res.status(400).json({ error: 'invalid_targets', details: [{ path: 'month', message: r.error.issues[0]!.message }] });
     return null;
   }
-  return month;
+  return r.data;
 }
 
 export async function putTargets(req: Request, res: Response, deps: AppDeps) {
