@@ -140,6 +140,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     // snapshot), and a socket that goes on regardless is dropped.
     const budget = new MessageBudget(perSecond, burst);
     socket.use((packet, next) => {
+      if (!socket.connected) return;
       const verdict = budget.take();
       if (verdict.kind === 'ok') return next();
       if (verdict.kind === 'drop') {
