@@ -9,7 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, v
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { createApp, type PulseApp } from '../server/app.js';
 import type { Config } from '../server/config.js';
+import { RefusalsPerAddress } from '../server/auth/refusals.js';
 import { addressGroup } from '../server/http/client-address.js';
+import { MessageBudget } from '../server/live/message-budget.js';
 import { liveSocketsKey, rateLimitKey } from '../server/redis-keys.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
@@ -184,6 +186,27 @@ describe('refusals per client address', () => {
     expect((await call(direct.url, 'GET', '/api/v1/whoami', from('203.0.113.3'))).status).toBe(429);
   });
 
+  it('counts in a window opened by the first refusal, and keeps at most so many addresses', () => {
+    let now = 1_000;
+    const r = new RefusalsPerAddress(2, 10_000, () => now, 3);
+    r.refused('a');
+    now += 4_000;
+    r.refused('a');
+    expect(r.blockedForMs('a')).toBe(6_000);
+    now += 5_999;
+    expect(r.blockedForMs('a')).toBe(1);
+    now += 1;
+    expect(r.blockedForMs('a')).toBe(0);
+    // Full: the oldest window goes to make room (its address starts afresh), the newest stay.
+    for (const x of ['b', 'c', 'd']) {
+      r.refused(x);
+      r.refused(x);
+    }
+    r.refused('e');
+    r.refused('e');
+    expect(['b', 'c', 'd', 'e'].map((x) => r.blockedForMs(x) > 0)).toEqual([false, true, true, true]);
+  });
+
   it('counts an IPv6 client by its /64, and an IPv4 one mapped into IPv6 as itself', () => {
     expect(addressGroup('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
     expect(addressGroup('2001:0db8:0001:0002::9')).toBe('2001:db8:1:2::/64');
@@ -194,6 +217,31 @@ describe('refusals per client address', () => {
 });
 
 describe('live limits', () => {
+  it('lets a socket send its burst, refills it at the rate, and drops a socket that goes on while refused', () => {
+    let now = 0;
+    const budget = new MessageBudget(20, 4, () => now);
+    const take = (n: number) => Array.from({ length: n }, () => budget.take().kind);
+    expect(take(5)).toEqual(['ok', 'ok', 'ok', 'ok', 'refused']);
+    now += 100; // two messages' worth, at 20 a second
+    expect(take(3)).toEqual(['ok', 'ok', 'refused']);
+    expect(budget.take()).toEqual({ kind: 'refused', retryInMs: 50 });
+    // Two refusals count (the first drained with the refill): two more fill the burst of 4, the
+    // fifth drops the socket.
+    expect(take(3)).toEqual(['refused', 'refused', 'drop']);
+    // A client that waits as told when refused is never dropped: its burst, then 20 a second (0 … 10 s).
+    const patient = new MessageBudget(20, 4, () => now);
+    const start = now;
+    let sent = 0;
+    while (now - start <= 10_000) {
+      const v = patient.take();
+      expect(v.kind).not.toBe('drop');
+      if (v.kind === 'refused') now += v.retryInMs;
+      else sent++;
+    }
+    expect(sent).toBe(4 + 200);
+    expect(new MessageBudget(0, 4, () => now).take()).toEqual({ kind: 'ok' });
+  });
+
   it('refuses a key more sockets than allowed on one server, and admits it again when one closes', async () => {
     const key = await newKey(['read']);
     const [a, b] = [client(key.token), client(key.token)];
