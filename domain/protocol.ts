@@ -7,7 +7,8 @@ export const LIVE_NAMESPACE = '/live';
 /** Pushes per room are coalesced to at most this many a second. */
 export const MAX_PUSHES_PER_SECOND = 4;
 
-export type Response<T> = { error: string } | { data: T };
+/** `retryInMs`: with the error `rate_limited` (the socket sent messages too fast), when to send again. */
+export type Response<T> = { error: string; retryInMs?: number } | { data: T };
 
 export interface SubscribePayload {
   /** A store code, or "*" for the whole group. */

@@ -10,12 +10,16 @@ import { Server } from 'socket.io';
 import { createQueues } from '../workers/queues.js';
 import { readSegments } from '../workers/segments/read-segments.js';
 import { ApiKeys } from './auth/api-keys.js';
-import { requireScope } from './auth/require-scope.js';
+import { KeyGate } from './auth/key-gate.js';
+import { RefusalsPerAddress } from './auth/refusals.js';
+import { requireKey, requireScopeOf } from './auth/require-scope.js';
 import { routeGuards } from './auth/route-guards.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
 import { cors, liveCors } from './http/cors.js';
-import { clientErrorBody, jsonBodiesOnly, jsonBody } from './http/json-body.js';
+import { clientErrorBody } from './http/json-body.js';
+import { jsonBody } from './http/parse-json-body.js';
+import { refuse } from './http/refusal.js';
 import { securityHeaders } from './http/security-headers.js';
 import { answerUnavailable, setRetryAfter } from './http/unavailable.js';
 import { KpiService } from './kpi/kpi-service.js';
@@ -82,13 +86,16 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
   const queueConnection = connectRedis(target, failFast(config.redisCommandTimeoutMs));
   const queues = createQueues(queueConnection, config.prefix);
   const stores = new StoreRegistry(redis, config.prefix);
+  const keys = new ApiKeys(redis, config.prefix, config.adminToken);
+  const refusals = new RefusalsPerAddress(config.refusalLimit.perAddress, config.refusalLimit.windowMs);
   const deps: AppDeps = {
     config,
     redis,
     queues,
     stores,
     kpis: new KpiService(redis, stores, { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments }),
-    keys: new ApiKeys(redis, config.prefix, config.adminToken),
+    keys,
+    gate: new KeyGate(keys, refusals, config.refusalLimit),
     log: log.child({ component: 'api' }),
     metrics: createServerMetrics(registry),
   };
@@ -125,15 +132,18 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     }
   });
   // Outside /api/v1: Prometheus scrapes it with a bearer key of the scope `metrics`.
-  app.get('/metrics', requireScope(deps.keys, 'metrics'), metricsHandler(registry));
-  app.use('/api', jsonBody, jsonBodiesOnly);
-  // Key and scope, rate budget, and the key's stores for a path naming one (server/auth/route-guards.ts).
+  app.get('/metrics', requireKey(deps.gate, config.trustProxyHops), requireScopeOf('metrics'), metricsHandler(registry));
+  // Key, rate budget, scope and the key's stores for a path naming one (server/auth/route-guards.ts),
+  // all before the body is read: only then is a JSON body parsed (the CSV import reads its own).
   const guard = routeGuards(deps);
   for (const r of routes) {
-    app[r.method](r.path, ...guard(r), (req: Request, res: Response) => r.handler(req, res, deps));
+    app[r.method](r.path, ...guard(r), ...(r.readsOwnBody ? [] : jsonBody), (req: Request, res: Response) =>
+      r.handler(req, res, deps),
+    );
   }
-  app.use('/api', (_req, res) => {
-    res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
+  // No such route: no body read either.
+  app.use('/api', (req, res) => {
+    refuse(req, res, 404, { error: 'not_found', message: 'no such endpoint' });
   });
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));

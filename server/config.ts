@@ -78,10 +78,19 @@ const envSchema = z.object({
   /** Requests a minute per key: ingest routes (events, imports), and every other API route. 0: no limit. */
   PULSE_RATE_INGEST_PER_MIN: z.coerce.number().int().min(0).default(600),
   PULSE_RATE_API_PER_MIN: z.coerce.number().int().min(0).default(1200),
+  /** Requests refused for their key (none, unknown, revoked) a minute per client address and server process; past it, 429. 0: no limit. */
+  PULSE_RATE_REFUSALS_PER_MIN: z.coerce.number().int().min(0).default(60),
+  /** Proxies (load balancers) in front of the servers that append to X-Forwarded-For: the client is the address they saw. */
+  PULSE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Rooms (stores, the group, screens) one live socket may join. */
   PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1000).default(20),
-  /** Live sockets one key may hold open on one server process. 0: no limit. */
+  /** Live sockets one key may hold open across every server of the install. 0: no limit. */
   PULSE_LIVE_SOCKETS_PER_KEY: z.coerce.number().int().min(0).default(500),
+  /** A server that dies without closing its sockets stops counting them against their keys after this long. */
+  PULSE_LIVE_SOCKET_LEASE_MS: ms(60_000, 1000),
+  /** Messages a second one live socket may send, and how many at once after a quiet spell. 0: no limit. */
+  PULSE_LIVE_MESSAGES_PER_SECOND: z.coerce.number().min(0).max(10_000).default(20),
+  PULSE_LIVE_MESSAGE_BURST: z.coerce.number().int().min(1).max(10_000).default(40),
   /** Pushes per room and second. For benchmarks and tests only: the protocol promises at most 4. */
   PULSE_LIVE_MAX_PUSHES_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(MAX_PUSHES_PER_SECOND),
   /** Comma-separated origins (https://bi.example.com) whose pages may call the API and open sockets; none by default. */
@@ -135,8 +144,16 @@ export interface Config {
   shutdown: { drainDelayMs: number; reconnectHintMs: number; timeoutMs: number };
   /** Requests per key and window, shared by all server processes (0: no limit); tests shorten the window. */
   rateLimits: { windowMs: number; ingest: number; api: number };
-  /** Per live socket: rooms it may join; per key and server process: open sockets (0: no limit). */
+  /** Requests refused for their key, per client address, window and server process (0: no limit). */
+  refusalLimit: { perAddress: number; windowMs: number };
+  /** How many proxies in front append to X-Forwarded-For (0: the peer's address is the client's). */
+  trustProxyHops: number;
+  /** Per live socket: rooms it may join; per key, across every server: open sockets (0: no limit). */
   liveLimits: { subscriptionsPerSocket: number; socketsPerKey: number };
+  /** How long a key's socket counts without its server renewing it (a server that died). */
+  liveSocketLeaseMs: number;
+  /** Per live socket: messages a second, and the burst allowed after a quiet spell (perSecond 0: no limit). */
+  liveMessages: { perSecond: number; burst: number };
   /** `kpis` pushes per room and second at most (MAX_PUSHES_PER_SECOND unless a benchmark raises it). */
   livePushesPerSecond: number;
   /** How often each server re-checks the keys of its open sockets, in case it missed a revocation. */
@@ -202,7 +219,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       timeoutMs: e.PULSE_SHUTDOWN_TIMEOUT_MS,
     },
     rateLimits: { windowMs: 60_000, ingest: e.PULSE_RATE_INGEST_PER_MIN, api: e.PULSE_RATE_API_PER_MIN },
+    refusalLimit: { perAddress: e.PULSE_RATE_REFUSALS_PER_MIN, windowMs: 60_000 },
+    trustProxyHops: e.PULSE_TRUST_PROXY,
     liveLimits: { subscriptionsPerSocket: e.PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET, socketsPerKey: e.PULSE_LIVE_SOCKETS_PER_KEY },
+    liveSocketLeaseMs: e.PULSE_LIVE_SOCKET_LEASE_MS,
+    liveMessages: { perSecond: e.PULSE_LIVE_MESSAGES_PER_SECOND, burst: e.PULSE_LIVE_MESSAGE_BURST },
     livePushesPerSecond: e.PULSE_LIVE_MAX_PUSHES_PER_SECOND,
     keyRecheckMs: 30_000,
     corsOrigins: e.PULSE_CORS_ORIGINS,

@@ -2,6 +2,7 @@
 import type { RedisConn } from './redis-connections.js';
 import type { Queues } from '../workers/queues.js';
 import type { ApiKeys } from './auth/api-keys.js';
+import type { KeyGate } from './auth/key-gate.js';
 import type { Config } from './config.js';
 import type { KpiService } from './kpi/kpi-service.js';
 import type { Logger } from './observability/logger.js';
@@ -15,6 +16,8 @@ export interface AppDeps {
   stores: StoreRegistry;
   kpis: KpiService;
   keys: ApiKeys;
+  /** The key check with the refusals per client address, for the API, /metrics and the live handshake. */
+  gate: KeyGate;
   /** The app's logger (in a request, prefer `req.log`: it carries the request id). */
   log: Logger;
   metrics: ServerMetrics;

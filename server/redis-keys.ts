@@ -186,6 +186,13 @@ export function importKeys(prefix: string, importId: string) {
  */
 export const rateLimitKey = (prefix: string, keyId: string, budget: string) => `${prefix}:rl:{${keyId}}:${budget}`;
 
+/**
+ * A key's open live sockets across every server (server/live/socket-leases.ts): a ZSET of
+ * `serverId:socketId` scored by when their server last renewed them. Tagged with the keyId, so the
+ * admitting script touches a single Cluster slot.
+ */
+export const liveSocketsKey = (prefix: string, keyId: string) => `${prefix}:live:{${keyId}}:sockets`;
+
 /** BullMQ's prefix: its keys are tagged so that a queue lives in one Cluster slot. */
 export const queuePrefix = (prefix: string) => `{${prefix}-q}`;
 

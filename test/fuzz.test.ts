@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSchemas, EVENT_TYPES } from '../domain/events.js';
+import { createApp } from '../server/app.js';
 import { csvCell } from '../server/imports/csv.js';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
 import { routes } from '../server/routes/index.js';
@@ -32,8 +33,11 @@ let baseline: Awaited<ReturnType<typeof invariants>>;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 beforeAll(async () => {
-  // No rate limits here: the point is what each input does, not how many get through.
-  stack = await startStack('fuzz', { config: { rateLimits: { windowMs: 60_000, ingest: 0, api: 0 } } });
+  // No rate limits here: the point is what each input does, not how many get through (the socket
+  // message budget has a case of its own, on a server of its own).
+  stack = await startStack('fuzz', {
+    config: { rateLimits: { windowMs: 60_000, ingest: 0, api: 0 }, liveMessages: { perSecond: 0, burst: 0 } },
+  });
   const key = async (name: string, scopes: string[], stores?: string[]) =>
     (await stack.request('POST', '/api/v1/keys', { name, scopes, ...(stores ? { stores } : {}) })).body.token as string;
   keys.ingest = await key('dms', ['ingest']);
@@ -915,8 +919,13 @@ describe('fuzz: CSV imports', () => {
 
 type AnySocket = Socket<Record<string, (...args: any[]) => void>, Record<string, (...args: any[]) => void>>;
 
-function liveClient(token: string): AnySocket {
-  return connect(`${stack.baseUrl}/live`, { auth: { token }, transports: ['websocket'], reconnection: false }) as AnySocket;
+function liveClient(token: string, base = stack.baseUrl): AnySocket {
+  return connect(`${base}/live`, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  }) as AnySocket;
 }
 async function connected(s: AnySocket) {
   if (s.connected) return;
@@ -1003,6 +1012,62 @@ describe('fuzz: /live messages', () => {
     observer.disconnect();
     fuzzer.disconnect();
     expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+    await expectNothingMoved();
+  });
+
+  it('a burst past a socket’s message budget: rate_limited acks, then the socket is dropped; others keep their pushes', async () => {
+    // A server of the same install whose budget does not refill while the test runs: the counts are exact.
+    const BURST = 10;
+    const tight = await createApp({ ...stack.config, liveMessages: { perSecond: 0.01, burst: BURST } }, stack.redisUrl);
+    const tightUrl = `http://127.0.0.1:${await tight.listen(0, '127.0.0.1')}`;
+    const bystander = liveClient(keys.read, tightUrl);
+    try {
+      await connected(bystander);
+      expect((await bystander.emitWithAck('subscribe', { store: 'FZ0' })).data?.store).toBe('FZ0');
+      const pushed: { name: string }[] = [];
+      bystander.on('kpis', (snap: { store: string; name: string }) => snap.store === 'FZ0' && pushed.push(snap));
+
+      const message = fc.record({
+        name: fc.constantFrom('subscribe', 'subscribe', 'unsubscribe', 'watchScreen', 'kpis', 'constructor', 'nope'),
+        payload: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom({ store: 'FZ0' }, { store: '*' }, { name: 'lobby' })),
+        withAck: fc.boolean(),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(message, { minLength: 2 * BURST + 1, maxLength: 500 }), async (flood) => {
+          const s = liveClient(keys.read, tightUrl);
+          await connected(s);
+          const dropped = new Promise<string>((resolve, reject) => {
+            s.once('disconnect', resolve);
+            setTimeout(() => reject(new Error(`still connected 5 s after ${flood.length} messages`)), 5000);
+          });
+          const acks: { i: number; ack: unknown }[] = [];
+          flood.forEach((m, i) => {
+            if (m.withAck) s.emit(m.name, m.payload, (ack: unknown) => acks.push({ i, ack }));
+            else s.emit(m.name, m.payload);
+          });
+          expect(await dropped).toBe('io server disconnect');
+          // Messages BURST+1 … 2·BURST are refused (each one asking for an ack is told so), the next
+          // one drops the socket; none after it is answered.
+          const limited = acks.filter((a) => (a.ack as { error?: unknown }).error === 'rate_limited');
+          const expected = flood.flatMap((m, i) => (m.withAck && i >= BURST && i < 2 * BURST ? [i] : []));
+          expect(limited.map((a) => a.i)).toEqual(expected);
+          for (const a of limited) expect(a.ack).toEqual({ error: 'rate_limited', retryInMs: expect.any(Number) });
+          expect(acks.filter((a) => a.i >= 2 * BURST)).toEqual([]);
+          expect(bystander.connected).toBe(true);
+        }),
+        params(20),
+      );
+      // The bystander on the same server still gets its pushes: a renamed store is pushed.
+      expect((await stack.request('PUT', '/api/v1/stores/FZ0', { name: '模糊店二', timezone: 'Asia/Shanghai' })).status).toBe(
+        200,
+      );
+      await waitFor(async () => pushed.at(-1)?.name === '模糊店二', 10_000, 'the push of the renamed store');
+      expect((await stack.request('PUT', '/api/v1/stores/FZ0', { name: '模糊店', timezone: 'Asia/Shanghai' })).status).toBe(200);
+      expect(bystander.connected).toBe(true);
+    } finally {
+      bystander.disconnect();
+      await tight.close();
+    }
     await expectNothingMoved();
   });
 });

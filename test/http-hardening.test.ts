@@ -1,9 +1,10 @@
 /**
  * What every answer carries and what no answer reveals: security headers, CORS off unless an
  * origin is listed (API and sockets alike), JSON errors without stack traces, 400/415 for bodies
- * that are not JSON.
+ * that are not JSON, and no body read before its key is checked.
  */
 import { request as httpRequest } from 'node:http';
+import { connect as tcpConnect } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
@@ -308,5 +309,117 @@ describe('configuration bodies', () => {
       status: 400,
       body: { error: 'invalid_screen', details: [{ path: 'items.0', message: 'unknown field(s): colour' }] },
     });
+  });
+});
+
+/**
+ * Sends the head of a request declaring `declared` bytes of body, and only `sent` of them; resolves
+ * with what the server answered once it has closed the connection. A server that waits for the
+ * rest of the body (to parse it, or to drain it) neither answers nor closes: that fails here.
+ */
+function partialBody(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  declared: number,
+  sent: string,
+): Promise<{ status: number; headers: Record<string, string>; body: any }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(Number(port), hostname);
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the server neither answered nor closed within 5 s; it sent: ${JSON.stringify(text.slice(0, 300))}`));
+    }, 5000);
+    socket.setEncoding('utf8');
+    socket.on('data', (c: string) => (text += c));
+    // The server closes with part of the body unread: the reset may come as an error.
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const h = Object.fromEntries(
+        lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
+      let parsed: unknown = body;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        /* not JSON */
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers: h, body: parsed });
+    });
+    const head = [
+      `${method} ${path} HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      `Content-Length: ${declared}`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ].join('\r\n');
+    socket.write(`${head}\r\n\r\n${sent}`);
+  });
+}
+
+describe('the key before the body', () => {
+  /** 1,000,000 bytes, 500,000 arrays deep, and not JSON: a parser that reads it answers 400 invalid_json. */
+  const deep = '['.repeat(500_000) + 'x'.repeat(500_000);
+  const json = { 'content-type': 'application/json' };
+  let readKey = '';
+  beforeAll(async () => {
+    const res = await raw(
+      stack.baseUrl,
+      'POST',
+      '/api/v1/keys',
+      { ...auth, ...json },
+      JSON.stringify({ name: 'tv', scopes: ['read'] }),
+    );
+    readKey = JSON.parse(res.text).token;
+  });
+
+  it('refuses a large body without a valid key, or without the scope, without parsing it', async () => {
+    const noKey = await raw(stack.baseUrl, 'POST', '/api/v1/events', json, deep);
+    expect(noKey.status).toBe(401);
+    expect(JSON.parse(noKey.text).error).toBe('unauthorized');
+    const wrongKey = await raw(stack.baseUrl, 'POST', '/api/v1/events', { ...json, authorization: 'Bearer sp_not-a-key' }, deep);
+    expect(wrongKey.status).toBe(401);
+    const noScope = await raw(stack.baseUrl, 'POST', '/api/v1/events', { ...json, authorization: `Bearer ${readKey}` }, deep);
+    expect(noScope.status).toBe(403);
+    expect(JSON.parse(noScope.text).error).toBe('forbidden');
+    // No route: nothing to parse a body for.
+    const nowhere = await raw(stack.baseUrl, 'POST', '/api/v1/no-such-route', { ...json, ...auth }, deep);
+    expect(nowhere.status).toBe(404);
+    expect(JSON.parse(nowhere.text).error).toBe('not_found');
+  });
+
+  it('still parses the body of a request with a valid key: a malformed one is 400 invalid_json', async () => {
+    const res = await raw(stack.baseUrl, 'POST', '/api/v1/events', { ...json, ...auth }, deep);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text)).toEqual({ error: 'invalid_json', details: [{ path: '(body)', message: 'is not valid JSON' }] });
+  });
+
+  it('answers a refused request before its body has arrived, and closes the connection', async () => {
+    const cases: { method?: string; path: string; headers: Record<string, string>; status: number }[] = [
+      { path: '/api/v1/events', headers: json, status: 401 },
+      { path: '/api/v1/events', headers: { ...json, authorization: 'Bearer sp_not-a-key' }, status: 401 },
+      { path: '/api/v1/events', headers: { ...json, authorization: `Bearer ${readKey}` }, status: 403 },
+      { method: 'PUT', path: '/api/v1/stores/HH01', headers: json, status: 401 },
+      { path: '/api/v1/no-such-route', headers: { ...json, ...auth }, status: 404 },
+      // The CSV import reads its own body, after the key too.
+      { path: '/api/v1/imports', headers: { 'content-type': 'text/csv' }, status: 401 },
+      { path: '/api/v1/imports', headers: { 'content-type': 'text/csv', authorization: `Bearer ${readKey}` }, status: 403 },
+      // A body over 1 MiB by its Content-Length, with a valid key: refused unread.
+      { path: '/api/v1/events', headers: { ...json, ...auth }, status: 413 },
+    ];
+    for (const c of cases) {
+      const what = `${c.path} ${JSON.stringify(c.headers)}`;
+      const res = await partialBody(stack.baseUrl, c.method ?? 'POST', c.path, c.headers, 5_000_000, deep.slice(0, 1024));
+      expect(res.status, what).toBe(c.status);
+      expect(res.headers.connection, what).toBe('close');
+      expect(typeof res.body.error, what).toBe('string');
+    }
+    // The server is none the worse.
+    expect((await raw(stack.baseUrl, 'GET', '/api/v1/whoami', auth)).status).toBe(200);
   });
 });

@@ -58,11 +58,15 @@ const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 const isRevoked = (r: KeyRecord) => r.revokedAt !== undefined;
 /** lastUsedAt is written at most this often per key and process: a busy key costs one HSET a minute. */
 const TOUCH_EVERY_MS = 60_000;
+/** How many hashes of keys this process accepted are remembered (an install has hundreds of keys). */
+const ACCEPTED_KEPT = 10_000;
 
 export class ApiKeys {
   private readonly g: ReturnType<typeof globalKeys>;
   private readonly adminHash: Buffer | null;
   private readonly touchedAt = new Map<string, number>();
+  /** Hashes of the keys this process accepted, least recently first. */
+  private readonly acceptedHashes = new Set<string>();
   /** Keys created before the keyId index existed are indexed once per process, on the first miss. */
   private indexed = false;
   constructor(
@@ -79,14 +83,30 @@ export class ApiKeys {
     if (!token || token.length > 256) return null;
     const h = hash(token);
     if (this.adminHash && timingSafeEqual(Buffer.from(h, 'hex'), this.adminHash)) {
+      this.remember(h);
       return { keyId: ADMIN_KEY_ID, name: 'PULSE_ADMIN_TOKEN', scopes: [...SCOPES], stores: null };
     }
     const json = await this.redis.hget(this.g.apiKeys, h);
     if (!json) return null;
     const rec = JSON.parse(json) as KeyRecord;
     if (isRevoked(rec)) return null;
+    this.remember(h);
     this.touch(rec.keyId);
     return { keyId: rec.keyId, name: rec.name, scopes: rec.scopes, stores: rec.stores };
+  }
+
+  /**
+   * Whether this process has accepted the key before. It may have been revoked since: this only
+   * says the key is worth looking up (resolve) when its sender is otherwise turned away unseen.
+   */
+  acceptedBefore(token: string | undefined): boolean {
+    return !!token && token.length <= 256 && this.acceptedHashes.has(hash(token));
+  }
+
+  private remember(h: string) {
+    this.acceptedHashes.delete(h);
+    this.acceptedHashes.add(h);
+    if (this.acceptedHashes.size > ACCEPTED_KEPT) this.acceptedHashes.delete(this.acceptedHashes.values().next().value!);
   }
 
   /** Creates a key; the token is returned once and only its hash is kept. */

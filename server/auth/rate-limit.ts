@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 import type { RedisConn } from '../redis-connections.js';
 import type { Config } from '../config.js';
+import { refuse } from '../http/refusal.js';
 import { rateLimitKey } from '../redis-keys.js';
 
 export type RateBudget = 'ingest' | 'api';
@@ -42,7 +43,7 @@ export class RateLimiter {
       if (retryAfterS === undefined) return next();
       const windowS = Math.round(this.config.rateLimits.windowMs / 1000);
       res.setHeader('Retry-After', String(retryAfterS));
-      res.status(429).json({
+      refuse(req, res, 429, {
         error: 'rate_limited',
         message: `this key may make ${limit} ${budget === 'ingest' ? 'ingest ' : ''}requests every ${windowS} s; retry in ${retryAfterS} s`,
         retryAfter: retryAfterS,

@@ -1,26 +1,14 @@
 /**
  * A body sent to the API must be JSON (`Content-Type: application/json`, UTF-8): anything else is
  * 415 `unsupported_media_type`, rather than a confusing 400 about a body the server did not read.
- * The CSV import reads its own `text/csv` body (and answers 415 to anything else, JSON included:
- * the JSON parser leaves it alone).
+ * The CSV import reads its own `text/csv` body (server/routes/index.ts `readsOwnBody`) and answers
+ * 415 to anything else, JSON included.
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
-
-const CSV_UPLOAD = '/api/v1/imports';
-
-/** POST /api/v1/imports, however this is mounted (under /api or on the route) and however the path is spelt. */
-const isCsvUpload = (req: Request) =>
-  req.method === 'POST' && (req.baseUrl + req.path).toLowerCase().replace(/\/+$/, '') === CSV_UPLOAD;
-
-/** The JSON parser of the API: up to 1 MiB, any route but the CSV upload. */
-export const jsonBody = express.json({
-  limit: '1mb',
-  type: (req) => !isCsvUpload(req as Request) && Boolean((req as Request).is('application/json')),
-});
+import type { NextFunction, Request, Response } from 'express';
 
 export function jsonBodiesOnly(req: Request, res: Response, next: NextFunction) {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.is('application/json') || isCsvUpload(req)) return next();
+  if (!hasBody || req.is('application/json')) return next();
   res.status(415).json({ error: 'unsupported_media_type', message: 'send the body as JSON: Content-Type: application/json' });
 }
 

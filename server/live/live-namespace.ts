@@ -3,6 +3,8 @@
  * `kpis` and `alert` pushed to the store's room and the group room. With several servers, `kpis`
  * pushes go through the Socket.IO Redis adapter (server/app.ts), one server per push; alerts and
  * screens come to every server over Redis pub/sub and each emits them to its own sockets.
+ * Limits (docs/live.md): refused handshakes per client address (as on the API), open sockets per
+ * key across every server (socket-leases.ts), messages per socket (message-budget.ts).
  */
 import { logFailure, type RedisConn } from '../redis-connections.js';
 import type { Namespace, Server } from 'socket.io';
@@ -17,7 +19,9 @@ import {
 } from '../../domain/protocol.js';
 import { storeCode } from '../../domain/events.js';
 import { canSeeScreen } from '../auth/api-keys.js';
+import type { KeyCheck } from '../auth/key-gate.js';
 import type { AppDeps } from '../deps.js';
+import { clientAddress } from '../http/client-address.js';
 import { globalKeys } from '../redis-keys.js';
 import { GROUP_ROOM, roomOf, screenRoom, storeOfRoom } from './rooms.js';
 import { screenName, type Screen } from '../../domain/screens.js';
@@ -25,7 +29,10 @@ import { loadScreen } from '../screen-book.js';
 import { PushClaims } from './push-claim.js';
 import { HEARTBEAT_MS, heartbeatTiming, PushScheduler, type PushOutcome } from './push-scheduler.js';
 import { watchKeys } from './key-watch.js';
-import { roomLimitError, SocketsPerKey } from './limits.js';
+import { roomLimitError } from './limits.js';
+import { MessageBudget } from './message-budget.js';
+import { sharedReads } from './shared-reads.js';
+import { SocketLeases } from './socket-leases.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -39,26 +46,50 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   const nsp: LiveNamespace = io.of(LIVE_NAMESPACE);
   const log = deps.log.child({ component: 'live' });
   const { subscriptionsPerSocket, socketsPerKey } = deps.config.liveLimits;
-  const perKey = new SocketsPerKey(socketsPerKey);
+  const leases = new SocketLeases(deps.redis, deps.config.prefix, socketsPerKey, deps.config.liveSocketLeaseMs, (err) =>
+    log.warn({ err }, 'could not renew the places of open sockets'),
+  );
   // Revoked keys: their sockets are dropped at once, and re-checked every 30 s (key-watch.ts).
   const keyWatch = await watchKeys(nsp, deps, subscriber, log);
 
   nsp.use(async (socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    let principal: Awaited<ReturnType<typeof deps.keys.resolve>>;
+    const address = clientAddress(socket.request, deps.config.trustProxyHops);
+    let check: KeyCheck;
+    let admitted = false;
     try {
-      principal = await deps.keys.resolve(typeof token === 'string' ? token : undefined);
+      check = await deps.gate.check(typeof token === 'string' ? token : undefined, address);
+      if (check.kind === 'accepted' && check.principal.scopes.includes('read')) {
+        // One step in Redis: count the key's sockets on every server and take a place if one is left.
+        admitted = await leases.admit(check.principal.keyId, socket.id);
+      }
     } catch {
       // Redis is away: not the key's fault. The wall tries again in seconds, not in a minute.
       return next(new Error('unavailable'));
     }
-    if (!principal || !principal.scopes.includes('read')) return next(new Error('unauthorized'));
-    if (!perKey.admits(principal.keyId)) return next(new Error('too many connections for this key'));
+    if (check.kind === 'rate_limited') {
+      return next(Object.assign(new Error('rate_limited'), { data: { retryAfter: check.retryAfterS, message: check.message } }));
+    }
+    if (check.kind !== 'accepted' || !check.principal.scopes.includes('read')) return next(new Error('unauthorized'));
+    if (!admitted) return next(new Error('too many connections for this key'));
+    // The place is given back when the socket goes, or when its connection closes before that.
+    const release = () => {
+      socket.conn.off('close', release);
+      leases.release(socket.id).catch((err: unknown) => log.debug({ err }, 'could not give back a socket place: it lapses'));
+    };
+    socket.conn.once('close', release);
+    socket.once('disconnect', release);
+    // Closed while the key was being checked: no 'close' will come.
+    if (socket.conn.readyState !== 'open') release();
+    const { principal } = check;
     socket.data = { keyId: principal.keyId, scopes: principal.scopes, stores: principal.stores };
     next();
   });
 
   const snapshotFor = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
+  // A `subscribe` answers with a snapshot; those asked for at once share one read.
+  const subscribeSnapshot = sharedReads(snapshotFor);
+  const { perSecond, burst } = deps.config.liveMessages;
 
   // Several servers (docs/live.md): a push goes through the Redis adapter to the room's sockets on
   // every server, so each is made by the one server holding the room's turn (push-claim.ts). Only
@@ -105,7 +136,21 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   );
 
   nsp.on('connection', (socket) => {
-    perKey.track(socket);
+    // Every message spends the socket's budget; past it, refused without any work (no Redis, no
+    // snapshot), and a socket that goes on regardless is dropped.
+    const budget = new MessageBudget(perSecond, burst);
+    socket.use((packet, next) => {
+      if (!socket.connected) return;
+      const verdict = budget.take();
+      if (verdict.kind === 'ok') return next();
+      if (verdict.kind === 'drop') {
+        log.info({ socketId: socket.id, keyId: socket.data.keyId }, 'socket dropped: too many messages');
+        socket.disconnect(true);
+        return;
+      }
+      const ack = packet.at(-1) as unknown;
+      if (typeof ack === 'function') ack({ error: 'rate_limited', retryInMs: verdict.retryInMs });
+    });
     deps.metrics.liveSockets.inc();
     log.debug({ socketId: socket.id, sockets: nsp.sockets.size }, 'socket connected');
     socket.on('disconnect', (reason) => {
@@ -131,7 +176,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
         return;
       }
       try {
-        const snap = await snapshotFor(code);
+        const snap = await subscribeSnapshot(code);
         if (!snap) {
           ack({ error: `no store ${code}` });
           return;
@@ -209,6 +254,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     namespace: nsp,
     async close() {
       scheduler.close();
+      leases.close();
       await keyWatch.close();
       await subscriber.unsubscribe().catch(() => undefined);
     },

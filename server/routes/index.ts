@@ -33,11 +33,13 @@ export interface Route {
   /** Several scopes: any one of them will do. */
   scope: Scope | readonly Scope[];
   handler: (req: Request, res: Response, deps: AppDeps) => Promise<void>;
+  /** The handler reads the body itself (the CSV import); every other route's body is JSON, read after the guards. */
+  readsOwnBody?: true;
 }
 
 export const routes: Route[] = [
   { method: 'post', path: '/api/v1/events', scope: 'ingest', handler: postEvents },
-  { method: 'post', path: '/api/v1/imports', scope: 'ingest', handler: postImport },
+  { method: 'post', path: '/api/v1/imports', scope: 'ingest', handler: postImport, readsOwnBody: true },
   { method: 'get', path: '/api/v1/imports/:importId', scope: ['ingest', 'read'], handler: getImport },
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
