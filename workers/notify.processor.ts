@@ -6,6 +6,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RedisConn } from '../server/redis-connections.js';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
+import { maskAlert } from '../domain/masking.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
 import type { Config } from '../server/config.js';
 import type { Logger } from '../server/observability/logger.js';
@@ -60,10 +61,11 @@ export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, 
   const attempt = job.attemptsMade + 1;
   const lastAttempt = attempt >= (job.opts.attempts ?? 1);
   const deliveryId = job.id ?? `${webhookId}.${alert.id}`;
+  // Webhooks leave the building: the alert's free text goes out masked, whatever the receiver.
   const req = buildRequest(
     hook,
     {
-      alert,
+      alert: maskAlert(alert),
       store,
       storeName: settings?.name ?? store,
       timeZone: settings?.timezone ?? DEFAULT_TIMEZONE,
