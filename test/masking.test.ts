@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../domain/alerts.js';
 import type { BudgetOverride } from '../domain/breaker.js';
@@ -89,6 +90,14 @@ describe('masking free text', () => {
     ]) {
       expect(maskFreeText(text), text).toBe(text);
     }
+  });
+
+  it('masking what is masked changes nothing, whatever the text', () => {
+    const unit = fc.constantFrom(...'0123456789０１２３４５６７８９ -+·@.XxABDabz浙京新学投诉张三（）()，');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 60 }), (s) => maskFreeText(maskFreeText(s)) === maskFreeText(s)),
+      { numRuns: 5000 },
+    );
   });
 
   it('masks the names it is given where they appear, and no one-character name', () => {
