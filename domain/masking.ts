@@ -35,7 +35,7 @@ const keepEnds = (s: string, head: number, tail: number) =>
 const foldWidth = (s: string) =>
   s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 
-/** Province abbreviations that begin a mainland plate (and 使/领 plates' own characters at the end). */
+/** Province abbreviations that begin a mainland plate. */
 const PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
 const DATE = String.raw`(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
 
@@ -44,24 +44,29 @@ const DATE = String.raw`(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])`;
  * address made of digits is masked as an e-mail address, an ID number is not read as a phone.
  * Digits run into each other only where they belong: a number inside a longer run of digits (an
  * order number, an amount) is left alone.
+ *
+ * Built on first use: the wall imports this module for `maskName`, and browsers older than
+ * Safari 16.4 cannot compile a lookbehind.
  */
-const FREE_TEXT_PATTERN = new RegExp(
-  [
-    // e-mail: z***@example.com
-    String.raw`(?<email>[A-Za-z0-9._%+-]+)@(?<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`,
-    // resident ID, 18 characters: area, birth date (19xx/20xx…), sequence, check digit or X
-    String.raw`(?<!\d)(?<id18>[1-9]\d{5}(?:18|19|20)\d{2}${DATE}\d{3}[\dXx])(?![\dXx])`,
-    // resident ID of the first generation, 15 digits (two-digit year)
-    String.raw`(?<!\d)(?<id15>[1-9]\d{5}\d{2}${DATE}\d{3})(?!\d)`,
-    // mainland mobile: 1[3-9]x xxxx xxxx, with spaces or dashes, with +86 / 0086 / 86 in front
-    String.raw`(?<!\d)(?<cc>(?:\+|00)?86[ -]?)?(?<mobile>1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)`,
-    // landline: area code 0xx / 0xxx (in brackets or not), 7 or 8 digits
-    String.raw`(?<!\d)(?<area>\(0\d{2,3}\)|0\d{2,3})(?<sep>[ -]?)(?<local>\d{7,8})(?!\d)`,
-    // vehicle plate: 浙A12345, 浙A·D12345 (new energy), 京A1234学; at least one digit after the letter
-    String.raw`(?<plate>[${PROVINCES}][A-Z])(?<dot>[·•・. -]?)(?=[A-Z]{0,5}\d)(?<serial>[A-Z0-9]{5,6}|[A-Z0-9]{4}[挂学警港澳领试超])(?![A-Z0-9])`,
-  ].join('|'),
-  'g',
-);
+let freeTextPattern: RegExp | undefined;
+const buildFreeTextPattern = () =>
+  new RegExp(
+    [
+      // e-mail: z***@example.com
+      String.raw`(?<email>[A-Za-z0-9._%+-]+)@(?<domain>[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})`,
+      // resident ID, 18 characters: area, birth date (19xx/20xx…), sequence, check digit or X
+      String.raw`(?<!\d)(?<id18>[1-9]\d{5}(?:18|19|20)\d{2}${DATE}\d{3}[\dXx])(?![\dXx])`,
+      // resident ID of the first generation, 15 digits (two-digit year)
+      String.raw`(?<!\d)(?<id15>[1-9]\d{5}\d{2}${DATE}\d{3})(?!\d)`,
+      // mainland mobile: 1[3-9]x xxxx xxxx, with spaces or dashes, with +86 / 0086 / 86 in front
+      String.raw`(?<!\d)(?<cc>(?:\+|00)?86[ -]?)?(?<mobile>1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)`,
+      // landline: area code 0xx / 0xxx (in brackets or not), 7 or 8 digits
+      String.raw`(?<!\d)(?<area>\(0\d{2,3}\)|0\d{2,3})(?<sep>[ -]?)(?<local>\d{7,8})(?!\d)`,
+      // vehicle plate: 浙A12345, 浙A·D12345 (new energy), 京A1234学; at least one digit after the letter
+      String.raw`(?<plate>[${PROVINCES}][A-Z])(?<dot>[·•・. -]?)(?=[A-Z]{0,5}\d)(?<serial>[A-Z0-9]{5,6}|[A-Z0-9]{4}[挂学警港澳领试超])(?![A-Z0-9])`,
+    ].join('|'),
+    'g',
+  );
 
 type Groups = Partial<Record<string, string>>;
 
@@ -84,7 +89,7 @@ export function maskFreeText(text: string, names: readonly (string | undefined)[
   const folded = foldWidth(text);
   let out = '';
   let last = 0;
-  for (const m of folded.matchAll(FREE_TEXT_PATTERN)) {
+  for (const m of folded.matchAll((freeTextPattern ??= buildFreeTextPattern()))) {
     out += text.slice(last, m.index) + maskMatch(m.groups ?? {});
     last = m.index + m[0].length;
   }
