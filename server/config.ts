@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_PUSHES_PER_SECOND } from '../domain/protocol.js';
+import { parseWebhookAllowList, type WebhookAllowList } from '../domain/webhook-addresses.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import type { ClusterNode } from './redis-connections.js';
@@ -106,6 +107,18 @@ const envSchema = z.object({
     .pipe(
       z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins such as https://bi.example.com')),
     ),
+  /**
+   * Internal addresses webhooks may reach after all (docs/alerts-webhooks.md): host names, IP
+   * addresses, either with :port, or CIDR ranges, comma-separated; none by default.
+   */
+  PULSE_WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((v, ctx): WebhookAllowList => {
+      const { list, errors } = parseWebhookAllowList(v);
+      for (const message of errors) ctx.addIssue({ code: 'custom', message });
+      return list;
+    }),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -160,6 +173,8 @@ export interface Config {
   keyRecheckMs: number;
   /** Origins whose pages may call the API and open sockets (CORS); empty: same origin only. */
   corsOrigins: string[];
+  /** Loopback, private and link-local addresses webhooks may reach after all; empty: none. */
+  webhookAllowHosts: WebhookAllowList;
 }
 
 /** Where a worker-only process serves /metrics when PULSE_METRICS_PORT is not set. */
@@ -227,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     livePushesPerSecond: e.PULSE_LIVE_MAX_PUSHES_PER_SECOND,
     keyRecheckMs: 30_000,
     corsOrigins: e.PULSE_CORS_ORIGINS,
+    webhookAllowHosts: e.PULSE_WEBHOOK_ALLOW_HOSTS,
     ...overrides,
   };
 }

@@ -10,6 +10,8 @@ import fc from 'fast-check';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventSchemas, EVENT_TYPES } from '../domain/events.js';
+import { maskFreeText } from '../domain/masking.js';
+import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import { createApp } from '../server/app.js';
 import { csvCell } from '../server/imports/csv.js';
 import { globalKeys, storeKeys } from '../server/redis-keys.js';
@@ -34,9 +36,14 @@ const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOSt
 
 beforeAll(async () => {
   // No rate limits here: the point is what each input does, not how many get through (the socket
-  // message budget has a case of its own, on a server of its own).
+  // message budget has a case of its own, on a server of its own). The valid webhook below points
+  // at the discard port on loopback, which the allow-list names.
   stack = await startStack('fuzz', {
-    config: { rateLimits: { windowMs: 60_000, ingest: 0, api: 0 }, liveMessages: { perSecond: 0, burst: 0 } },
+    config: {
+      rateLimits: { windowMs: 60_000, ingest: 0, api: 0 },
+      liveMessages: { perSecond: 0, burst: 0 },
+      webhookAllowHosts: parseWebhookAllowList('127.0.0.1:9').list,
+    },
   });
   const key = async (name: string, scopes: string[], stores?: string[]) =>
     (await stack.request('POST', '/api/v1/keys', { name, scopes, ...(stores ? { stores } : {}) })).body.token as string;
@@ -385,6 +392,78 @@ const brokenEvent: fc.Arbitrary<{ what: string; json: string }> = template.chain
   return fc.oneof(...mutations);
 });
 
+// ── Personal data in free text ──────────────────────────────────────────────────────────────────
+
+/** Full-width forms as their ASCII counterparts, the way a Chinese keyboard's digits are read. */
+const foldWidth = (s: string) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+const toFullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+const pad2 = (n: number) => String(n).padStart(2, '0');
+/** A piece of personal data: as written in the text, and what must not be left of it once masked. */
+const mobile = fc
+  .tuple(fc.integer({ min: 3, max: 9 }), digits(9), fc.constantFrom('plain', 'spaced', 'dashed', '+86', 'full-width'))
+  .map(([second, rest, how]) => {
+    const n = `1${second}${rest}`;
+    const written = {
+      plain: n,
+      spaced: `${n.slice(0, 3)} ${n.slice(3, 7)} ${n.slice(7)}`,
+      dashed: `${n.slice(0, 3)}-${n.slice(3, 7)}-${n.slice(7)}`,
+      '+86': `+86 ${n}`,
+      'full-width': toFullWidth(n),
+    }[how];
+    return { written, secret: n };
+  });
+const residentId = fc
+  .tuple(fc.integer({ min: 1, max: 9 }), digits(5), fc.integer({ min: 1940, max: 2010 }), fc.integer({ min: 1, max: 12 }))
+  .chain(([a, area, year, month]) =>
+    fc.tuple(fc.integer({ min: 1, max: 28 }), digits(3), fc.constantFrom(...'0123456789X')).map(([day, seq, check]) => {
+      const id = `${a}${area}${year}${pad2(month)}${pad2(day)}${seq}${check}`;
+      return { written: id, secret: id };
+    }),
+  );
+const email = fc
+  .tuple(
+    fc.stringMatching(/^[a-z][a-z0-9._]{0,9}$/),
+    fc.stringMatching(/^[a-z]{2,8}$/),
+    fc.constantFrom('com', 'cn', 'net', 'com.cn'),
+  )
+  .map(([local, domain, tld]) => ({ written: `${local}@${domain}.${tld}`, secret: `${local}@` }));
+const plate = fc
+  .tuple(
+    fc.constantFrom(...'京沪浙粤苏川鄂'),
+    fc.constantFrom(...'ABCDEFGHJK'),
+    fc.constantFrom('', 'D'),
+    digits(5),
+    fc.constantFrom('', '·'),
+  )
+  .map(([province, letter, energy, serial, dot]) => ({
+    written: `${province}${letter}${dot}${energy}${serial}`,
+    secret: `${province}${letter}${energy}${serial}`,
+  }));
+/** Words around the numbers: no digit, Latin letter, separator or plate province that could run into them. */
+const filler = fc.string({
+  unit: fc.constantFrom(...'客户电话投诉说明已回访的了是，。：（）、！？'),
+  minLength: 1,
+  maxLength: 8,
+});
+const customerName = fc
+  .tuple(
+    fc.constantFrom(...'王李张刘陈杨黄赵吴周'),
+    fc.string({ unit: fc.constantFrom(...'小明华伟芳娜强磊军'), minLength: 1, maxLength: 2 }),
+  )
+  .map(([family, given]) => `${family}${given}`);
+const textWithPersonalData = fc
+  .tuple(
+    customerName,
+    fc.array(fc.oneof(mobile, residentId, email, plate), { minLength: 1, maxLength: 5 }),
+    fc.array(filler, { minLength: 6, maxLength: 6 }),
+  )
+  .map(([name, pieces, words]) => {
+    // The customer's name among the words, once.
+    const parts = [words[0]!, name, ...pieces.flatMap((p, i) => [words[(i % 5) + 1]!, p.written]), words[5]!];
+    return { name, text: parts.join(''), secrets: [name, ...pieces.map((p) => p.secret)] };
+  });
+
 describe('fuzz: events', () => {
   it('every broken event or batch is refused with a 4xx naming the problem', async () => {
     await fc.assert(
@@ -522,6 +601,55 @@ describe('fuzz: events', () => {
       params(40),
     );
     await expectNothingMoved();
+  });
+
+  it('free text reaches a read key with the personal data in it masked, a pii key as written', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(textWithPersonalData, { minLength: 1, maxLength: 8 }), async (complaints) => {
+        run++;
+        const ids = complaints.map((_, i) => `FZP-${run}-${i}`);
+        const events = complaints.map((c, i) =>
+          ev('complaint.opened', ago(30), {
+            id: `fzp-${run}-${i}`,
+            store: 'FZP',
+            complaintId: ids[i]!,
+            channel: 'phone',
+            category: 'service',
+            severity: 'low',
+            summary: c.text,
+            customer: { id: `FZP-C${i}`, name: c.name },
+          }),
+        );
+        expect((await postJson(JSON.stringify({ events }))).status).toBe(202);
+        type Item = { complaintId: string; summary?: string };
+        const listed = async (token: string) => {
+          const items = ((await send('GET', '/api/v1/stores/FZP/lists/openComplaints', { token })).body as { items: Item[] })
+            .items;
+          const mine = new Map(items.filter((i) => ids.includes(i.complaintId)).map((i) => [i.complaintId, i.summary]));
+          return mine.size === ids.length && mine;
+        };
+        const masked = await waitFor(() => listed(keys.read), 10_000, 'the complaints');
+        const raw = (await listed(ADMIN_TOKEN)) as Map<string, string | undefined>;
+        complaints.forEach((c, i) => {
+          const shown = masked.get(ids[i]!)!;
+          expect(raw.get(ids[i]!)).toBe(c.text);
+          expect(shown).toBe(maskFreeText(c.text, [c.name]));
+          expect(maskFreeText(shown, [c.name])).toBe(shown);
+          // Read as the digits and letters they are, without separators: none of the secrets is left.
+          const plain = foldWidth(shown).replace(/[ ·-]/g, '');
+          for (const secret of c.secrets) expect(plain, `${c.text} → ${shown}`).not.toContain(secret);
+        });
+        // Resolved, they leave the list (of at most 500), which stays short however many runs.
+        const resolved = ids.map((complaintId, i) =>
+          ev('complaint.resolved', ago(29), { id: `fzp-${run}-${i}-r`, store: 'FZP', complaintId }),
+        );
+        expect((await postJson(JSON.stringify({ events: resolved }))).status).toBe(202);
+      }),
+      params(6),
+    );
+    // Complaints were applied on purpose: the new baseline.
+    baseline = await invariants();
   });
 });
 
@@ -817,6 +945,70 @@ describe('fuzz: configuration bodies', () => {
     );
     // Valid settings may have moved figures on purpose (a store, a material): the new baseline.
     baseline = await invariants();
+  });
+
+  it('webhook URLs into the network are refused naming url, however the address is spelled', async () => {
+    const byte = fc.integer({ min: 0, max: 255 });
+    const internalV4 = fc.oneof(
+      fc.tuple(fc.constant(127), byte, byte, byte),
+      fc.tuple(fc.constant(10), byte, byte, byte),
+      fc.tuple(fc.constant(172), fc.integer({ min: 16, max: 31 }), byte, byte),
+      fc.tuple(fc.constant(192), fc.constant(168), byte, byte),
+      fc.tuple(fc.constant(169), fc.constant(254), byte, byte),
+      fc.tuple(fc.constant(100), fc.integer({ min: 64, max: 127 }), byte, byte),
+      fc.tuple(fc.constant(0), byte, byte, byte),
+    );
+    const spelled = fc
+      .tuple(internalV4, fc.constantFrom('dotted', 'integer', 'hex', 'octal', 'short', 'mapped'))
+      .map(([b, how]) => {
+        const n = ((b[0] << 24) >>> 0) + (b[1] << 16) + (b[2] << 8) + b[3];
+        switch (how) {
+          case 'dotted':
+            return b.join('.');
+          case 'integer':
+            return String(n);
+          case 'hex':
+            return `0x${n.toString(16)}`;
+          case 'octal':
+            return b.map((x) => `0${x.toString(8)}`).join('.');
+          case 'short':
+            return `${b[0]}.${(b[1] << 16) + (b[2] << 8) + b[3]}`;
+          case 'mapped':
+            return `[::ffff:${b.join('.')}]`;
+        }
+      });
+    const host = fc.oneof(
+      spelled,
+      fc.constantFrom('[::1]', '[::]', '[fe80::1]', '[fd00::abcd]', '[fc00::1]', 'localhost', 'LocalHost.', 'pulse.localhost'),
+    );
+    // Port 9 of 127.0.0.1 is the one the allow-list names.
+    const port = fc.oneof(
+      fc.constant(''),
+      fc
+        .integer({ min: 1, max: 65535 })
+        .filter((p) => p !== 9)
+        .map((p) => `:${p}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('http', 'https'), host, port, fc.webPath(), async (scheme, h, p, path) => {
+        const url = `${scheme}://${h}${p}${path}`;
+        const a = await send('PUT', '/api/v1/stores/FZA/webhooks/fza-in', {
+          body: JSON.stringify({ url, kinds: ['budget_warn'], secret: 'x'.repeat(16), enabled: false }),
+          contentType: 'application/json',
+        });
+        expect(a.status, url).toBe(400);
+        const details = (a.body as { details: { path: string; message: string }[] }).details;
+        expect(
+          details.map((d) => d.path),
+          url,
+        ).toEqual(['url']);
+        expect(details[0]!.message, url).toContain('PULSE_WEBHOOK_ALLOW_HOSTS');
+      }),
+      params(150),
+    );
+    expect((await send('GET', '/api/v1/stores/FZA/webhooks')).body).toEqual({
+      webhooks: expect.not.arrayContaining([expect.objectContaining({ webhookId: 'fza-in' })]),
+    });
   });
 });
 

@@ -6,7 +6,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../domain/alerts.js';
+import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
+import { saveWebhook } from '../server/webhook-book.js';
 import { dingtalkSignedUrl } from '../workers/notify/sign.js';
 import { enqueueNotifications } from '../workers/notify/enqueue.js';
 import { ev } from './support/events.js';
@@ -29,6 +31,10 @@ class Receiver {
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       this.received.push({ path, url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (path === '/redirect' && this.redirectTo) {
+        res.writeHead(302, { location: this.redirectTo }).end();
+        return;
+      }
       const plan = this.plans.get(path);
       if (plan && plan.left > 0) {
         plan.left--;
@@ -41,11 +47,18 @@ class Receiver {
     });
   });
   base = '';
+  port = 0;
+  private redirectTo: string | null = null;
 
   async start() {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     const a = this.server.address();
-    this.base = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    this.port = typeof a === 'object' && a ? a.port : 0;
+    this.base = `http://127.0.0.1:${this.port}`;
+  }
+  /** Answers every request of `/redirect` with a 302 to this address. */
+  redirect(to: string) {
+    this.redirectTo = to;
   }
   fail(path: string, times: number, status: number | 'stall' = 500, body = '{"error":"boom"}') {
     this.plans.set(path, { left: times, status, body });
@@ -63,14 +76,20 @@ const SECRET = 'whsec-0123456789abcdef';
 const POLICY = { attempts: 4, backoffMs: 100, timeoutMs: 500 };
 let stack: Stack;
 const receiver = new Receiver();
+/** A server on this machine that the allow-list does not name: nothing may ever reach it. */
+const inside = new Receiver();
 
 beforeAll(async () => {
-  stack = await startStack('webhooks', { config: { notify: POLICY } });
   await receiver.start();
+  await inside.start();
+  // The receiver is on loopback: the allow-list names it, on its port only.
+  const webhookAllowHosts = parseWebhookAllowList(`127.0.0.1:${receiver.port}`).list;
+  stack = await startStack('webhooks', { config: { notify: POLICY, webhookAllowHosts } });
 });
 afterAll(async () => {
   await stack.close();
   await receiver.stop();
+  await inside.stop();
 });
 
 const hookPath = (store: string, id: string) => `/api/v1/stores/${store}/webhooks/${id}`;
@@ -350,6 +369,109 @@ describe('delivery', () => {
     expect((await stack.request('POST', `${hookPath('WS1', 'nope')}/test`)).status).toBe(404);
     await putHook('WS1', 'try', { url: `${receiver.base}/ws1`, enabled: false });
     expect((await stack.request('POST', `${hookPath('WS1', 'try')}/test`)).status).toBe(409);
+  });
+});
+
+describe('addresses inside the network', () => {
+  const hook = (url: string) => ({ url, kinds: ['budget_tripped'], secret: SECRET, enabled: false });
+
+  it('refuses a loopback, private or link-local address, however written, with 400 naming url', async () => {
+    for (const url of [
+      'http://127.0.0.1:6392/',
+      `http://127.0.0.1:${inside.port}/`,
+      'http://[::1]:6392/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/',
+      'http://2130706433/',
+      'http://0x7f.1:6392/',
+      'http://[::ffff:127.0.0.1]:6392/',
+      'http://localhost:6392/',
+    ]) {
+      const res = await stack.request('PUT', hookPath('WN1', 'inside'), hook(url));
+      expect(res.status, url).toBe(400);
+      expect(res.body.error).toBe('invalid_webhook');
+      expect(res.body.details).toHaveLength(1);
+      expect(res.body.details[0].path).toBe('url');
+      expect(res.body.details[0].message).toMatch(/^points at .* address .*PULSE_WEBHOOK_ALLOW_HOSTS/);
+    }
+    expect((await stack.request('PUT', hookPath('WN1', 'inside'), hook('http://2130706433:6392/'))).body.details[0].message).toBe(
+      'points at 127.0.0.1, a loopback address (127.0.0.0/8): webhooks may not reach the internal network unless PULSE_WEBHOOK_ALLOW_HOSTS lists the address',
+    );
+    // Nothing was kept.
+    expect((await stack.request('GET', '/api/v1/stores/WN1/webhooks')).body).toEqual({ webhooks: [] });
+  });
+
+  it('accepts what the allow-list names, and only that', async () => {
+    expect((await stack.request('PUT', hookPath('WN2', 'receiver'), hook(`${receiver.base}/wn2`))).status).toBe(200);
+    const other = await startStack('webhooks-allow', {
+      workers: false,
+      config: { webhookAllowHosts: parseWebhookAllowList('10.0.0.0/8,[::1]:6392,169.254.169.254').list },
+    });
+    try {
+      // Only checked and kept: no worker runs, so nothing is ever sent to these.
+      for (const url of ['http://10.0.0.1/', 'http://[::1]:6392/', 'http://169.254.169.254/']) {
+        expect((await other.request('PUT', hookPath('WN2', 'x'), hook(url))).status, url).toBe(200);
+      }
+      for (const url of ['http://[::1]:6393/', 'http://192.168.0.1/', 'http://127.0.0.1:6392/']) {
+        expect((await other.request('PUT', hookPath('WN2', 'x'), hook(url))).status, url).toBe(400);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses at send time a host name that resolves to loopback, logging why, and never retries it', async () => {
+    // Saved directly, as a webhook set up before this check existed (or while the name still
+    // pointed elsewhere) would be: `localhost` resolves to 127.0.0.1 when the delivery is made.
+    await saveWebhook(stack.app.deps.redis, stack.config.prefix, 'WN3', 'named', {
+      url: `http://localhost:${inside.port}/wn3`,
+      kinds: ['budget_tripped'],
+      minSeverity: 'info',
+      format: 'json',
+      secret: SECRET,
+      enabled: true,
+    });
+    await enqueue(alert('WN3'));
+    const log = await logOf('WN3', 'named', 1);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(log[0]!.httpStatus).toBeUndefined();
+    expect(log[0]!.error).toMatch(
+      new RegExp(
+        `^refused: localhost resolves to (127\\.0\\.0\\.1|::1), a loopback address \\((127\\.0\\.0\\.0/8|::1/128)\\); webhooks may not reach the internal network unless PULSE_WEBHOOK_ALLOW_HOSTS lists the address$`,
+      ),
+    );
+    await sleep(4 * POLICY.backoffMs);
+    expect(await deliveries('WN3', 'named')).toHaveLength(1);
+    expect(inside.at('/wn3')).toHaveLength(0);
+  });
+
+  it('refuses at send time an address kept from before, and never follows a redirect inside', async () => {
+    await saveWebhook(stack.app.deps.redis, stack.config.prefix, 'WN4', 'old', {
+      url: `http://127.0.0.1:${inside.port}/wn4`,
+      kinds: ['budget_tripped'],
+      minSeverity: 'info',
+      format: 'json',
+      secret: SECRET,
+      enabled: true,
+    });
+    await enqueue(alert('WN4'));
+    const [old] = await logOf('WN4', 'old', 1);
+    expect(old).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(old!.error).toBe(
+      `refused: 127.0.0.1 is a loopback address (127.0.0.0/8); webhooks may not reach the internal network unless PULSE_WEBHOOK_ALLOW_HOSTS lists the address`,
+    );
+
+    // An allowed endpoint answering with a redirect into the network: not followed, not retried.
+    receiver.redirect(`http://127.0.0.1:${inside.port}/wn4-redirected`);
+    await putHook('WN4', 'redirect', { url: `${receiver.base}/redirect` });
+    await enqueue(alert('WN4'));
+    const [redirected] = await logOf('WN4', 'redirect', 1);
+    expect(redirected).toMatchObject({ attempt: 1, outcome: 'failed', httpStatus: 302 });
+    expect(redirected!.error).toBe("HTTP 302: redirects are not followed; set the webhook's final URL");
+    await sleep(4 * POLICY.backoffMs);
+    expect(receiver.at('/redirect')).toHaveLength(1);
+    expect(inside.received).toHaveLength(0);
   });
 });
 

@@ -6,6 +6,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RedisConn } from '../server/redis-connections.js';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
+import { maskAlert } from '../domain/masking.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
 import type { Config } from '../server/config.js';
 import type { Logger } from '../server/observability/logger.js';
@@ -13,13 +14,15 @@ import type { WorkerMetrics } from '../server/observability/metrics.js';
 import type { StoreRegistry } from '../server/store-registry.js';
 import { loadWebhook, logDelivery } from '../server/webhook-book.js';
 import { robotReplyError } from './notify/format.js';
+import { RefusedAddressError } from './notify/guarded-lookup.js';
+import { postOnce } from './notify/post.js';
 import { buildRequest } from './notify/request.js';
 import type { NotifyJob, NotifyResult } from './queues.js';
 
 export interface NotifyDeps {
   redis: RedisConn;
   stores: StoreRegistry;
-  config: Pick<Config, 'prefix' | 'notify'>;
+  config: Pick<Config, 'prefix' | 'notify' | 'webhookAllowHosts'>;
   now?: () => number;
   log?: Logger;
   metrics?: Pick<WorkerMetrics, 'webhookDeliveries'>;
@@ -34,24 +37,6 @@ export const isPermanentStatus = (status: number): boolean => status >= 400 && s
 
 /** Enough of a reply for a robot's errcode or an error page's first lines; the rest is not read. */
 const REPLY_BYTES = 4096;
-
-async function readReply(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < REPLY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, REPLY_BYTES).toString('utf8');
-}
 
 function describeError(err: unknown, timeoutMs: number): string {
   if (err instanceof Error && err.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
@@ -76,9 +61,16 @@ export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, 
   const attempt = job.attemptsMade + 1;
   const lastAttempt = attempt >= (job.opts.attempts ?? 1);
   const deliveryId = job.id ?? `${webhookId}.${alert.id}`;
+  // Webhooks leave the building: the alert's free text goes out masked, whatever the receiver.
   const req = buildRequest(
     hook,
-    { alert, store, storeName: settings?.name ?? store, timeZone: settings?.timezone ?? DEFAULT_TIMEZONE, sentAtMs: nowMs },
+    {
+      alert: maskAlert(alert),
+      store,
+      storeName: settings?.name ?? store,
+      timeZone: settings?.timezone ?? DEFAULT_TIMEZONE,
+      sentAtMs: nowMs,
+    },
     deliveryId,
   );
 
@@ -87,24 +79,26 @@ export async function deliverNotification(deps: NotifyDeps, job: Job<NotifyJob, 
   let problem: string | null = null;
   let permanent = false;
   try {
-    const res = await fetch(req.url, {
-      method: 'POST',
-      headers: req.headers,
-      body: req.body,
-      // A redirect would carry the signed body somewhere nobody configured: it counts as a failure.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.notify.timeoutMs),
+    const res = await postOnce(req, {
+      timeoutMs: config.notify.timeoutMs,
+      allow: config.webhookAllowHosts,
+      replyBytes: REPLY_BYTES,
     });
     httpStatus = res.status;
-    const reply = await readReply(res);
-    if (res.status < 200 || res.status >= 300) {
-      problem = `HTTP ${res.status}${reply ? `: ${reply.slice(0, 200)}` : ''}`;
+    if (res.status >= 300 && res.status < 400) {
+      // A redirect would carry the signed body somewhere nobody configured (perhaps inside the
+      // network): it is not followed, and asking again would be sent the same way.
+      problem = `HTTP ${res.status}: redirects are not followed; set the webhook's final URL`;
+      permanent = true;
+    } else if (res.status < 200 || res.status >= 300) {
+      problem = `HTTP ${res.status}${res.text ? `: ${res.text.slice(0, 200)}` : ''}`;
       permanent = isPermanentStatus(res.status);
     } else {
-      problem = robotReplyError(hook.format, reply);
+      problem = robotReplyError(hook.format, res.text);
     }
   } catch (err) {
     problem = describeError(err, config.notify.timeoutMs);
+    permanent = err instanceof RefusedAddressError;
   }
 
   const entry: WebhookDelivery = {

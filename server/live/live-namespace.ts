@@ -10,6 +10,7 @@ import { logFailure, type RedisConn } from '../redis-connections.js';
 import type { Namespace, Server } from 'socket.io';
 import type { AlertRecord } from '../../domain/alerts.js';
 import type { Snapshot } from '../../domain/kpis.js';
+import { maskAlert } from '../../domain/masking.js';
 import {
   GROUP,
   LIVE_NAMESPACE,
@@ -242,10 +243,12 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       nsp.local.to(screenRoom(screen.name)).emit('screen', screen);
     } else if (channel === g.alertChannel) {
       const { event, alert } = JSON.parse(message) as { event: 'alert' | 'alertUpdated'; alert: AlertRecord };
+      // Walls are shared screens: every socket gets the alert's free text masked, whatever its
+      // key's scopes (`pii` keys read it raw from GET /api/v1/alerts).
       nsp.local
         .to(roomOf(alert.store))
         .to(GROUP_ROOM)
-        .emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', alert);
+        .emit(event === 'alertUpdated' ? 'alertUpdated' : 'alert', maskAlert(alert));
       deps.metrics.livePushes.inc({ kind: 'alert' });
     }
   });

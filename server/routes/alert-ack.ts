@@ -1,6 +1,7 @@
 /** POST /api/v1/alerts/:alertId/ack {by, note?} — a person takes the alert; the walls clear its banner. */
 import type { Request, Response } from 'express';
-import { ackBody, alertStore } from '../../domain/alerts.js';
+import { ackBody, alertStore, type AlertRecord } from '../../domain/alerts.js';
+import { maskAlert } from '../../domain/masking.js';
 import { ackAlert, publishAlert } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
@@ -19,7 +20,10 @@ export async function postAlertAck(req: Request, res: Response, deps: AppDeps) {
   }
   const body = parseBody(req, res, ackBody, 'invalid_ack');
   if (body === undefined) return;
-  if (!canSeeStore(req.principal!, store)) {
+  const principal = req.principal!;
+  // The record holds other people's notes too: masked unless the key has scope `pii`.
+  const shown = (r: AlertRecord) => (principal.scopes.includes('pii') ? r : maskAlert(r));
+  if (!canSeeStore(principal, store)) {
     res.status(403).json({ error: 'forbidden', message: 'this key may not act on this store' });
     return;
   }
@@ -29,9 +33,9 @@ export async function postAlertAck(req: Request, res: Response, deps: AppDeps) {
     return;
   }
   if (out.code === 'cleared') {
-    res.status(409).json({ error: 'alert_cleared', message: 'the condition has already cleared', alert: out.record });
+    res.status(409).json({ error: 'alert_cleared', message: 'the condition has already cleared', alert: shown(out.record) });
     return;
   }
   if (out.code === 'acked') await publishAlert(deps.redis, deps.config.prefix, 'alertUpdated', out.record);
-  res.json({ alert: out.record });
+  res.json({ alert: shown(out.record) });
 }

@@ -1,9 +1,11 @@
 /**
  * GET /api/v1/alerts (every store the key may read, or `?store=`) and
- * GET /api/v1/stores/:store/alerts: alerts newest first, filtered by state, kind and time.
+ * GET /api/v1/stores/:store/alerts: alerts newest first, filtered by state, kind and time; their
+ * free text masked unless the key has scope `pii`.
  */
 import type { Request, Response } from 'express';
 import { alertListQuery, type AlertRecord, type AlertState } from '../../domain/alerts.js';
+import { maskAlert } from '../../domain/masking.js';
 import { issuesOf } from '../../domain/settings.js';
 import { listAlerts } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
@@ -43,7 +45,8 @@ async function answer(req: Request, res: Response, deps: AppDeps, query: Record<
     .flat()
     .sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id))
     .slice(0, q.limit);
-  res.json({ alerts });
+  // Free text in alerts (reasons, titles, notes) is personal data: raw for `pii` keys only.
+  res.json({ alerts: principal.scopes.includes('pii') ? alerts : alerts.map(maskAlert) });
 }
 
 export const getAlerts = (req: Request, res: Response, deps: AppDeps) => answer(req, res, deps, { ...req.query });

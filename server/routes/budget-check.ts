@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { budgetCheckBody, type BudgetOverride, type BudgetRefusal } from '../../domain/breaker.js';
+import { maskOverride } from '../../domain/masking.js';
 import { monthKey } from '../../domain/settings.js';
 import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../workers/alerts/alert-book.js';
 import { canSeeStore } from '../auth/api-keys.js';
@@ -99,6 +100,10 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
   res.json({ ...result, override });
 }
 
+/** Reasons (and who gave them) are free text: raw for `pii` keys only. */
+const shownOverrides = (req: Request, list: BudgetOverride[]) =>
+  req.principal!.scopes.includes('pii') ? list : list.map(maskOverride);
+
 /** GET /api/v1/stores/:store/overrides[?month=YYYY-MM] — this month's (or the given month's) overrides, newest first. */
 export async function getStoreOverrides(req: Request, res: Response, deps: AppDeps) {
   const store = storeParam(req, res);
@@ -114,7 +119,8 @@ export async function getStoreOverrides(req: Request, res: Response, deps: AppDe
     return;
   }
   if (!month) month = windowsAt(Date.now(), (await deps.stores.get(store))?.timezone ?? 'Asia/Shanghai').month;
-  res.json({ store, month, overrides: await listOverrides(deps.redis, deps.config.prefix, store, { month }) });
+  const overrides = await listOverrides(deps.redis, deps.config.prefix, store, { month });
+  res.json({ store, month, overrides: shownOverrides(req, overrides) });
 }
 
 /** GET /api/v1/budgets/:budgetId/overrides */
@@ -126,5 +132,6 @@ export async function getBudgetOverrides(req: Request, res: Response, deps: AppD
     res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
     return;
   }
-  res.json({ budgetId, overrides: await listOverrides(deps.redis, deps.config.prefix, budget.store, { budgetId }) });
+  const overrides = await listOverrides(deps.redis, deps.config.prefix, budget.store, { budgetId });
+  res.json({ budgetId, overrides: shownOverrides(req, overrides) });
 }

@@ -1,7 +1,7 @@
 /** Finds the customer named by an event in the log, masked for shared screens unless allowed. */
 import type { RedisConn } from '../redis-connections.js';
 import type { PulseEvent } from '../../domain/events.js';
-import { maskName, maskPhone } from '../../domain/masking.js';
+import { maskFreeText, maskName, maskPhone } from '../../domain/masking.js';
 import type { CustomerRef } from '../../domain/work-lists.js';
 
 export function customerRef(c: PulseEvent['customer'], pii: boolean): CustomerRef | undefined {
@@ -11,6 +11,10 @@ export function customerRef(c: PulseEvent['customer'], pii: boolean): CustomerRe
   if (c.phone) ref.phone = pii ? c.phone : maskPhone(c.phone);
   return ref;
 }
+
+/** Free text an event carries (a complaint's summary), masked unless allowed; the event's own customer name too. */
+export const customerText = (text: string, c: PulseEvent['customer'], pii: boolean): string =>
+  pii ? text : maskFreeText(text, [c?.name]);
 
 /** The logged events of these ids (null where unknown), in order. */
 export async function loggedEvents(redis: RedisConn, logKey: string, ids: (string | null)[]): Promise<(PulseEvent | null)[]> {

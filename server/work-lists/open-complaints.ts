@@ -6,7 +6,7 @@ import type { RedisConn } from '../redis-connections.js';
 import type { OpenComplaintItem } from '../../domain/work-lists.js';
 import type { Config } from '../config.js';
 import { storeKeys } from '../redis-keys.js';
-import { customerRef, loggedEvents } from './customers.js';
+import { customerRef, customerText, loggedEvents } from './customers.js';
 
 type Severity = OpenComplaintItem['severity'];
 const H = 3600_000;
@@ -60,7 +60,8 @@ export async function openComplaints(
       overdue: now > deadline,
     };
     const opening = openings[j];
-    if (opening?.type === 'complaint.opened' && opening.summary) item.summary = opening.summary;
+    if (opening?.type === 'complaint.opened' && opening.summary)
+      item.summary = customerText(opening.summary, opening.customer, pii);
     const customer = customerRef(opening?.customer, pii);
     if (customer) item.customer = customer;
     items.push(item);

@@ -3,7 +3,7 @@ import type { RedisConn } from '../redis-connections.js';
 import type { OverdueComplaintItem } from '../../domain/work-lists.js';
 import { storeKeys } from '../redis-keys.js';
 import { withScores } from '../kpi/day-buckets.js';
-import { customerRef, loggedEvents } from './customers.js';
+import { customerRef, customerText, loggedEvents } from './customers.js';
 
 interface ComplaintState {
   o?: string;
@@ -40,7 +40,8 @@ export async function overdueComplaints(
       responded: !!s.r,
       overdueSince: new Date(d.score).toISOString(),
     };
-    if (opening?.type === 'complaint.opened' && opening.summary) item.summary = opening.summary;
+    if (opening?.type === 'complaint.opened' && opening.summary)
+      item.summary = customerText(opening.summary, opening.customer, pii);
     const customer = customerRef(opening?.customer, pii);
     if (customer) item.customer = customer;
     return item;
