@@ -11,7 +11,7 @@ import type { BudgetStatus } from './kpis.js';
 /** A planned spend is bounded as the spend it plans (spend.recorded). */
 const yuan = z
   .number()
-  .positive()
+  .positive('must be more than 0')
   .max(BOUNDS.spendAmount, `must be at most ${BOUNDS.spendAmount}`)
   .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals');
 

@@ -54,7 +54,7 @@ export const MAX_EXACT_SUM = Number.MAX_SAFE_INTEGER;
 
 /** Yuan with at most two decimals, up to `max`; kept internally as integer fen. */
 function yuan(min: 'positive' | 'nonnegative', max: number) {
-  const base = min === 'positive' ? z.number().positive() : z.number().nonnegative();
+  const base = min === 'positive' ? z.number().positive('must be more than 0') : z.number().nonnegative('must be at least 0');
   return base.max(max, `must be at most ${max}`).refine(wholeFen, 'must have at most 2 decimals');
 }
 
@@ -126,8 +126,8 @@ export const eventSchemas = [
   ev('survey.completed', {
     surveyId: ref,
     kind: z.enum(CALLBACK_KINDS),
-    score: z.number().min(0).max(100),
-    nps: z.number().int().min(0).max(10).optional(),
+    score: z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'),
+    nps: z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10').optional(),
   }),
   ev('member.joined', { customer }),
   ev('media.mention', {

@@ -45,7 +45,7 @@ export const budgetSettings = z.strictObject({
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM'),
   amount: z
     .number()
-    .positive()
+    .positive('must be more than 0')
     .max(SETTINGS_BOUNDS.budgetAmount, atMost(SETTINGS_BOUNDS.budgetAmount))
     .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals'),
   warnAt: z.number().min(0).max(1).default(0.8),
@@ -64,11 +64,19 @@ export function issuesOf(error: z.ZodError): { path: string; message: string }[]
 export const materialSettings = z.strictObject({
   store: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Za-z0-9_-'),
   name: z.string().min(1).max(128),
-  reorderLevel: z.number().int().min(0).max(SETTINGS_BOUNDS.reorderLevel, atMost(SETTINGS_BOUNDS.reorderLevel)),
+  reorderLevel: z
+    .number()
+    .int()
+    .min(0, 'must be at least 0')
+    .max(SETTINGS_BOUNDS.reorderLevel, atMost(SETTINGS_BOUNDS.reorderLevel)),
 });
 export type MaterialSettings = z.infer<typeof materialSettings>;
 
-const targetCount = z.number().int().min(1).max(SETTINGS_BOUNDS.targetCount, atMost(SETTINGS_BOUNDS.targetCount));
+const targetCount = z
+  .number()
+  .int()
+  .min(1, 'must be at least 1')
+  .max(SETTINGS_BOUNDS.targetCount, atMost(SETTINGS_BOUNDS.targetCount));
 /** Monthly targets (刚性目标): at least one of orders, deliveries, leads. */
 export const targetSettings = z
   .strictObject({ orders: targetCount.optional(), deliveries: targetCount.optional(), leads: targetCount.optional() })

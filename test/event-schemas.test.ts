@@ -135,8 +135,12 @@ describe('event schemas', () => {
       [moved(1e308), 'quantity', 'must be at most 100000'],
       [moved(0), 'quantity', 'must not be 0'],
       [moved(-0), 'quantity', 'must not be 0'],
-      [survey(100.5), 'score', 'Too big: expected number to be <=100'],
-      [survey(-0.5), 'score', 'Too small: expected number to be >=0'],
+      [survey(100.5), 'score', 'must be at most 100'],
+      [survey(-0.5), 'score', 'must be at least 0'],
+      [survey(50, 11), 'nps', 'must be at most 10'],
+      [order(0), 'amount', 'must be more than 0'],
+      [order(-0), 'amount', 'must be more than 0'],
+      [repair(-0.01), 'amount', 'must be at least 0'],
     ];
     for (const [raw, path, message] of beyond) {
       const r = one(raw);
