@@ -4,13 +4,19 @@
  * the bound); an acknowledged event that cannot apply is neither logged nor counted, and is listed
  * as rejected until it is sent again and applies.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
+import { startRedisServer } from '../server/redis-launcher.js';
 import { storeKeys } from '../server/redis-keys.js';
+import { applyEvents } from '../workers/apply-events.processor.js';
 import { eventsDrained, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import { applyDeps, startStack, waitFor, type Stack } from './support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -364,5 +370,46 @@ describe('an event is applied whole or not at all', () => {
     expect(await redis().hexists(k.log, 'cp-bad')).toBe(1);
     expect(await redis().get(k.seq)).toBe(String(Number(seq) + 1));
     expect((await stack.request('GET', `/api/v1/stores/${S}/rejected`)).body.total).toBe(0);
+  });
+
+  it('a Redis busy with another script: nothing of the batch is written, and the job’s retry applies it once', async () => {
+    // A redis-server of this test's own: it is made busy on purpose.
+    const dir = mkdtempSync(join(tmpdir(), 'pulse-busy-'));
+    const server = await startRedisServer(dir);
+    const deps = applyDeps('busy', {}, server.url);
+    const other = new Redis(server.url);
+    try {
+      const k = storeKeys(deps.config.prefix, 'BSY1');
+      const at = recent(5);
+      const first = ev('material.moved', at, { id: 'b-1', store: 'BSY1', itemId: 'P', quantity: 10 });
+      const second = ev('material.moved', at, { id: 'b-2', store: 'BSY1', itemId: 'P', quantity: 5 });
+      expect(await applyEvents(deps, [first])).toEqual({ applied: 1, duplicates: 0, rejected: 0, expired: 0 });
+      // Another client's script runs for 1.5 s; after 100 ms Redis answers everyone else BUSY.
+      await other.config('SET', 'busy-reply-threshold', '100');
+      const busy = other.eval(
+        `local t = redis.call('TIME')
+         while true do
+           local n = redis.call('TIME')
+           if (n[1] - t[1]) * 1000000 + (n[2] - t[2]) > 1500000 then return 1 end
+         end`,
+        0,
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      // The job's attempt fails (BullMQ retries it); nothing of the event was written, nothing rejected.
+      await expect(applyEvents(deps, [first, second])).rejects.toThrow(/^BUSY/);
+      expect(await busy).toBe(1);
+      expect(await deps.redis.hexists(k.log, 'b-2')).toBe(0);
+      expect(await deps.redis.hget(k.materials.stock, 'P')).toBe('10');
+      expect(await deps.redis.exists(k.rejected)).toBe(0);
+      // The retry: the first event is a duplicate, the second applies once.
+      expect(await applyEvents(deps, [first, second])).toEqual({ applied: 1, duplicates: 1, rejected: 0, expired: 0 });
+      expect(await deps.redis.hget(k.materials.stock, 'P')).toBe('15');
+      expect(await deps.redis.get(k.seq)).toBe('2');
+    } finally {
+      other.disconnect();
+      deps.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
