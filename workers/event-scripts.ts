@@ -17,25 +17,27 @@ const PROLOGUE = lua('record-event');
 const EPILOGUE = lua('record-event-end');
 
 /**
- * Each script's file and the types of its keys, one letter a key (h hash, s string, t set, z
- * sorted set), log and seq first; the store's rejected events (a hash) come last and are not
- * listed. A key of another type refuses the event before anything is written.
+ * Each script's file and the types of its keys, one letter a key, log and seq first (h hash, s
+ * string, t set, z sorted set); the store's rejected events (a hash) come last and are not listed.
+ * A key of another type refuses the event before anything is written. A key is marked '-' when
+ * its script reads it, or writes it first, before any other write: a wrong type then fails before
+ * anything is written, and the check (a command of its own) is saved.
  */
 const SCRIPTS = {
-  pulseLogOnly: { file: 'log-only', types: 'hs' },
-  pulseCallbackSubject: { file: 'callback-subject', types: 'hshzzhh' },
-  pulseCallbackReached: { file: 'callback-reached', types: 'hshzzhh' },
-  pulseRepairOpened: { file: 'repair-opened', types: 'hshzzthttz' },
-  pulseComplaint: { file: 'complaint', types: 'hshzzzz' },
-  pulseSpend: { file: 'spend', types: 'hshhz' },
-  pulseCounted: { file: 'counted', types: 'hszz' },
-  pulseOrder: { file: 'order', types: 'hshtz' },
-  pulseAppointment: { file: 'appointment', types: 'hshttzz' },
-  pulsePostsale: { file: 'postsale', types: 'hshzzzzzz' },
-  pulseMaterial: { file: 'material', types: 'hsh' },
-  // The family's sorted sets vary in number: the key count is given per call, the last letter
-  // stands for each of them.
-  pulseVersionedRecord: { file: 'versioned-record', types: 'hshz', variable: true },
+  pulseLogOnly: { file: 'log-only', types: '--' },
+  pulseCallbackSubject: { file: 'callback-subject', types: '---zz-h' },
+  pulseCallbackReached: { file: 'callback-reached', types: '----z--' },
+  pulseRepairOpened: { file: 'repair-opened', types: '---zz---tz' },
+  pulseComplaint: { file: 'complaint', types: '---zzzz' },
+  pulseSpend: { file: 'spend', types: '----z' },
+  pulseCounted: { file: 'counted', types: '---z' },
+  pulseOrder: { file: 'order', types: '---tz' },
+  pulseAppointment: { file: 'appointment', types: '---ttzz' },
+  pulsePostsale: { file: 'postsale', types: '---zzzzzz' },
+  pulseMaterial: { file: 'material', types: '---' },
+  // The family's sorted sets vary in number (the key count is given per call): the script checks
+  // the ones it writes.
+  pulseVersionedRecord: { file: 'versioned-record', types: '---', variable: true },
 } as const satisfies Record<string, { file: string; types: string; variable?: true }>;
 export type ScriptName = keyof typeof SCRIPTS;
 

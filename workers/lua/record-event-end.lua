@@ -7,5 +7,7 @@ if code ~= 1 then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
-redis.call('HDEL', KEYS[#KEYS], ARGV[1])
+if wasRejected then
+  redis.call('HDEL', KEYS[#KEYS], ARGV[1])
+end
 return 1

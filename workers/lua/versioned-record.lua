@@ -4,7 +4,8 @@
 -- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last key is the rejected events').
 -- ARGV[3] record id, ARGV[4] time ms, ARGV[5] event id, ARGV[6] policy,
 -- ARGV[7] membership 'i=score;i=score' (i: index into KEYS), ARGV[8] payload (no '|').
--- The record standing so far is read and checked before the first write (see record-event.lua).
+-- The record standing so far is read and checked before the first write (see record-event.lua);
+-- the family's sorted sets are checked here, only those it writes.
 local id, atS, eid, policy, membership = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local cur = redis.call('HGET', KEYS[3], id)
 local stale = {}
@@ -27,6 +28,18 @@ if cur then
     end
     table.insert(stale, KEYS[n])
   end
+end
+-- The sorted sets it writes, the old record's and the new one's, are checked first (record-event.lua).
+local written = {}
+for _, key in ipairs(stale) do
+  written[key] = true
+end
+for i in string.gmatch(membership, '(%d+)=') do
+  written[KEYS[tonumber(i)]] = true
+end
+for key in pairs(written) do
+  local why = wrongType(key, 'z')
+  if why then return -1, why end
 end
 for _, key in ipairs(stale) do
   redis.call('ZREM', key, id)
