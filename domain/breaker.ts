@@ -5,12 +5,14 @@
  * and every such override is logged and shown.
  */
 import { z } from 'zod';
+import { BOUNDS } from './events.js';
 import type { BudgetStatus } from './kpis.js';
 
+/** A planned spend is bounded as the spend it plans (spend.recorded). */
 const yuan = z
   .number()
-  .positive()
-  .max(1e11)
+  .positive('must be more than 0')
+  .max(BOUNDS.spendAmount, `must be at most ${BOUNDS.spendAmount}`)
   .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals');
 
 export const budgetCheckBody = z.strictObject({

@@ -33,10 +33,41 @@ const RELATED_TIMES = ['scheduledFor', 'dueAt'] as const;
 /** A whole number of fen: the tolerance absorbs float noise (0.1 + 0.2), not a sliver such as 1e-9. */
 const wholeFen = (v: number) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6 && (v === 0 || Math.round(v * 100) !== 0);
 
-/** Yuan with at most two decimals; kept internally as integer fen. */
-function yuan(min: 'positive' | 'nonnegative') {
-  const base = min === 'positive' ? z.number().positive() : z.number().nonnegative();
-  return base.max(1e11, 'is implausibly large').refine(wholeFen, 'must have at most 2 decimals');
+/**
+ * Bounds of the numbers an event carries (docs/events.md, "Bounds"): each far above anything a
+ * dealership reports, and low enough that every sum the product keeps stays an exact integer.
+ * JavaScript and Redis' Lua hold integers exactly up to 2^53 − 1 = 9,007,199,254,740,991
+ * (MAX_EXACT_SUM); the sums kept over a store's whole history are:
+ * - an item's stock, the sum of its movements: at 100,000 a movement it takes 90 billion
+ *   movements of the largest size to reach 2^53 — 28 a second, day and night, for a century.
+ *   The apply script refuses a movement that would take a stock past ±MAX_EXACT_SUM all the
+ *   same, so a stock is always read back exactly;
+ * - a budget's spend in fen, the sum of its standing spend records: 10^8 yuan = 10^10 fen each,
+ *   so 900,000 spends of the largest amount before 2^53; a busy budget takes a few hundred a
+ *   month. Refused past MAX_EXACT_SUM like a stock;
+ * - orders and repairs in fen, summed when read over a month (the wall) or 730 days (customer
+ *   value): a 4S store signs a few thousand orders a year, about 10^11 fen; it would take
+ *   900,000 orders of 一亿 each in the window to reach 2^53.
+ * The bounds are whole yuan, so that a bound in fen (× 100) is exact too.
+ */
+export const BOUNDS = {
+  /** order.signed `amount`, yuan: 一亿, a fleet order of many cars under one order id included. */
+  orderAmount: 100_000_000,
+  /** repair.closed `amount`, yuan: 一千万, above the dearest repair of the dearest car. */
+  repairAmount: 10_000_000,
+  /** spend.recorded `amount`, yuan: 一亿, as much as a whole monthly budget may hold. */
+  spendAmount: 100_000_000,
+  /** material.moved `quantity`, units either way: a container of brochures is some tens of thousands. */
+  materialQuantity: 100_000,
+} as const;
+
+/** The largest magnitude of a sum kept in Redis (an item's stock, a budget's spend in fen): 2^53 − 1. */
+export const MAX_EXACT_SUM = Number.MAX_SAFE_INTEGER;
+
+/** Yuan with at most two decimals, up to `max`; kept internally as integer fen. */
+function yuan(min: 'positive' | 'nonnegative', max: number) {
+  const base = min === 'positive' ? z.number().positive('must be more than 0') : z.number().nonnegative('must be at least 0');
+  return base.max(max, `must be at most ${max}`).refine(wholeFen, 'must have at most 2 decimals');
 }
 
 export const customer = z.strictObject({
@@ -73,7 +104,7 @@ export const eventSchemas = [
   ev('order.signed', {
     orderId: ref,
     model: z.string().min(1).max(64),
-    amount: yuan('positive'),
+    amount: yuan('positive', BOUNDS.orderAmount),
     campaignId: ref.optional(),
   }),
   ev('order.cancelled', { orderId: ref }),
@@ -81,7 +112,7 @@ export const eventSchemas = [
   ev('appointment.booked', { appointmentId: ref, scheduledFor: rfc3339 }),
   ev('appointment.cancelled', { appointmentId: ref }),
   ev('repair.opened', { roId: ref, appointmentId: ref.optional() }),
-  ev('repair.closed', { roId: ref, amount: yuan('nonnegative') }),
+  ev('repair.closed', { roId: ref, amount: yuan('nonnegative', BOUNDS.repairAmount) }),
   ev('callback.attempted', {
     callbackId: ref,
     kind: z.enum(CALLBACK_KINDS),
@@ -98,12 +129,17 @@ export const eventSchemas = [
   }),
   ev('complaint.responded', { complaintId: ref }),
   ev('complaint.resolved', { complaintId: ref }),
-  ev('spend.recorded', { spendId: ref, budgetId: ref, amount: yuan('positive'), vendor: z.string().max(128).optional() }),
+  ev('spend.recorded', {
+    spendId: ref,
+    budgetId: ref,
+    amount: yuan('positive', BOUNDS.spendAmount),
+    vendor: z.string().max(128).optional(),
+  }),
   ev('survey.completed', {
     surveyId: ref,
     kind: z.enum(CALLBACK_KINDS),
-    score: z.number().min(0).max(100),
-    nps: z.number().int().min(0).max(10).optional(),
+    score: z.number().min(0, 'must be at least 0').max(100, 'must be at most 100'),
+    nps: z.number().int().min(0, 'must be at least 0').max(10, 'must be at most 10').optional(),
   }),
   ev('member.joined', { customer }),
   ev('media.mention', {
@@ -114,9 +150,12 @@ export const eventSchemas = [
   }),
   ev('material.moved', {
     itemId: ref,
+    // `q !== 0` is false for -0 too: JSON's `-0` is refused like `0`.
     quantity: z
       .number()
       .int()
+      .min(-BOUNDS.materialQuantity, `must be at least ${-BOUNDS.materialQuantity}`)
+      .max(BOUNDS.materialQuantity, `must be at most ${BOUNDS.materialQuantity}`)
       .refine((q) => q !== 0, 'must not be 0'),
   }),
   ev('postsale.task', {

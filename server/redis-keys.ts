@@ -26,6 +26,11 @@ export function storeKeys(prefix: string, store: string) {
   return {
     /** HASH event id → event JSON: the durable event log and the idempotency check. */
     log: k('log'),
+    /**
+     * HASH event id → {event, reason, rejectedAt} JSON: acknowledged events that could not apply
+     * (server/rejected-book.ts); an event leaves it when it applies.
+     */
+    rejected: k('rejected'),
     ...seqKeys(prefix, store),
     callback: (kind: CallbackKind) => ({
       /** HASH subject id → subject time (ms), the earliest seen. */

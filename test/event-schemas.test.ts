@@ -1,6 +1,6 @@
 /** The event contract (events.md): every type accepted, every rule enforced with field and reason. */
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, validateBody, validateEvent } from '../domain/events.js';
+import { BOUNDS, EVENT_TYPES, MAX_EXACT_SUM, toFen, validateBody, validateEvent } from '../domain/events.js';
 
 const NOW = Date.parse('2026-11-23T06:05:00Z');
 const at = '2026-11-23T14:00:00+08:00';
@@ -89,6 +89,80 @@ describe('event schemas', () => {
       expect(r.issues.map((i) => i.path)).toContain(path);
       expect(r.issues.find((i) => i.path === path)!.message).toMatch(message);
     }
+  });
+
+  it('bounds every quantity and amount, naming the field and the bound (docs/events.md, Bounds)', () => {
+    const order = (amount: number) => ({ id: 'a', type: 'order.signed', ...base, orderId: 'O', model: 'M', amount });
+    const repair = (amount: number) => ({ id: 'a', type: 'repair.closed', ...base, roId: 'R', amount });
+    const spend = (amount: number) => ({ id: 'a', type: 'spend.recorded', ...base, spendId: 'S', budgetId: 'B', amount });
+    const moved = (quantity: number) => ({ id: 'a', type: 'material.moved', ...base, itemId: 'I', quantity });
+    const survey = (score: number, nps?: number) => ({
+      id: 'a',
+      type: 'survey.completed',
+      ...base,
+      surveyId: 'S',
+      kind: 'sales',
+      score,
+      nps,
+    });
+    const bounds = [
+      order(100_000_000),
+      order(0.01),
+      repair(10_000_000),
+      repair(0),
+      spend(100_000_000),
+      spend(0.01),
+      moved(100_000),
+      moved(-100_000),
+      moved(1),
+      moved(-1),
+      survey(0, 0),
+      survey(100, 10),
+    ];
+    for (const raw of bounds) expect(one(raw).issues, JSON.stringify(raw)).toEqual([]);
+    const beyond: [object, string, string][] = [
+      [order(100_000_000.01), 'amount', 'must be at most 100000000'],
+      [order(1e11), 'amount', 'must be at most 100000000'],
+      [order(Number.MAX_SAFE_INTEGER), 'amount', 'must be at most 100000000'],
+      [order(1e308), 'amount', 'must be at most 100000000'],
+      [repair(10_000_000.01), 'amount', 'must be at most 10000000'],
+      [spend(100_000_000.01), 'amount', 'must be at most 100000000'],
+      [spend(2 ** 53), 'amount', 'must be at most 100000000'],
+      [moved(100_001), 'quantity', 'must be at most 100000'],
+      [moved(-100_001), 'quantity', 'must be at least -100000'],
+      [moved(9007199254740991), 'quantity', 'must be at most 100000'],
+      [moved(-9007199254740991), 'quantity', 'must be at least -100000'],
+      [moved(1e308), 'quantity', 'must be at most 100000'],
+      [moved(0), 'quantity', 'must not be 0'],
+      [moved(-0), 'quantity', 'must not be 0'],
+      [survey(100.5), 'score', 'must be at most 100'],
+      [survey(-0.5), 'score', 'must be at least 0'],
+      [survey(50, 11), 'nps', 'must be at most 10'],
+      [order(0), 'amount', 'must be more than 0'],
+      [order(-0), 'amount', 'must be more than 0'],
+      [repair(-0.01), 'amount', 'must be at least 0'],
+    ];
+    for (const [raw, path, message] of beyond) {
+      const r = one(raw);
+      expect(r.event, JSON.stringify(raw)).toBeUndefined();
+      expect(r.issues, JSON.stringify(raw)).toContainEqual({ index: 0, path, message });
+    }
+    // -0 as JSON text, as a sender's serializer may write it.
+    expect(one(JSON.parse(JSON.stringify(moved(1)).replace('"quantity":1', '"quantity":-0'))).issues).toEqual([
+      { index: 0, path: 'quantity', message: 'must not be 0' },
+    ]);
+  });
+
+  it('keeps the largest sums exact: every bound in fen, and a century of the largest movements, below 2^53', () => {
+    expect(MAX_EXACT_SUM).toBe(9_007_199_254_740_991);
+    for (const yuan of [BOUNDS.orderAmount, BOUNDS.repairAmount, BOUNDS.spendAmount]) {
+      expect(Number.isSafeInteger(toFen(yuan))).toBe(true);
+    }
+    // 28 movements a second of the largest size, day and night for 100 years (36,525 days).
+    expect(28 * 86_400 * 36_525 * BOUNDS.materialQuantity).toBeLessThan(MAX_EXACT_SUM);
+    // 900,000 spends or orders of the largest amount, in fen.
+    expect(900_000 * toFen(BOUNDS.spendAmount)).toBeLessThan(MAX_EXACT_SUM);
+    expect(900_000 * toFen(BOUNDS.orderAmount)).toBeLessThan(MAX_EXACT_SUM);
   });
 
   it('accepts up to 5 minutes in the future, to absorb clock skew', () => {

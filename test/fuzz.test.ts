@@ -579,6 +579,86 @@ describe('fuzz: events', () => {
     baseline = await invariants();
   });
 
+  it('extreme numbers in every amount, quantity and score: 400 naming the field, never a 5xx, nothing applied', async () => {
+    const c = { store: 'FZX', at: ago(10) };
+    /** Each number field with the JSON texts beyond its bound (docs/events.md, Bounds). */
+    const COMMON = [
+      '9007199254740991',
+      '-9007199254740991',
+      '9007199254740993',
+      '1e308',
+      '-1e308',
+      '1e309',
+      '-1e309',
+      '1e21',
+      '123456789012345678901234567890',
+      '"Infinity"',
+      '"-Infinity"',
+      '"NaN"',
+      '"1"',
+      'null',
+      'true',
+      '[1]',
+      '{}',
+    ];
+    const beyond = (min: number) => fc.double({ min, max: Number.MAX_VALUE, noNaN: true }).filter((v) => v > min);
+    const below = (max: number) => fc.double({ min: -Number.MAX_VALUE, max, noNaN: true }).filter((v) => v < max);
+    const texts = (extra: string[], ...more: fc.Arbitrary<number>[]) =>
+      fc.oneof(fc.constantFrom(...COMMON, ...extra), ...more.map((a) => a.map((v) => JSON.stringify(v))));
+    const fields: { event: Record<string, Json>; field: string; values: fc.Arbitrary<string> }[] = [
+      {
+        event: { id: 'fzx-o', type: 'order.signed', ...c, orderId: 'O', model: 'm', amount: 1 },
+        field: 'amount',
+        values: texts(['-0', '0', '1e-9', '5e-324', '100000000.01', '0.001'], beyond(100_000_000), below(0)),
+      },
+      {
+        event: { id: 'fzx-r', type: 'repair.closed', ...c, roId: 'R', amount: 1 },
+        field: 'amount',
+        values: texts(['-0.01', '1e-9', '5e-324', '10000000.01'], beyond(10_000_000), below(-0.001)),
+      },
+      {
+        event: { id: 'fzx-s', type: 'spend.recorded', ...c, spendId: 'S', budgetId: 'B', amount: 1 },
+        field: 'amount',
+        values: texts(['-0', '0', '1e-9', '5e-324', '100000000.01'], beyond(100_000_000), below(0)),
+      },
+      {
+        event: { id: 'fzx-m', type: 'material.moved', ...c, itemId: 'I', quantity: 1 },
+        field: 'quantity',
+        values: texts(['-0', '0', '-0.0', '100001', '-100001', '0.5', '1e-7'], beyond(100_000), below(-100_000)),
+      },
+      {
+        event: { id: 'fzx-sv', type: 'survey.completed', ...c, surveyId: 'S', kind: 'sales', score: 1 },
+        field: 'score',
+        values: texts(['100.0000001', '-1e-9'], beyond(100), below(0)),
+      },
+      {
+        event: { id: 'fzx-n', type: 'survey.completed', ...c, surveyId: 'S', kind: 'sales', score: 1, nps: 1 },
+        field: 'nps',
+        values: texts(['11', '0.5', '-0.5', '-1'], beyond(10), below(0)),
+      },
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...fields).chain((f) => f.values.map((text) => ({ ...f, text }))),
+        async ({ event, field, text }) => {
+          const json = JSON.stringify({ ...event, [field]: '(n)' }).replace('"(n)"', text);
+          const a = await postJson(json);
+          await expectRefused(a, `${field} ${text}`);
+          expect(a.status, `${field} ${text}`).toBe(400);
+          const details = (a.body as { details: { path: string }[] }).details;
+          expect(
+            details.map((d) => d.path),
+            `${field} ${text}`,
+          ).toContain(field);
+        },
+      ),
+      params(150),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZX').log)).toBe(0);
+    await expectNothingMoved();
+  });
+
   it('keys: none, unknown, without the scope, or limited to another store', async () => {
     const valid = JSON.stringify(templates()[0]!.event);
     await fc.assert(

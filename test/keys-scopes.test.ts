@@ -148,6 +148,7 @@ const cases = (): Record<string, Case> => ({
   'GET /api/v1/stores/:store/overrides': { path: `/api/v1/stores/${B}/overrides` },
   'GET /api/v1/stores/:store/lists/:list': { path: `/api/v1/stores/${B}/lists/pendingCallbacks` },
   'GET /api/v1/stores/:store/daily': { path: `/api/v1/stores/${B}/daily` },
+  'GET /api/v1/stores/:store/rejected': { path: `/api/v1/stores/${B}/rejected` },
   'PUT /api/v1/stores/:store': { path: `/api/v1/stores/${B}`, body: { name: '店 KSB', timezone: 'Asia/Shanghai' } },
   'GET /api/v1/stores/:store': { path: `/api/v1/stores/${B}` },
   'PUT /api/v1/budgets/:budgetId': {

@@ -14,6 +14,7 @@ import { importFinished, postCsv } from './support/csv.js';
 import { liveE2eTests } from './support/live-e2e-cases.js';
 import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster.js';
 import { replayTests } from './support/replay-cases.js';
+import { ev } from './support/events.js';
 import { startStack, waitFor } from './support/stack.js';
 
 describe('on a Redis Cluster of three masters', () => {
@@ -39,6 +40,31 @@ describe('on a Redis Cluster of three masters', () => {
 
   liveE2eTests(() => target);
   replayTests(() => target);
+
+  it('keeps a refused event among its own store’s rejected events, whatever the slot', async () => {
+    const stack = await startStack('cluster-rejected', { target });
+    try {
+      const at = new Date(Date.now() - 60_000).toISOString();
+      const stores = ['CLR1', 'CLR2', 'CLR3'];
+      // A stock at the largest whole number every reader holds exactly: one more is refused.
+      for (const s of stores)
+        await stack.app.deps.redis.hset(storeKeys(stack.config.prefix, s).materials.stock, 'P', '9007199254740991');
+      const events = stores.map((store) => ev('material.moved', at, { id: `over-${store}`, store, itemId: 'P', quantity: 1 }));
+      expect((await stack.request('POST', '/api/v1/events', { events })).status).toBe(202);
+      for (const store of stores) {
+        const listed = await waitFor(async () => {
+          const r = (await stack.request('GET', `/api/v1/stores/${store}/rejected`)).body;
+          return r.total === 1 ? r : null;
+        });
+        expect(listed.items.map((i: { id: string; reason: string }) => [i.id, i.reason])).toEqual([
+          [`over-${store}`, 'the stock of P would be 9007199254740992, beyond ±9007199254740991'],
+        ]);
+        expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, store).log)).toBe(0);
+      }
+    } finally {
+      await stack.close();
+    }
+  });
 
   it('creates, uses and revokes an API key (the key and its index written in one transaction)', async () => {
     const stack = await startStack('cluster-keys', { target, workers: false });

@@ -81,7 +81,7 @@ describe('retention', () => {
       ev('lead.created', sh('2026-09-01T10:00:00'), { store: 'RET2', leadId: 'LX', channel: 'web' }),
       ev('lead.created', sh('2026-11-01T10:00:00'), { store: 'RET2', leadId: 'LY', channel: 'web' }),
     ]);
-    expect(res).toEqual({ applied: 1, duplicates: 0, expired: 1 });
+    expect(res).toEqual({ applied: 1, duplicates: 0, rejected: 0, expired: 1 });
   });
 
   it('refuses such an event at the API, naming the field', async () => {

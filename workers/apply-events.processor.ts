@@ -1,19 +1,27 @@
 /**
- * Applies a batch of events. Each event runs one atomic script that first records it in its
- * store's log, so a retried or duplicated job changes nothing it already applied.
+ * Applies a batch of events. Each event runs one atomic script that applies it whole or not at
+ * all and logs it in its store's log with its effect, so a retried or duplicated job changes
+ * nothing it already applied. An event its script refuses, or that Redis fails on the data it
+ * finds, is kept with the reason among the store's rejected events (server/rejected-book.ts),
+ * counted and logged; the job goes on. An event Redis cannot run for now (loading, failing over,
+ * out of memory, gone) makes the job retry — nothing of it was written — and is rejected likewise
+ * on the job's last attempt, so that no job is retried for ever.
  */
 import type { Job } from 'bullmq';
 import type { RedisConn } from '../server/redis-connections.js';
 import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../server/config.js';
+import type { Logger } from '../server/observability/logger.js';
 import { pipelineByGroup } from '../server/redis-exec.js';
 import { globalKeys } from '../server/redis-keys.js';
 import type { WorkerMetrics } from '../server/observability/metrics.js';
+import { recordRejected, type RejectedEvent } from '../server/rejected-book.js';
 import type { StoreRegistry } from '../server/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { evaluateStore } from './alerts/engine.js';
 import { planEvent, queuePlan } from './event-scripts.js';
 import { retentionHorizon } from './retention/expire-log.js';
+import { scriptOutcome } from './script-outcome.js';
 import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
 
 export interface ApplyDeps {
@@ -25,11 +33,17 @@ export interface ApplyDeps {
   notify?: (alert: AlertRecord) => Promise<void>;
   metrics?: Pick<
     WorkerMetrics,
-    'eventsApplied' | 'eventsDuplicate' | 'applyBatchSeconds' | 'applyEventLagSeconds' | 'alertsRaised'
+    'eventsApplied' | 'eventsDuplicate' | 'eventsRejected' | 'applyBatchSeconds' | 'applyEventLagSeconds' | 'alertsRaised'
   >;
+  log?: Pick<Logger, 'error'>;
 }
 
-export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<ApplyEventsResult> {
+export interface ApplyOptions {
+  /** The job's last attempt: an event Redis cannot run for now is rejected instead of retried. */
+  lastAttempt?: boolean;
+}
+
+export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: ApplyOptions = {}): Promise<ApplyEventsResult> {
   const { redis, config } = deps;
   const now = deps.now?.() ?? Date.now();
   // Past the retention horizon an event's id may already have left the log, so applying it
@@ -46,26 +60,54 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[]): Promise<A
   );
   const changed = new Map<string, Set<EventType>>();
   let applied = 0;
-  results.forEach(([err, res], i) => {
-    if (err) throw err;
-    if (Number(res) === 1) {
+  let duplicates = 0;
+  let retry: Error | undefined;
+  const rejected: (RejectedEvent & { failed: boolean })[] = [];
+  const rejectedAt = new Date(now).toISOString();
+  results.forEach((answer, i) => {
+    const e = events[i]!;
+    const o = scriptOutcome(answer);
+    if (o.kind === 'applied') {
       applied++;
-      const e = events[i]!;
       const types = changed.get(e.store) ?? new Set();
       types.add(e.type);
       changed.set(e.store, types);
+    } else if (o.kind === 'duplicate') {
+      duplicates++;
+    } else if (o.kind === 'retry' && !opts.lastAttempt) {
+      retry ??= o.error;
+    } else {
+      rejected.push({ event: e, reason: o.reason, rejectedAt, failed: o.kind !== 'refused' });
     }
   });
+  if (rejected.length) {
+    await recordRejected(
+      redis,
+      config.prefix,
+      rejected.map(({ event, reason }) => ({ event, reason, rejectedAt })),
+    );
+    for (const r of rejected) {
+      deps.metrics?.eventsRejected.inc({ reason: r.failed ? 'failed' : 'refused' });
+      deps.log?.error(
+        { store: r.event.store, eventId: r.event.id, type: r.event.type, reason: r.reason },
+        'event rejected: not applied, kept among the store’s rejected events',
+      );
+    }
+  }
   // The walls hear of the new figures first; the alert rules (a few ms a store) run after.
   const channel = globalKeys(config.prefix).changedChannel;
   for (const store of changed.keys()) await redis.publish(channel, store);
   for (const [store, types] of changed) await evaluateStore(deps, store, now, types);
-  return { applied, duplicates: events.length - applied, expired: all.length - events.length };
+  // Nothing of the events Redis could not run was written: the retry applies them once.
+  if (retry) throw retry;
+  return { applied, duplicates, rejected: rejected.length, expired: all.length - events.length };
 }
 
 export const createApplyEventsProcessor = (deps: ApplyDeps) => async (job: Job<ApplyEventsJob, ApplyEventsResult>) => {
   const started = performance.now();
-  const result = await applyEvents(deps, job.data.events);
+  // attemptsMade counts the attempts finished before this one.
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  const result = await applyEvents(deps, job.data.events, { lastAttempt });
   const m = deps.metrics;
   if (m) {
     m.eventsApplied.inc(result.applied);

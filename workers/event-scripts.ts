@@ -1,41 +1,59 @@
 /**
- * Maps each event to the Lua script that applies it atomically to its store's keys. Every script
- * starts with the event-log prologue (idempotency), and touches only keys of one store.
+ * Maps each event to the Lua script that applies it atomically to its store's keys, whole or not
+ * at all: every script is the body of its event type between the event-log prologue (idempotency,
+ * and the checks that leave no command a way to fail once writing has begun) and the epilogue that
+ * logs the event with its effect. A script touches only keys of one store.
  */
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
 import type { RedisConn } from '../server/redis-connections.js';
 import type { PulseEvent } from '../domain/events.js';
-import { LEAD_CHANNELS, POSTSALE_KINDS, toFen } from '../domain/events.js';
-import { storeKeys, type CallbackKind } from '../server/redis-keys.js';
+import { LEAD_CHANNELS, MAX_EXACT_SUM, POSTSALE_KINDS, toFen } from '../domain/events.js';
+import { storeKeys, type CallbackKind, type StoreKeys } from '../server/redis-keys.js';
 import type { Config } from '../server/config.js';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 const PROLOGUE = lua('record-event');
+const EPILOGUE = lua('record-event-end');
 
+/**
+ * Each script's file and the types of its keys, one letter a key, log and seq first (h hash, s
+ * string, t set, z sorted set); the store's rejected events (a hash) come last and are not listed.
+ * A key of another type refuses the event before anything is written. A key is marked '-' when
+ * its script reads it, or writes it first, before any other write: a wrong type then fails before
+ * anything is written, and the check (a command of its own) is saved.
+ */
 const SCRIPTS = {
-  pulseLogOnly: { file: 'log-only', keys: 2 },
-  pulseCallbackSubject: { file: 'callback-subject', keys: 7 },
-  pulseCallbackReached: { file: 'callback-reached', keys: 7 },
-  pulseRepairOpened: { file: 'repair-opened', keys: 10 },
-  pulseComplaint: { file: 'complaint', keys: 7 },
-  pulseSpend: { file: 'spend', keys: 5 },
-  pulseCounted: { file: 'counted', keys: 4 },
-  pulseOrder: { file: 'order', keys: 5 },
-  pulseAppointment: { file: 'appointment', keys: 7 },
-  pulsePostsale: { file: 'postsale', keys: 9 },
-  pulseMaterial: { file: 'material', keys: 3 },
-  // The family's sorted sets vary in number: the key count is given per call.
-  pulseVersionedRecord: { file: 'versioned-record', keys: null },
-} as const;
+  pulseLogOnly: { file: 'log-only', types: '--' },
+  pulseCallbackSubject: { file: 'callback-subject', types: '---zz-h' },
+  pulseCallbackReached: { file: 'callback-reached', types: '----z--' },
+  pulseRepairOpened: { file: 'repair-opened', types: '---zz---tz' },
+  pulseComplaint: { file: 'complaint', types: '---zzzz' },
+  pulseSpend: { file: 'spend', types: '----z' },
+  pulseCounted: { file: 'counted', types: '---z' },
+  pulseOrder: { file: 'order', types: '---tz' },
+  pulseAppointment: { file: 'appointment', types: '---ttzz' },
+  pulsePostsale: { file: 'postsale', types: '---zzzzzz' },
+  pulseMaterial: { file: 'material', types: '---' },
+  // The family's sorted sets vary in number (the key count is given per call): the script checks
+  // the ones it writes.
+  pulseVersionedRecord: { file: 'versioned-record', types: '---', variable: true },
+} as const satisfies Record<string, { file: string; types: string; variable?: true }>;
 export type ScriptName = keyof typeof SCRIPTS;
 
 type ScriptCall = (...args: string[]) => unknown;
 
+/** The whole script: key types, prologue, the body as the function `apply`, epilogue. */
+const scriptSource = (name: ScriptName): string =>
+  `local KEY_TYPES = '${SCRIPTS[name].types}'\n${PROLOGUE}\nlocal function apply()\n${lua(SCRIPTS[name].file)}\nend\n${EPILOGUE}`;
+
+const isVariable = (name: ScriptName) => 'variable' in SCRIPTS[name];
+
 export function defineEventScripts(redis: RedisConn): void {
-  for (const [name, s] of Object.entries(SCRIPTS)) {
-    const lua_ = PROLOGUE + '\n' + lua(s.file);
-    redis.defineCommand(name, s.keys === null ? { lua: lua_ } : { lua: lua_, numberOfKeys: s.keys });
+  for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+    const source = scriptSource(name);
+    // The rejected events' hash is the one key beyond the typed ones.
+    redis.defineCommand(name, isVariable(name) ? { lua: source } : { lua: source, numberOfKeys: SCRIPTS[name].types.length + 1 });
   }
 }
 
@@ -53,9 +71,14 @@ const CHANNEL_INDEX = Object.fromEntries(LEAD_CHANNELS.map((c, i) => [c, 5 + i])
 
 type Deadlines = Pick<Config, 'callbackDeadlineMs' | 'complaintDeadlinesMs'>;
 
-/** Pure: which script, keys and arguments apply this event. */
+/** Pure: which script, keys and arguments apply this event; the store's rejected events are the last key. */
 export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
   const k = storeKeys(prefix, e.store);
+  const plan = planScript(e, k, cfg);
+  return { ...plan, keys: [...plan.keys, k.rejected] };
+}
+
+function planScript(e: PulseEvent, k: StoreKeys, cfg: Deadlines): Plan {
   const head = [k.log, k.seq];
   const base = [e.id, JSON.stringify(e)];
   const at = String(Date.parse(e.at));
@@ -199,7 +222,11 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
       };
     }
     case 'material.moved':
-      return { script: 'pulseMaterial', keys: [...head, k.materials.stock], args: [...base, e.itemId, String(e.quantity)] };
+      return {
+        script: 'pulseMaterial',
+        keys: [...head, k.materials.stock],
+        args: [...base, e.itemId, String(e.quantity), String(MAX_EXACT_SUM)],
+      };
     case 'complaint.opened':
       return complaint(e.complaintId, 'opened', e.severity);
     case 'complaint.responded':
@@ -211,7 +238,7 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
       return {
         script: 'pulseSpend',
         keys: [...head, s.records, s.byBudget, s.byTime],
-        args: [...base, e.spendId, at, e.id, e.budgetId, String(toFen(e.amount))],
+        args: [...base, e.spendId, at, e.id, e.budgetId, String(toFen(e.amount)), String(MAX_EXACT_SUM)],
       };
     }
     default:
@@ -223,6 +250,6 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
 /** Queues the plan on a pipeline (scripts must have been defined on its client). */
 export function queuePlan(pipeline: ChainableCommander, plan: Plan): void {
   const call = (pipeline as unknown as Record<ScriptName, ScriptCall>)[plan.script];
-  if (SCRIPTS[plan.script].keys === null) call.call(pipeline, String(plan.keys.length), ...plan.keys, ...plan.args);
+  if (isVariable(plan.script)) call.call(pipeline, String(plan.keys.length), ...plan.keys, ...plan.args);
   else call.call(pipeline, ...plan.keys, ...plan.args);
 }

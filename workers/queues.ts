@@ -19,6 +19,8 @@ export interface ApplyEventsJob {
 export interface ApplyEventsResult {
   applied: number;
   duplicates: number;
+  /** Not applied: refused by their script or failed in Redis, kept among the store's rejected events. */
+  rejected: number;
   /** Older than the retention horizon: dropped. */
   expired?: number;
 }

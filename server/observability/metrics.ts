@@ -70,6 +70,13 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
     registers,
   });
   for (const queue of queueNames) jobsFailed.inc({ queue }, 0);
+  const eventsRejected = new Counter({
+    name: 'pulse_events_rejected_total',
+    help: 'Acknowledged events not applied, kept among their store’s rejected events: refused by their script (a sum out of range, a key of the wrong type, a record that cannot be read) or failed in Redis',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  for (const reason of ['refused', 'failed']) eventsRejected.inc({ reason }, 0);
   return {
     eventsApplied: new Counter({
       name: 'pulse_events_applied_total',
@@ -81,6 +88,7 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
       help: 'Events the workers found already applied (same store and event id): duplicates, retries, replays',
       registers,
     }),
+    eventsRejected,
     applyBatchSeconds: new Histogram({
       name: 'pulse_apply_batch_seconds',
       help: 'Time to apply one events job (one POST), alert rules and publish included',

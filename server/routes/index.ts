@@ -12,6 +12,7 @@ import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
 import { deleteKey, getKeys, postKey } from './keys.js';
 import { postEvents } from './post-events.js';
+import { getRejectedEvents } from './rejected-events.js';
 import { getImport } from './get-import.js';
 import { postImport } from './post-import.js';
 import { getStore, putStore } from './store-settings.js';
@@ -54,6 +55,7 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/stores/:store/overrides', scope: 'read', handler: getStoreOverrides },
   { method: 'get', path: '/api/v1/stores/:store/lists/:list', scope: 'read', handler: getWorkList },
   { method: 'get', path: '/api/v1/stores/:store/daily', scope: 'read', handler: getDaily },
+  { method: 'get', path: '/api/v1/stores/:store/rejected', scope: 'admin', handler: getRejectedEvents },
   { method: 'put', path: '/api/v1/stores/:store', scope: 'admin', handler: putStore },
   { method: 'get', path: '/api/v1/stores/:store', scope: 'admin', handler: getStore },
   { method: 'put', path: '/api/v1/budgets/:budgetId', scope: 'admin', handler: putBudget },

@@ -4,24 +4,30 @@
 -- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms.
 -- The subject's time is the earliest of its events, whichever arrives first; met is re-derived from
 -- every reached callback already seen, so a callback reported before its delivery still counts.
+-- Everything is read before the first write (see record-event.lua).
 local id, atS, d = ARGV[3], ARGV[4], tonumber(ARGV[5])
 local at = tonumber(atS)
 local old = redis.call('HGET', KEYS[3], id)
 if old and tonumber(old) <= at then
   return 1
 end
-redis.call('HSET', KEYS[3], id, atS)
-redis.call('HSET', KEYS[7], id, ARGV[1])
-redis.call('ZADD', KEYS[4], atS, id)
-redis.call('ZREM', KEYS[5], id)
+local met = false
 local times = redis.call('HGET', KEYS[6], id)
 if times then
   for t in string.gmatch(times, '[^,]+') do
     local tn = tonumber(t)
     if tn >= at and tn <= at + d then
-      redis.call('ZADD', KEYS[5], atS, id)
+      met = true
       break
     end
   end
+end
+redis.call('HSET', KEYS[3], id, atS)
+redis.call('HSET', KEYS[7], id, ARGV[1])
+redis.call('ZADD', KEYS[4], atS, id)
+if met then
+  redis.call('ZADD', KEYS[5], atS, id)
+else
+  redis.call('ZREM', KEYS[5], id)
 end
 return 1

@@ -6,10 +6,19 @@
 -- ARGV[11..13] resolution deadline ms low/medium/high.
 -- Each moment is the earliest reported; the opening with the earliest time (then the smallest
 -- event id) gives the severity, so the state is the same whatever the arrival order.
+-- The new state and its overdue moment are worked out before the first write (see record-event.lua).
 local id, phase, atS, eid = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local at = tonumber(atS)
 local raw = redis.call('HGET', KEYS[3], id)
 local s = raw and cjson.decode(raw) or {}
+if type(s) ~= 'table' then
+  return -1, 'the state of complaint ' .. id .. ' cannot be read: ' .. raw
+end
+for _, moment in ipairs({ 'o', 'r', 'x' }) do
+  if s[moment] ~= nil and not tonumber(s[moment]) then
+    return -1, 'the state of complaint ' .. id .. ' cannot be read: ' .. raw
+  end
+end
 if phase == 'opened' then
   local o = s.o and tonumber(s.o)
   if (not o) or at < o or (at == o and eid < s.oid) then
@@ -22,20 +31,22 @@ elseif phase == 'responded' then
 else
   if (not s.x) or at < tonumber(s.x) then s.x = atS end
 end
-redis.call('HSET', KEYS[3], id, cjson.encode(s))
-if s.o then redis.call('ZADD', KEYS[4], s.o, id) end
-if s.x then redis.call('ZADD', KEYS[5], s.x, id) end
+local due
 if s.o and not s.x then
   local idx = ({ low = 0, medium = 1, high = 2 })[s.sev] or 0
   local resp = tonumber(ARGV[8 + idx])
   local resol = tonumber(ARGV[11 + idx])
   local o = tonumber(s.o)
-  local due
   if s.r then
     due = o + resol
   else
     due = o + math.min(resp, resol)
   end
+end
+redis.call('HSET', KEYS[3], id, cjson.encode(s))
+if s.o then redis.call('ZADD', KEYS[4], s.o, id) end
+if s.x then redis.call('ZADD', KEYS[5], s.x, id) end
+if due then
   redis.call('ZADD', KEYS[6], s.o, id)
   redis.call('ZADD', KEYS[7], string.format('%d', due), id)
 else

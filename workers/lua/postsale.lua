@@ -4,10 +4,14 @@
 -- KEYS[5..9] open tasks of each kind (inspection, plate, insurance, loan, pickup_notice) by due time.
 -- ARGV[3] taskId, ARGV[4] time ms, ARGV[5] event id, ARGV[6] kind index (0-4), ARGV[7] status,
 -- ARGV[8] due time ms or ''.
+-- The new state is worked out and checked before the first write (see record-event.lua).
 local id, atS, eid, kind, status, due = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local a = tonumber(atS)
 local raw = redis.call('HGET', KEYS[3], id)
 local s = raw and cjson.decode(raw) or {}
+if type(s) ~= 'table' then
+  return -1, 'the state of task ' .. id .. ' cannot be read: ' .. raw
+end
 local function later(t, e)
   return (not t) or a > tonumber(t) or (a == tonumber(t) and eid > e)
 end
@@ -24,6 +28,10 @@ end
 if status == 'done' and ((not s.done) or a < tonumber(s.done)) then
   s.done = atS
 end
+local k = tonumber(s.k)
+if not (k and k >= 0 and k <= 4) or (s.d and not tonumber(s.d)) then
+  return -1, 'the state of task ' .. id .. ' cannot be read: ' .. raw
+end
 redis.call('HSET', KEYS[3], id, cjson.encode(s))
 for i = 5, 9 do
   redis.call('ZREM', KEYS[i], id)
@@ -31,6 +39,6 @@ end
 if s.done then
   redis.call('ZADD', KEYS[4], s.done, id)
 else
-  redis.call('ZADD', KEYS[5 + tonumber(s.k)], s.d or '+inf', id)
+  redis.call('ZADD', KEYS[5 + k], s.d or '+inf', id)
 end
 return 1

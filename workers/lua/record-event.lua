@@ -1,7 +1,39 @@
--- Prologue of every apply script: the event log is the idempotency check.
--- KEYS[1] log hash, KEYS[2] seq counter; ARGV[1] event id, ARGV[2] event JSON.
--- An id already in the log changes nothing and the script returns 0.
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+-- Prologue of every apply script. An event is applied whole or not at all: Redis does not undo a
+-- script's earlier writes when a later command fails, so nothing is written until everything that
+-- could make a command fail has been checked — here the event log, the rejected events, the
+-- change counter and the type of each key marked in KEY_TYPES; in the body what it reads and the
+-- sums it changes. The event enters the log last, with its effect (record-event-end.lua): an
+-- event is never logged without being counted.
+-- KEYS[1] log hash, KEYS[2] seq counter, KEYS[#KEYS] the store's rejected events (hash).
+-- KEY_TYPES (set before this prologue): one letter for each key but the last, its last letter
+-- standing for any further key: h hash, s string, t set, z sorted set, or '-' for a key the body
+-- reads, or writes first, before any other write (a wrong type then fails before anything is
+-- written, so it need not be checked). ARGV[1] event id, ARGV[2] event JSON.
+-- Returns 0 for an id already in the log (nothing changes), {-1, reason} for a refused event.
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return 0
 end
-redis.call('INCR', KEYS[2])
+local wasRejected = redis.call('HEXISTS', KEYS[#KEYS], ARGV[1]) == 1
+local TYPE_NAMES = { h = 'hash', s = 'string', t = 'set', z = 'zset' }
+-- The reason a key cannot be written as `letter`, or nil. Bodies use it too.
+local function wrongType(key, letter)
+  local have = redis.call('TYPE', key)['ok']
+  if have ~= 'none' and have ~= TYPE_NAMES[letter] then
+    return key .. ' holds a ' .. have .. ', not a ' .. TYPE_NAMES[letter]
+  end
+end
+for i = 1, #KEYS - 1 do
+  local at = math.min(i, #KEY_TYPES)
+  local letter = string.sub(KEY_TYPES, at, at)
+  if letter ~= '-' then
+    local why = wrongType(KEYS[i], letter)
+    if why then
+      return {-1, why}
+    end
+  end
+end
+-- INCR fails on a wrong type and on anything but an integer below 2^63: at most 18 digits.
+local seq = redis.call('GET', KEYS[2])
+if seq and not (string.match(seq, '^%d+$') and #seq <= 18) then
+  return {-1, 'the change counter ' .. KEYS[2] .. ' is not a whole number: ' .. seq}
+end

@@ -4,21 +4,27 @@
 -- appointments, KEYS[9] appointment ids seen on a repair order, KEYS[10] shown appointments by
 -- scheduled time.
 -- ARGV[3] roId, ARGV[4] time ms, ARGV[5] appointmentId ('' when the visit was not booked).
+-- Everything is read and checked before the first write (see record-event.lua).
 local id, atS, appt = ARGV[3], ARGV[4], ARGV[5]
-local booked
+local cur = redis.call('HGET', KEYS[3], id)
+local earliest = (not cur) or tonumber(atS) < tonumber(cur)
+local booked = appt ~= '' or redis.call('SISMEMBER', KEYS[6], id) == 1
+local shownAt
 if appt ~= '' then
-  redis.call('SADD', KEYS[6], id)
-  booked = true
-  redis.call('SADD', KEYS[9], appt)
   local b = redis.call('HGET', KEYS[7], appt)
   if b and redis.call('SISMEMBER', KEYS[8], appt) == 0 then
-    redis.call('ZADD', KEYS[10], string.match(b, '([^|]*)$'), appt)
+    shownAt = string.match(b, '([^|]*)$')
+    if not tonumber(shownAt) then
+      return -1, 'the booking of appointment ' .. appt .. ' cannot be read: ' .. b
+    end
   end
-else
-  booked = redis.call('SISMEMBER', KEYS[6], id) == 1
+  redis.call('SADD', KEYS[6], id)
+  redis.call('SADD', KEYS[9], appt)
+  if shownAt then
+    redis.call('ZADD', KEYS[10], shownAt, appt)
+  end
 end
-local cur = redis.call('HGET', KEYS[3], id)
-if (not cur) or tonumber(atS) < tonumber(cur) then
+if earliest then
   cur = atS
   redis.call('HSET', KEYS[3], id, cur)
   redis.call('ZADD', KEYS[4], cur, id)
