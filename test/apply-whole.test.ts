@@ -126,12 +126,21 @@ describe('bounds of quantities and amounts, refused at ingest', () => {
 
   it('counts 1,030 movements of the largest quantity exactly: a stock of 103,000,000', async () => {
     const all = Array.from({ length: 1030 }, (_, i) => moved('BND3', 'POSTER', 100_000, `max-${i}`));
-    expect(await post({ events: all.slice(0, 1000) })).toEqual({ status: 202, body: { accepted: 1000 } });
-    expect(await post({ events: all.slice(1000) })).toEqual({ status: 202, body: { accepted: 30 } });
+    expect(await post({ events: all.slice(0, 1000) })).toEqual({
+      status: 202,
+      body: { accepted: 1000, new: 1000, duplicates: 0, conflicts: 0 },
+    });
+    expect(await post({ events: all.slice(1000) })).toEqual({
+      status: 202,
+      body: { accepted: 30, new: 30, duplicates: 0, conflicts: 0 },
+    });
     await waitForStock('BND3', 'POSTER', 1030 * 100_000);
     expect(await stockInSnapshot('BND3', 'POSTER')).toBe(103_000_000);
     expect(await redis().hget(keysOf('BND3').materials.stock, 'POSTER')).toBe('103000000');
-    expect(await post(moved('BND3', 'POSTER', -100_000, 'min-1'))).toEqual({ status: 202, body: { accepted: 1 } });
+    expect(await post(moved('BND3', 'POSTER', -100_000, 'min-1'))).toEqual({
+      status: 202,
+      body: { accepted: 1, new: 1, duplicates: 0, conflicts: 0 },
+    });
     await waitForStock('BND3', 'POSTER', 102_900_000);
   });
 
@@ -139,12 +148,15 @@ describe('bounds of quantities and amounts, refused at ingest', () => {
     const k = keysOf('BND4');
     // Years of history, set by hand: 100,000 short of the largest stock every reader holds exactly.
     await redis().hset(k.materials.stock, 'BIG', String(MAX_SAFE - 100_000));
-    expect(await post(moved('BND4', 'BIG', 100_000, 'to-max'))).toEqual({ status: 202, body: { accepted: 1 } });
+    expect(await post(moved('BND4', 'BIG', 100_000, 'to-max'))).toEqual({
+      status: 202,
+      body: { accepted: 1, new: 1, duplicates: 0, conflicts: 0 },
+    });
     await waitForStock('BND4', 'BIG', 9_007_199_254_740_991);
     expect(await redis().hget(k.materials.stock, 'BIG')).toBe('9007199254740991');
     const seq = await redis().get(k.seq);
     const over = moved('BND4', 'BIG', 1, 'over-max');
-    expect(await post(over)).toEqual({ status: 202, body: { accepted: 1 } });
+    expect(await post(over)).toEqual({ status: 202, body: { accepted: 1, new: 1, duplicates: 0, conflicts: 0 } });
     await eventsDrained(stack);
     expect(await redis().hexists(k.log, 'over-max')).toBe(0);
     expect(await redis().get(k.seq)).toBe(seq);
