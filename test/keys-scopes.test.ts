@@ -124,6 +124,13 @@ const cases = (): Record<string, Case> => ({
       expect(res.body.stores).toEqual([A]);
     },
   },
+  'GET /api/v1/stores': {
+    path: '/api/v1/stores',
+    check(res) {
+      expect(res.status).toBe(200);
+      expect(res.body.stores.map((s: { store: string }) => s.store)).toEqual([A]);
+    },
+  },
   'GET /api/v1/stores/:store/kpis': { path: `/api/v1/stores/${B}/kpis` },
   'GET /api/v1/stores/:store/alerts': { path: `/api/v1/stores/${B}/alerts` },
   'GET /api/v1/alerts': {

@@ -316,6 +316,15 @@ const zh = {
   reasonTooShort: '请填写至少 4 个字的理由',
   checkFailed: (error: string) => `检查失败：${error}`,
   overridesFailed: (error: string) => `越权记录载入失败：${error}`,
+  // Accessibility of the staff page: what a screen reader hears, and the phone's breaker list
+  announceNewAlert: (kind: string, text: string) => `新告警：${kind}。${text}`,
+  announceOpenAlerts: (n: number) => `待处理告警 ${n} 条`,
+  announceCount: (label: string, n: string) => `${label} ${n}`,
+  plannedAmountOf: (budget: string) => `${budget} 计划支出（元）`,
+  checkSpend: '检查支出',
+  checkSpendOf: (budget: string) => `检查支出：${budget}`,
+  scrollable: (what: string) => `${what}（可左右滚动）`,
+  deptLists: '名单',
 };
 
 export type Messages = typeof zh;
@@ -604,6 +613,14 @@ const en: Messages = {
   reasonTooShort: 'Give a reason of at least 4 characters',
   checkFailed: (error) => `Check failed: ${error}`,
   overridesFailed: (error) => `Could not load the overrides: ${error}`,
+  announceNewAlert: (kind, text) => `New alert: ${kind}. ${text}`,
+  announceOpenAlerts: (n) => `${n} open ${n === 1 ? 'alert' : 'alerts'}`,
+  announceCount: (label, n) => `${label}: ${n}`,
+  plannedAmountOf: (budget) => `${budget} planned spend (yuan)`,
+  checkSpend: 'Check a spend',
+  checkSpendOf: (budget) => `Check a spend: ${budget}`,
+  scrollable: (what) => `${what} (scrolls sideways)`,
+  deptLists: 'Lists',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-CN': zh, en };

@@ -16,6 +16,7 @@ import { getRejectedEvents } from './rejected-events.js';
 import { getImport } from './get-import.js';
 import { postImport } from './post-import.js';
 import { getStore, putStore } from './store-settings.js';
+import { getStores } from './stores-list.js';
 import { getMaterial, putMaterial } from './materials.js';
 import { getTargets, putTargets } from './targets.js';
 import { getWorkList } from './work-lists.js';
@@ -43,6 +44,7 @@ export const routes: Route[] = [
   { method: 'post', path: '/api/v1/imports', scope: 'ingest', handler: postImport, readsOwnBody: true },
   { method: 'get', path: '/api/v1/imports/:importId', scope: ['ingest', 'read'], handler: getImport },
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
+  { method: 'get', path: '/api/v1/stores', scope: 'read', handler: getStores },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
   { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getAlerts },

@@ -61,6 +61,8 @@ export interface LiveSnapshot {
   unauthorized: Readonly<Ref<boolean>>;
   /** The server refused the subscription (e.g. a key limited to other stores). */
   subscribeError: Readonly<Ref<string | null>>;
+  /** The active alerts have been read once (or the reading failed): the list is what there is. */
+  alertsRead: Readonly<Ref<boolean>>;
 }
 
 const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
@@ -75,6 +77,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   const notLiveSince = ref(Date.now());
   const unauthorized = ref(false);
   const subscribeError = ref<string | null>(null);
+  const alertsRead = ref(false);
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
   const now = useNow();
   let disposed = false;
@@ -182,6 +185,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
       // The ticker still fills from live alerts.
     } finally {
       if (pushedAlerts === meanwhile) pushedAlerts = null;
+      if (!disposed) alertsRead.value = true;
     }
   }
 
@@ -269,5 +273,5 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     socket.disconnect();
   });
 
-  return { snapshot, alerts, takeAlert, state, lastUpdate, stale, unauthorized, subscribeError };
+  return { snapshot, alerts, takeAlert, state, lastUpdate, stale, unauthorized, subscribeError, alertsRead };
 }

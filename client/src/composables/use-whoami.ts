@@ -19,6 +19,8 @@ const RETRY_MS = 30_000;
 
 export function useWhoAmI(token: string) {
   const me = shallowRef<WhoAmI | null>(null);
+  /** The first answer came, or the first request failed. */
+  const answered = shallowRef(false);
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
 
@@ -29,6 +31,8 @@ export function useWhoAmI(token: string) {
       // A refused key stays refused; anything else (a network failure, an older server) is asked again.
       if (disposed || (err instanceof ApiError && err.status === 401)) return;
       timer = setTimeout(() => void load(), RETRY_MS);
+    } finally {
+      if (!disposed) answered.value = true;
     }
   }
   void load();
@@ -40,6 +44,7 @@ export function useWhoAmI(token: string) {
   const has = (scope: string): boolean => me.value?.scopes.includes(scope) ?? false;
   return {
     me,
+    answered,
     /** Scope `ack` (or `admin`): may acknowledge alerts. */
     canAck: computed(() => has('ack') || has('admin')),
     /** Scope `admin`: may let a refused spend through the budget breaker. */
