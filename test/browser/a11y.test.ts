@@ -168,6 +168,11 @@ describe('axe-core: no WCAG 2.1 AA violation', () => {
     await staffReady(page);
     await page.getByTestId('staff-alert').first().waitFor({ timeout: 15_000 });
     expect(await axe(page)).toEqual([]);
+    // A phone folds the departments: unfolded, they are checked too.
+    for (const fold of await page.locator('[data-testid^=dept-toggle-]').all()) await fold.click();
+    if (w < 600) expect(await page.locator('.dept .cards').count()).toBe(4);
+    await page.waitForTimeout(300);
+    expect(await axe(page)).toEqual([]);
 
     await page.getByTestId('drill-openComplaints').first().click();
     await page.getByTestId('work-list-item').first().waitFor({ timeout: 15_000 });
@@ -244,6 +249,14 @@ describe('staff page: what a screen reader hears', () => {
     );
     expect(text).toContain('线上投放');
     expect(text).toMatch(/待处理告警 2 条/);
+    expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('2');
+
+    // Taken elsewhere: the count of open alerts leaves it out, and says so.
+    const tripped = (await stack.request('GET', '/api/v1/alerts?store=AX2&state=open&kind=budget_tripped')).body.alerts[0];
+    expect((await stack.request('POST', `/api/v1/alerts/${tripped.id}/ack`, { by: '王经理' })).status).toBe(200);
+    await waitFor(async () => (await live.innerText()).includes('待处理告警 1 条'), 15_000, 'the count announced');
+    expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('1');
+    expect(await page.locator('[data-testid=staff-alert][data-state=acked]').count()).toBe(1);
     await close(page);
   });
 
@@ -262,6 +275,11 @@ describe('staff page: what a screen reader hears', () => {
         .map((el) => (el.textContent ?? '').trim()),
     );
     expect(await page.locator('[data-testid=breaker-row] .name [lang=zh-CN]').count()).toBe(16);
+    // And in the lists: a complaint's summary.
+    await page.getByTestId('drill-openComplaints').click();
+    await page.getByTestId('work-list-item').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid=work-list-item] .summary').first().getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('[data-testid=work-list-item] .summary').first().innerText()).toBe('保养后异响未解决');
     expect(unmarked).toEqual([]);
     await close(page);
   });
