@@ -358,7 +358,10 @@ describe('staff page on a phone', () => {
     expect(await input.evaluate((el) => (el as HTMLInputElement).labels?.[0]?.innerText)).toBe('AX3 车展展位 计划支出（元）');
     expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
 
-    // Nothing cut: no heading or panel title wider than its box.
+    // Nothing cut: no heading or panel title wider than its box, in any department.
+    for (const d of ['sales', 'service', 'value']) await page.getByTestId(`dept-toggle-${d}`).click();
+    expect(await page.locator('.dept .cards').count()).toBe(4);
+    expect(await page.locator('.dept .cards h2').count()).toBeGreaterThan(20);
     const cut = await page.evaluate(() =>
       Array.from(document.querySelectorAll('h1, h2, h3'))
         .filter((el) => el.scrollWidth > el.clientWidth + 1)
