@@ -128,7 +128,8 @@ const cases = (): Record<string, Case> => ({
     path: '/api/v1/stores',
     check(res) {
       expect(res.status).toBe(200);
-      expect(res.body.stores.map((s: { store: string }) => s.store)).toEqual([A]);
+      // Its own store only, with the name a store picker shows.
+      expect(res.body.stores).toEqual([{ store: A, name: '店 KSA', timezone: 'Asia/Shanghai' }]);
     },
   },
   'GET /api/v1/stores/:store/kpis': { path: `/api/v1/stores/${B}/kpis` },
