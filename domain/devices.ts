@@ -38,8 +38,18 @@ export const deviceReport = z.strictObject({
   screenHeight: z.number().int().min(0).max(20_000),
   appVersion: z.string().max(40),
   /** `performance.memory` where the browser has it (Chromium): bytes of JS heap used and its limit. */
-  heapUsedBytes: z.number().int().min(0).max(2 ** 40).optional(),
-  heapLimitBytes: z.number().int().min(0).max(2 ** 40).optional(),
+  heapUsedBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40)
+    .optional(),
+  heapLimitBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40)
+    .optional(),
 });
 export type DeviceReport = z.infer<typeof deviceReport>;
 

@@ -112,7 +112,9 @@ export async function listDevices(redis: RedisConn, prefix: string, stores: Stor
     redis.multi().hgetall(k.settings).hgetall(k.status).zrange(k.seen, 0, -1, 'WITHSCORES'),
   );
   const settings = Object.values(settingsRaw as Record<string, string>).map((j) => JSON.parse(j) as DeviceSettings);
-  const status = new Map(Object.entries(statusRaw as Record<string, string>).map(([id, j]) => [id, JSON.parse(j) as DeviceStatus]));
+  const status = new Map(
+    Object.entries(statusRaw as Record<string, string>).map(([id, j]) => [id, JSON.parse(j) as DeviceStatus]),
+  );
   const pairs = seenRaw as string[];
   const seen = new Map<string, number>();
   for (let i = 0; i < pairs.length; i += 2) seen.set(pairs[i]!, Number(pairs[i + 1]));
@@ -145,7 +147,9 @@ export async function assignmentOf(stores: StoreRegistry, settings: DeviceSettin
 }
 
 /** Messages of the device channel: every server hands them to the TV's socket if it holds it. */
-export type DeviceMessage = { deviceId: string } & ({ command: DeviceCommand } | { assignment: DeviceAssignment } | { forgotten: true });
+export type DeviceMessage = { deviceId: string } & (
+  { command: DeviceCommand } | { assignment: DeviceAssignment } | { forgotten: true }
+);
 
 export async function publishDeviceMessage(redis: RedisConn, prefix: string, message: DeviceMessage): Promise<void> {
   await redis.publish(deviceKeys(prefix).commandChannel, JSON.stringify(message));

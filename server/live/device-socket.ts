@@ -31,7 +31,11 @@ export function onDeviceHello(socket: LiveSocket, deps: AppDeps, log: Logger, ma
     if (typeof ack !== 'function') return;
     const parsed = deviceReport.safeParse(payload);
     if (!parsed.success) {
-      ack({ error: `invalid report: ${issuesOf(parsed.error).map((i) => `${i.path}: ${i.message}`).join('; ')}` });
+      ack({
+        error: `invalid report: ${issuesOf(parsed.error)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`,
+      });
       return;
     }
     const report = parsed.data;
@@ -86,7 +90,12 @@ export const deviceChannels = (prefix: string) => {
 };
 
 /** Hands a device channel's message to the TVs this server holds; false: not a device channel. */
-export async function forwardDeviceMessage(nsp: LiveNamespace, prefix: string, channel: string, message: string): Promise<boolean> {
+export async function forwardDeviceMessage(
+  nsp: LiveNamespace,
+  prefix: string,
+  channel: string,
+  message: string,
+): Promise<boolean> {
   const k = deviceKeys(prefix);
   if (channel === k.celebrationChannel) {
     const celebration = JSON.parse(message) as Celebration;
