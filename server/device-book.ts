@@ -58,8 +58,17 @@ export async function recordReport(
     created = (await redis.hsetnx(k.settings, fresh.id, JSON.stringify(fresh))) === 1;
     settings = created ? fresh : ((await loadDevice(redis, prefix, report.deviceId)) ?? fresh);
   }
-  const { deviceId, screen: _screen, ...rest } = report;
-  const status: DeviceStatus = { ...rest, lastSeen: new Date(now).toISOString() };
+  const { deviceId, page, userAgent, screenWidth, screenHeight, appVersion, heapUsedBytes, heapLimitBytes } = report;
+  const status: DeviceStatus = {
+    page,
+    userAgent,
+    screenWidth,
+    screenHeight,
+    appVersion,
+    ...(heapUsedBytes === undefined ? {} : { heapUsedBytes }),
+    ...(heapLimitBytes === undefined ? {} : { heapLimitBytes }),
+    lastSeen: new Date(now).toISOString(),
+  };
   await execAll(redis.multi().hset(k.status, deviceId, JSON.stringify(status)).zadd(k.seen, now, deviceId));
   return { kind: 'ok', settings, created };
 }
