@@ -11,6 +11,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { storeCode } from './events.js';
+import { maskName } from './masking.js';
 import { screenName } from './screens.js';
 
 /** A TV reports this often; online means a report within ONLINE_WITHIN_MS. */
@@ -182,3 +183,17 @@ export const BURN_IN_OFFSETS: readonly (readonly [number, number])[] = [
 ];
 export const burnInOffset = (now: number): readonly [number, number] =>
   BURN_IN_OFFSETS[Math.floor(now / BURN_IN_SHIFT_MS) % BURN_IN_OFFSETS.length]!;
+
+/** Only news is celebrated: an order or a delivery back-filled hours later is not. */
+export const CELEBRATE_WITHIN_MS = 15 * 60_000;
+
+/** The celebration of an applied event (model and masked customer, no consultant: events name none), or null. */
+export function celebrationOf(
+  e: { type: string; store: string; at: string; model?: string; customer?: { name?: string } },
+  now: number,
+): Celebration | null {
+  if (e.type !== 'order.signed' && e.type !== 'vehicle.delivered') return null;
+  if (Math.abs(now - Date.parse(e.at)) > CELEBRATE_WITHIN_MS) return null;
+  const name = e.customer?.name;
+  return { store: e.store, kind: e.type, model: e.model ?? null, customer: name ? maskName(name) : null, at: e.at };
+}

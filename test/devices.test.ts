@@ -12,6 +12,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../domain/proto
 import { listAlerts } from '../workers/alerts/alert-book.js';
 import { createMaintenanceProcessor } from '../workers/maintenance.processor.js';
 import type { MaintenanceJob } from '../workers/queues.js';
+import { ev } from './support/events.js';
 import { applyDeps, startStack, waitFor, type Stack } from './support/stack.js';
 
 type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -99,7 +100,7 @@ const report = (deviceId: string, over: Partial<DeviceReport> = {}): DeviceRepor
 });
 
 beforeAll(async () => {
-  a = await startStack('devices', { workers: false });
+  a = await startStack('devices');
   b = await startStack('devices', { workers: false, config: { prefix: a.config.prefix } });
   readKey = (await a.request('POST', '/api/v1/keys', { name: 'tv', scopes: ['read'] })).body.token;
   await a.request('PUT', '/api/v1/stores/DV1', { name: '设备店', timezone: 'Asia/Shanghai' });
@@ -235,10 +236,31 @@ describe('registration and the admin API', () => {
     await waitFor(async () => (await a.request('GET', `/api/v1/devices/${ID1}`)).body.celebrations === true);
     // Joined after the push reached the TV's server: wait for its `device` push before celebrating.
     await new Promise((r) => setTimeout(r, 200));
-    const c = { store: 'DV1', kind: 'order.signed', model: '汉 EV', customer: '王*明', at: new Date().toISOString() };
-    await a.app.deps.redis.publish(`${a.config.prefix}:celebrations`, JSON.stringify(c));
-    await waitFor(async () => onGot.length === 1, 5_000, 'a celebration');
-    expect(onGot).toEqual([c]);
+    const at = new Date().toISOString();
+    const posted = await a.request('POST', '/api/v1/events', {
+      events: [
+        // Back-filled an hour late: not news, not celebrated.
+        ev('order.signed', new Date(Date.now() - 3600_000).toISOString(), {
+          store: 'DV1',
+          orderId: 'O0',
+          model: '唐 DM-i',
+          amount: 200_000,
+        }),
+        ev('order.signed', at, {
+          store: 'DV1',
+          orderId: 'O1',
+          model: '汉 EV',
+          amount: 250_000,
+          customer: { id: 'C1', name: '王小明', phone: '13812345678' },
+        }),
+        ev('vehicle.delivered', at, { store: 'DV2', orderId: 'O2', model: '宋 PLUS' }),
+      ],
+    });
+    expect(posted.status).toBe(202);
+    await waitFor(async () => onGot.length === 1, 10_000, 'a celebration');
+    // Its store's events only: the delivery at DV2 never comes.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(onGot).toEqual([{ store: 'DV1', kind: 'order.signed', model: '汉 EV', customer: '王*明', at }]);
     expect(offGot).toEqual([]);
   });
 
