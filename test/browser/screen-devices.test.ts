@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ev } from '../support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -15,13 +16,14 @@ let tv: Page;
 let deviceId: string;
 
 beforeAll(async () => {
-  stack = await startStack('tvdev', { workers: false });
+  stack = await startStack('tvdev');
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   await stack.request('PUT', '/api/v1/stores/TVS', { name: '杭州西湖店', timezone: 'Asia/Shanghai' });
   await stack.request('PUT', '/api/v1/screens/tv-lobby', { items: [{ page: 'overview', store: 'TVS', seconds: 30 }] });
+  await stack.request('PUT', '/api/v1/screens/tv-sales', { items: [{ page: 'sales', store: 'TVS', seconds: 60 }] });
   key = (await stack.request('POST', '/api/v1/keys', { name: 'kiosk', scopes: ['read'] })).body.token;
 }, 60_000);
 
@@ -97,6 +99,33 @@ describe('a TV on /screen/{name}', () => {
     await stack.request('PUT', `/api/v1/devices/${deviceId}`, { schedule: null });
     await tv.getByTestId('store-name').first().waitFor({ timeout: 15_000 });
     expect(await tv.getByTestId('off-hours').count()).toBe(0);
+  });
+});
+
+describe('a TV given another playlist, with celebrations on', () => {
+  it('moves to its new screen by itself and shows a new order on the sales page, masked', async () => {
+    const put = await stack.request('PUT', `/api/v1/devices/${deviceId}`, { screen: 'tv-sales', celebrations: true });
+    expect(put.status).toBe(200);
+    await tv.waitForURL(/\/screen\/tv-sales$/, { timeout: 10_000 });
+    await tv.locator('[data-registered="yes"]').waitFor({ timeout: 15_000 });
+    await tv.getByTestId('store-name').first().waitFor({ timeout: 15_000 });
+    const posted = await stack.request('POST', '/api/v1/events', {
+      events: [
+        ev('order.signed', new Date().toISOString(), {
+          store: 'TVS',
+          orderId: 'TV-O1',
+          model: '汉 EV',
+          amount: 250_000,
+          customer: { id: 'C1', name: '王小明', phone: '13812345678' },
+        }),
+      ],
+    });
+    expect(posted.status).toBe(202);
+    await tv.getByTestId('celebration').waitFor({ timeout: 10_000 });
+    expect((await tv.getByTestId('celebration').innerText()).replace(/\s+/g, ' ')).toBe('喜报 · 新签订单 汉 EV · 王*明');
+    await shot(tv, 'screen-celebration');
+    // Gone after its 6 seconds.
+    await tv.getByTestId('celebration').waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
 
