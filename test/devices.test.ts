@@ -9,6 +9,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isOnHours, isSilent, type DeviceCommand, type DeviceReport, type DeviceSchedule } from '../domain/devices.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
+import { recordReport } from '../server/device-book.js';
 import { listAlerts } from '../workers/alerts/alert-book.js';
 import { createMaintenanceProcessor } from '../workers/maintenance.processor.js';
 import type { MaintenanceJob } from '../workers/queues.js';
@@ -262,6 +263,25 @@ describe('registration and the admin API', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(onGot).toEqual([{ store: 'DV1', kind: 'order.signed', model: '汉 EV', customer: '王*明', at }]);
     expect(offGot).toEqual([]);
+  });
+
+  it('a key limited to a store manages its TVs only, and cannot move one out', async () => {
+    const own = (await a.request('POST', '/api/v1/keys', { name: 'DV1 admin', scopes: ['read', 'admin'], stores: ['DV1'] })).body
+      .token;
+    const other = (await a.request('POST', '/api/v1/keys', { name: 'DV2 tv', scopes: ['read'], stores: ['DV2'] })).body.token;
+    await recordReport(a.app.deps.redis, a.config.prefix, report('tv-of-dv2-00000001'), 'DV2', Date.now());
+    const listed = await a.request('GET', '/api/v1/devices', undefined, own);
+    expect(listed.body.devices.map((d: { id: string }) => d.id).sort()).toEqual([ID1, ID2]);
+    expect((await a.request('GET', '/api/v1/devices/tv-of-dv2-00000001', undefined, own)).status).toBe(404);
+    expect((await a.request('POST', '/api/v1/devices/tv-of-dv2-00000001/reload', undefined, own)).status).toBe(404);
+    expect((await a.request('PUT', `/api/v1/devices/${ID1}`, { store: 'DV2' }, own)).status).toBe(403);
+    expect((await a.request('PUT', `/api/v1/devices/${ID1}`, { store: null }, own)).status).toBe(403);
+    expect((await a.request('GET', `/api/v1/devices/${ID1}`)).body.store).toBe('DV1');
+    // A TV of store DV2 cannot report as store DV1's device.
+    expect(await tv(other).emitWithAck('deviceHello', report(ID1))).toEqual({
+      error: 'forbidden: this device belongs to a store this key may not read',
+    });
+    expect((await a.request('DELETE', '/api/v1/devices/tv-of-dv2-00000001')).status).toBe(204);
   });
 
   it('forgets a device', async () => {
