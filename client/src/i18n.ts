@@ -290,6 +290,7 @@ const zh = {
     callbackDueSoon: (kind: string, id: string, deadline: string) => `${kind}回访即将到期：${id}，截止 ${deadline}`,
     deadlineSuffix: (deadline: string) => `（截止 ${deadline}）`,
     materialLow: (name: string, stock: string, level: string) => `物料「${name}」库存 ${stock}，低于补货线 ${level}`,
+    screenSilent: (name: string, minutes: string | null) => `大屏「${name}」离线${minutes ? `，已 ${minutes} 分钟无响应` : ''}`,
     mediaNegative: (outlet: string, title: string | null) => `负面媒体报道：${outlet}${title ? `《${title}》` : ''}`,
     targetBehind: (metric: string, actual: string, target: string, pace: string) =>
       `本月${metric}目标进度落后：完成 ${actual} / ${target}，节奏 ${pace}`,
@@ -601,6 +602,7 @@ const en: Messages = {
     callbackDueSoon: (kind, id, deadline) => `${kind} callback due soon: ${id}, by ${deadline}`,
     deadlineSuffix: (deadline) => ` (due ${deadline})`,
     materialLow: (name, stock, level) => `“${name}” stock ${stock}, below reorder level ${level}`,
+    screenSilent: (name, minutes) => `Screen “${name}” silent${minutes ? ` for ${minutes} min` : ''}`,
     mediaNegative: (outlet, title) => `Negative media mention: ${outlet}${title ? ` “${title}”` : ''}`,
     targetBehind: (metric, actual, target, pace) => `${metric} target behind: ${actual} of ${target} this month, pace ${pace}`,
   },
