@@ -124,6 +124,22 @@ describe('a TV given another playlist, with celebrations on', () => {
     await tv.getByTestId('celebration').waitFor({ timeout: 10_000 });
     expect((await tv.getByTestId('celebration').innerText()).replace(/\s+/g, ' ')).toBe('喜报 · 新签订单 汉 EV · 王*明');
     await shot(tv, 'screen-celebration');
+    // A silent TV's alert on the ticker, worded from its data (the publish path of the alert engine).
+    const alert = {
+      id: 'TVS.silent1',
+      store: 'TVS',
+      kind: 'screen_silent',
+      severity: 'warning',
+      message: 'x',
+      at: new Date().toISOString(),
+      data: { deviceId: 'tv-x', name: '二楼休息区', minutes: 7 },
+      state: 'open',
+      history: [],
+    };
+    await stack.app.deps.redis.publish(`${stack.config.prefix}:alerts`, JSON.stringify({ event: 'alert', alert }));
+    await waitFor(async () =>
+      (await tv.getByTestId('alert-item').allInnerTexts()).join(' ').includes('大屏「二楼休息区」离线，已 7 分钟无响应'),
+    );
     // Gone after its 6 seconds.
     await tv.getByTestId('celebration').waitFor({ state: 'detached', timeout: 10_000 });
   });
