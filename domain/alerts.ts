@@ -21,6 +21,8 @@ export const ALERT_KINDS = [
   'media_negative',
   /** A monthly target's pace is below the floor after the given day of the month. */
   'target_behind',
+  /** A TV that should be on has not reported for 5 minutes (大屏离线, domain/devices.ts). */
+  'screen_silent',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -1,5 +1,6 @@
 /** The `/live` Socket.IO protocol, typed once for server and client. */
 import type { AlertRecord } from './alerts.js';
+import type { Celebration, DeviceAssignment, DeviceCommand, DeviceReport } from './devices.js';
 import type { Snapshot } from './kpis.js';
 import type { Screen } from './screens.js';
 
@@ -20,6 +21,11 @@ export interface ClientToServerEvents {
   unsubscribe: (payload: SubscribePayload, ack?: (res: Response<true>) => void) => void;
   /** A TV playing a screen: the ack carries its playlist, `screen` pushes carry every change. */
   watchScreen: (payload: { name: string }, ack: (res: Response<Screen>) => void) => void;
+  /**
+   * A TV's report (docs/wall.md, "Screen management"), every 30 s and on every connect: registers
+   * the device, ties the socket to it, and answers with what the administrator set for it.
+   */
+  deviceHello: (report: DeviceReport, ack: (res: Response<DeviceAssignment>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -29,6 +35,12 @@ export interface ServerToClientEvents {
   /** An alert was acknowledged or cleared: the banner and ticker update in place. */
   alertUpdated: (alert: AlertRecord) => void;
   screen: (screen: Screen) => void;
+  /** To a registered TV: its settings changed (name, playlist, store, on-hours, celebrations). */
+  device: (assignment: DeviceAssignment) => void;
+  /** To a registered TV: reload the page, or show the device's name full-screen. */
+  deviceCommand: (command: DeviceCommand) => void;
+  /** To TVs with celebrations on, of the event's store: an order signed or a car delivered (masked). */
+  celebration: (celebration: Celebration) => void;
   /**
    * This server is stopping (SIGTERM): it disconnects the socket right after. Connect again after
    * `reconnectInMs` (a load balancer sends the connection to another server) and subscribe again.

@@ -178,6 +178,27 @@ export function globalKeys(prefix: string) {
 }
 
 /**
+ * The registry of screens (大屏管理, server/device-book.ts): one tag for every device, so that a
+ * report writes a device's status and its last-seen score in one transaction on one Cluster slot.
+ * The channels carry commands and settings to the server holding the TV's socket.
+ */
+export function deviceKeys(prefix: string) {
+  const k = (s: string) => `${prefix}:{${prefix}-devices}:${s}`;
+  return {
+    /** HASH deviceId → settings JSON (name, screen, store, schedule, celebrations). */
+    settings: k('devices'),
+    /** HASH deviceId → last report JSON (page, user agent, screen size, app version, heap). */
+    status: k('devices:status'),
+    /** ZSET deviceId by last report (ms). */
+    seen: k('devices:seen'),
+    /** Pub/sub: `{deviceId, command}` for one TV, or `{deviceId, settings}` after a change. */
+    commandChannel: `${prefix}:device-command`,
+    /** Pub/sub: an order signed or a car delivered, masked (message: celebration JSON). */
+    celebrationChannel: `${prefix}:celebrations`,
+  };
+}
+
+/**
  * A CSV import: its status (HASH) and the file as uploaded (STRING, dropped once imported), under
  * the import's hash tag: one transaction writes both.
  */

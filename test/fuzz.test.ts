@@ -1235,14 +1235,50 @@ describe('fuzz: /live messages', () => {
         { store: 'constructor' },
         { name: '__proto__' },
         { __proto__: { polluted: 1 } },
+        // TV reports: a valid one, and each field broken in turn.
+        {
+          deviceId: 'fuzz-tv-0000000001',
+          screen: 'lobby',
+          page: 'overview',
+          userAgent: 'TV',
+          screenWidth: 1920,
+          screenHeight: 1080,
+          appVersion: '1',
+        },
+        { deviceId: '__proto__', screen: 'lobby', page: '', userAgent: '', screenWidth: 0, screenHeight: 0, appVersion: '' },
+        {
+          deviceId: 'fuzz-tv-0000000002',
+          screen: '../x',
+          page: 1,
+          userAgent: null,
+          screenWidth: 1e300,
+          screenHeight: -1,
+          appVersion: [],
+        },
+        {
+          deviceId: 'fuzz-tv-0000000003',
+          screen: 'lobby',
+          page: 'x'.repeat(10_000),
+          userAgent: 'TV',
+          screenWidth: 1.5,
+          screenHeight: 1080,
+          appVersion: '1',
+          heapUsedBytes: -1,
+        },
       ),
+      fc.record({
+        deviceId: fc.oneof(fc.string({ maxLength: 70 }), fc.jsonValue({ maxDepth: 1 })),
+        screen: fc.oneof(fc.constant('lobby'), fc.string({ maxLength: 70 })),
+        page: fc.jsonValue({ maxDepth: 1 }),
+        screenWidth: fc.oneof(fc.integer(), fc.double()),
+      }),
     );
     const argsOf = fc.oneof(
       { weight: 5, arbitrary: payload.map((p) => [p]) },
       { weight: 1, arbitrary: fc.array(payload, { maxLength: 3 }) },
     );
     const eventName = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('subscribe', 'unsubscribe', 'watchScreen') },
+      { weight: 6, arbitrary: fc.constantFrom('subscribe', 'unsubscribe', 'watchScreen', 'deviceHello') },
       {
         weight: 1,
         arbitrary: fc.constantFrom('kpis', 'alert', 'screen', 'disconnect_me', 'constructor', '__proto__', 'toString'),
@@ -1255,7 +1291,7 @@ describe('fuzz: /live messages', () => {
           fuzzer = liveClient(keys.limited);
           await connected(fuzzer);
         }
-        const known = ['subscribe', 'unsubscribe', 'watchScreen'].includes(name);
+        const known = ['subscribe', 'unsubscribe', 'watchScreen', 'deviceHello'].includes(name);
         // With one payload and an ack the server answers; otherwise (no ack, no payload, several
         // payloads: the ack is not where it belongs) it ignores the message.
         if (withAck && known && args.length === 1) {

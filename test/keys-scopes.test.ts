@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import { createApp } from '../server/app.js';
+import { recordReport } from '../server/device-book.js';
 import { globalKeys } from '../server/redis-keys.js';
 import { routes } from '../server/routes/index.js';
 import { eventsToCsv, postCsv } from './support/csv.js';
@@ -19,6 +20,8 @@ type LiveClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 const A = 'KSA';
 const B = 'KSB';
 const MONTH = new Date().toISOString().slice(0, 7);
+/** A TV of store B, registered as its first report would. */
+const KSB_TV = 'ksb-tv-000000000001';
 const ALL_SCOPES = ['ingest', 'read', 'pii', 'ack', 'metrics', 'admin'];
 
 let stack: Stack;
@@ -64,6 +67,8 @@ beforeAll(async () => {
   await ok('PUT', '/api/v1/materials/KSB-item', { store: B, name: '海报', reorderLevel: 5 });
   await ok('PUT', '/api/v1/screens/ksb-lobby', { items: [{ page: 'overview', store: B, seconds: 30 }] });
   await ok('PUT', `/api/v1/targets/${B}/${MONTH}`, { orders: 10 });
+  const tv = { screen: 'ksb-lobby', page: 'overview', userAgent: 'TV', screenWidth: 1920, screenHeight: 1080, appVersion: '1' };
+  await recordReport(stack.app.deps.redis, stack.config.prefix, { deviceId: KSB_TV, ...tv }, B, Date.now());
   await ok('PUT', `/api/v1/stores/${B}/webhooks/hook1`, {
     url: 'http://127.0.0.1:9/hook',
     kinds: ['budget_override'],
@@ -173,6 +178,19 @@ const cases = (): Record<string, Case> => ({
     body: { items: [{ page: 'overview', store: B, seconds: 30 }] },
   },
   'GET /api/v1/screens/:name': { path: '/api/v1/screens/ksb-lobby' },
+  'GET /api/v1/devices': {
+    path: '/api/v1/devices',
+    // Listed for every admin key: store B's TV is left out.
+    check(res) {
+      expect(res.status).toBe(200);
+      expect(res.body.devices).toEqual([]);
+    },
+  },
+  'GET /api/v1/devices/:deviceId': { path: `/api/v1/devices/${KSB_TV}` },
+  'PUT /api/v1/devices/:deviceId': { path: `/api/v1/devices/${KSB_TV}`, body: { name: '入口' } },
+  'POST /api/v1/devices/:deviceId/reload': { path: `/api/v1/devices/${KSB_TV}/reload` },
+  'POST /api/v1/devices/:deviceId/identify': { path: `/api/v1/devices/${KSB_TV}/identify` },
+  'DELETE /api/v1/devices/:deviceId': { path: `/api/v1/devices/${KSB_TV}` },
   'POST /api/v1/stores/:store/segments/recompute': { path: `/api/v1/stores/${B}/segments/recompute` },
   'GET /api/v1/stores/:store/segments/job/:jobId': { path: `/api/v1/stores/${B}/segments/job/${fx.jobId}` },
   'POST /api/v1/keys': { path: '/api/v1/keys', body: { name: 'escalated', scopes: ['admin'] } },

@@ -13,11 +13,12 @@ import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../server/config.js';
 import type { Logger } from '../server/observability/logger.js';
 import { pipelineByGroup } from '../server/redis-exec.js';
-import { globalKeys } from '../server/redis-keys.js';
+import { deviceKeys, globalKeys } from '../server/redis-keys.js';
 import type { WorkerMetrics } from '../server/observability/metrics.js';
 import { recordRejected, type RejectedEvent } from '../server/rejected-book.js';
 import type { StoreRegistry } from '../server/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
+import { celebrationOf, type Celebration } from '../domain/devices.js';
 import { evaluateStore } from './alerts/engine.js';
 import { planEvent, queuePlan } from './event-scripts.js';
 import { retentionHorizon } from './retention/expire-log.js';
@@ -59,6 +60,7 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
     (p, e) => queuePlan(p, planEvent(e, config.prefix, config)),
   );
   const changed = new Map<string, Set<EventType>>();
+  const celebrations: Celebration[] = [];
   let applied = 0;
   let duplicates = 0;
   let retry: Error | undefined;
@@ -72,6 +74,8 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
       const types = changed.get(e.store) ?? new Set();
       types.add(e.type);
       changed.set(e.store, types);
+      const c = celebrationOf(e, now);
+      if (c) celebrations.push(c);
     } else if (o.kind === 'duplicate') {
       duplicates++;
     } else if (o.kind === 'retry' && !opts.lastAttempt) {
@@ -97,6 +101,8 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
   // The walls hear of the new figures first; the alert rules (a few ms a store) run after.
   const channel = globalKeys(config.prefix).changedChannel;
   for (const store of changed.keys()) await redis.publish(channel, store);
+  // TVs with celebrations on show a new order or delivery (applied now, not a duplicate).
+  for (const c of celebrations) await redis.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
   for (const [store, types] of changed) await evaluateStore(deps, store, now, types);
   // Nothing of the events Redis could not run was written: the retry applies them once.
   if (retry) throw retry;

@@ -118,6 +118,11 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       if (name && stock && level) return t.materialLow(name, stock, level);
       break;
     }
+    case 'screen_silent': {
+      const name = pick(d, 'name', 'deviceId');
+      if (name) return t.screenSilent(name, pick(d, 'minutes'));
+      break;
+    }
     case 'media_negative': {
       const outlet = pick(d, 'outlet');
       if (outlet) return t.mediaNegative(outlet, pick(d, 'title'));

@@ -13,7 +13,13 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, token: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  token: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(new URL(path, location.origin), {
@@ -59,4 +65,9 @@ export function apiGet<T>(path: string, token: string, signal?: AbortSignal): Pr
 /** A JSON body in, JSON out; a refusal throws ApiError with the status, the `error` code and the body. */
 export function apiPost<T>(path: string, body: unknown, token: string, signal?: AbortSignal): Promise<T> {
   return request<T>('POST', path, token, body, signal);
+}
+
+/** A JSON body in, JSON out, for settings (PUT); refusals as apiPost. */
+export function apiPut<T>(path: string, body: unknown, token: string, signal?: AbortSignal): Promise<T> {
+  return request<T>('PUT', path, token, body, signal);
 }

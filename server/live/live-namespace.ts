@@ -29,6 +29,7 @@ import { screenName, type Screen } from '../../domain/screens.js';
 import { loadScreen } from '../screen-book.js';
 import { PushClaims } from './push-claim.js';
 import { HEARTBEAT_MS, heartbeatTiming, PushScheduler, type PushOutcome } from './push-scheduler.js';
+import { deviceChannels, forwardDeviceMessage, onDeviceHello } from './device-socket.js';
 import { watchKeys } from './key-watch.js';
 import { roomLimitError } from './limits.js';
 import { MessageBudget } from './message-budget.js';
@@ -223,6 +224,7 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       await socket.join(screenRoom(name.data));
       ack({ data: screen });
     });
+    onDeviceHello(socket, deps, log, subscriptionsPerSocket);
     socket.on('unsubscribe', async (payload, ack) => {
       const store = (payload as { store?: unknown } | undefined)?.store;
       if (typeof store === 'string') await socket.leave(roomOf(store));
@@ -231,9 +233,13 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   });
 
   const g = globalKeys(deps.config.prefix);
-  await subscriber.subscribe(g.changedChannel, g.alertChannel, g.screenChannel);
+  await subscriber.subscribe(g.changedChannel, g.alertChannel, g.screenChannel, ...deviceChannels(deps.config.prefix));
   subscriber.on('message', (channel: string, message: string) => {
-    if (channel === g.changedChannel) {
+    if (deviceChannels(deps.config.prefix).includes(channel)) {
+      forwardDeviceMessage(nsp, deps.config.prefix, channel, message).catch((err: unknown) =>
+        log.warn({ err, channel }, 'could not hand a device message to its TV'),
+      );
+    } else if (channel === g.changedChannel) {
       scheduler.request(roomOf(message));
       scheduler.request(GROUP_ROOM);
     } else if (channel === g.screenChannel) {

@@ -7,3 +7,8 @@ export const GROUP_ROOM = roomOf(GROUP);
 
 /** TVs playing a screen playlist; kept apart from store rooms (no `store:` prefix). */
 export const screenRoom = (name: string) => `screen:${name}`;
+
+/** One registered TV's socket(s): commands and settings for the device (server/live/device-socket.ts). */
+export const deviceRoom = (id: string) => `device:${id}`;
+/** TVs of a store with celebrations on. */
+export const celebrateRoom = (store: string) => `celebrate:${store}`;

@@ -21,6 +21,11 @@ import { getMaterial, putMaterial } from './materials.js';
 import { getTargets, putTargets } from './targets.js';
 import { getWorkList } from './work-lists.js';
 import { getScreen, putScreen } from './screens.js';
+import { deleteDevice } from './device-delete.js';
+import { postDeviceIdentify, postDeviceReload } from './device-commands.js';
+import { getDevice } from './device-get.js';
+import { putDevice } from './device-put.js';
+import { getDevices } from './devices-list.js';
 import { getSegmentsJob } from './segments-job.js';
 import { postSegmentsRecompute } from './segments-recompute.js';
 import { deleteWebhookRoute } from './webhook-delete.js';
@@ -68,6 +73,12 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/targets/:store/:month', scope: 'admin', handler: getTargets },
   { method: 'put', path: '/api/v1/screens/:name', scope: 'admin', handler: putScreen },
   { method: 'get', path: '/api/v1/screens/:name', scope: 'read', handler: getScreen },
+  { method: 'get', path: '/api/v1/devices', scope: 'admin', handler: getDevices },
+  { method: 'get', path: '/api/v1/devices/:deviceId', scope: 'admin', handler: getDevice },
+  { method: 'put', path: '/api/v1/devices/:deviceId', scope: 'admin', handler: putDevice },
+  { method: 'delete', path: '/api/v1/devices/:deviceId', scope: 'admin', handler: deleteDevice },
+  { method: 'post', path: '/api/v1/devices/:deviceId/reload', scope: 'admin', handler: postDeviceReload },
+  { method: 'post', path: '/api/v1/devices/:deviceId/identify', scope: 'admin', handler: postDeviceIdentify },
   { method: 'post', path: '/api/v1/stores/:store/segments/recompute', scope: 'admin', handler: postSegmentsRecompute },
   { method: 'get', path: '/api/v1/stores/:store/segments/job/:jobId', scope: 'admin', handler: getSegmentsJob },
   { method: 'post', path: '/api/v1/keys', scope: 'admin', handler: postKey },

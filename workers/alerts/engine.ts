@@ -25,6 +25,7 @@ import { callbackDueSoonRule, callbackMissedRule } from './rules/callbacks.js';
 import { complaintRule } from './rules/complaints.js';
 import { materialRule } from './rules/materials.js';
 import { mediaRule } from './rules/media.js';
+import { screenSilentRule } from './rules/screens.js';
 import { targetRule } from './rules/targets.js';
 
 export const RULES: readonly AlertRule[] = [
@@ -37,6 +38,7 @@ export const RULES: readonly AlertRule[] = [
   materialRule,
   mediaRule,
   targetRule,
+  screenSilentRule,
 ];
 
 export interface EngineDeps {

@@ -26,6 +26,8 @@ export interface ScreenPlaylist {
   /** The last refusal of `watchScreen` (e.g. "no screen lobby"), null once a playlist came. */
   error: Readonly<Ref<string | null>>;
   unauthorized: Readonly<Ref<boolean>>;
+  /** The connection, shared with the device reports (use-screen-device.ts). */
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 }
 
 const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
@@ -124,5 +126,5 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
     socket.disconnect();
   });
 
-  return { screen, error, unauthorized };
+  return { screen, error, unauthorized, socket };
 }
