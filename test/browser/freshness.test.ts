@@ -5,7 +5,9 @@
  * by itself within 15 s of the recovery, with the figures a fresh GET gives. `PULSE_DOC_SHOTS=1`
  * writes the screenshots of docs/wall.md.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +187,33 @@ describe('the wall header tells the state of the whole pipeline', () => {
     await expectFiguresCurrent();
     socket.close();
   }, 60_000);
+
+  it('Redis back without its data: the key is not blamed, the figures stay, and the wall recovers once the data is restored', async () => {
+    // A backup of the data, then a Redis that comes back empty (a lost disk), then the backup restored.
+    await redis.shutdown();
+    const backup = mkdtempSync(join(tmpdir(), 'pulse-fresh-backup-'));
+    cpSync(redis.dir, backup, { recursive: true });
+    rmSync(join(redis.dir, 'appendonlydir'), { recursive: true, force: true });
+    await redis.start();
+    // The server re-checks the keys of its sockets every 30 s: the kiosk key is unknown now.
+    await page.getByTestId('wall-problem').waitFor({ timeout: 45_000 });
+    expect(await page.getByTestId('wall-problem').getAttribute('data-problem')).toBe('refusedAfterUse');
+    expect(await page.getByTestId('wall-problem').innerText()).toBe(
+      '密钥暂未通过验证：数据源可能刚重启、数据正在恢复，自动重试中',
+    );
+    expect(await header()).not.toBe('live');
+    expect((await page.getByTestId('complaints-open').innerText()).trim()).toBe(String(complaints));
+    await redis.shutdown();
+    rmSync(redis.dir, { recursive: true, force: true });
+    cpSync(backup, redis.dir, { recursive: true });
+    rmSync(backup, { recursive: true, force: true });
+    await redis.start();
+    // Retried with back-off (5 s, 10 s, … at most 30 s) while the key is unknown.
+    await expectHeader('live', 35_000, 'data restored');
+    expect(await page.getByTestId('wall-problem').count()).toBe(0);
+    await openComplaint();
+    await expectFiguresCurrent();
+  }, 120_000);
 
   it('a revoked key is said so over the last figures, not blamed on anything else', async () => {
     expect((await api('DELETE', `/api/v1/keys/${kioskKeyId}`)).status).toBe(204);
