@@ -2,6 +2,8 @@
  * KPI names and the snapshot shape (kpis.md). Produced by the server, consumed by the wall.
  * Amounts are yuan; ratios are null when their denominator is 0.
  */
+import type { Freshness } from './freshness.js';
+
 export const KPI_NAMES = ['salesCallbackRate', 'serviceCallbackRate', 'appointmentRate', 'complaints', 'spend'] as const;
 export type KpiName = (typeof KPI_NAMES)[number];
 export const WINDOWS = ['today', 'month'] as const;
@@ -88,6 +90,8 @@ export interface Snapshot {
   stores: string[];
   kpis: Kpis & OperationsKpis;
   series: DailySeries;
+  /** On the live socket: the state of the pipeline behind these figures (domain/freshness.ts). */
+  freshness?: Freshness;
 }
 
 /** A ratio as the spec defines it: null when nothing is counted. */

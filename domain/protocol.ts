@@ -1,6 +1,7 @@
 /** The `/live` Socket.IO protocol, typed once for server and client. */
 import type { AlertRecord } from './alerts.js';
 import type { Celebration, DeviceAssignment, DeviceCommand, DeviceReport } from './devices.js';
+import type { Freshness } from './freshness.js';
 import type { Snapshot } from './kpis.js';
 import type { Screen } from './screens.js';
 
@@ -42,10 +43,23 @@ export interface ServerToClientEvents {
   /** To TVs with celebrations on, of the event's store: an order signed or a car delivered (masked). */
   celebration: (celebration: Celebration) => void;
   /**
+   * At least every HEARTBEAT_EVERY_MS (5 s) to every store room, and at once when the state
+   * changes, also while the server cannot reach Redis: the pipeline's state and the server's time.
+   */
+  heartbeat: (beat: Heartbeat) => void;
+  /**
    * This server is stopping (SIGTERM): it disconnects the socket right after. Connect again after
    * `reconnectInMs` (a load balancer sends the connection to another server) and subscribe again.
    */
   serverShutdown: (info: { reconnectInMs: number }) => void;
+}
+
+export interface Heartbeat {
+  /** The room's store code, or "*" for the group. */
+  store: string;
+  /** RFC 3339. */
+  serverTime: string;
+  freshness: Freshness;
 }
 
 export interface LiveSocketData {

@@ -3,6 +3,7 @@
  * a bad value stops the process with a message naming the variable.
  */
 import { z } from 'zod';
+import { WORKER_DEAD_AFTER_MS } from '../domain/freshness.js';
 import { MAX_PUSHES_PER_SECOND } from '../domain/protocol.js';
 import { parseWebhookAllowList, type WebhookAllowList } from '../domain/webhook-addresses.js';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../domain/webhooks.js';
@@ -89,6 +90,8 @@ const envSchema = z.object({
   PULSE_LIVE_SOCKETS_PER_KEY: z.coerce.number().int().min(0).default(500),
   /** A server that dies without closing its sockets stops counting them against their keys after this long. */
   PULSE_LIVE_SOCKET_LEASE_MS: ms(60_000, 1000),
+  /** Tests only: a worker whose heartbeat is this old counts as dead (WORKER_DEAD_AFTER_MS by default). */
+  PULSE_WORKER_DEAD_AFTER_MS: ms(WORKER_DEAD_AFTER_MS, 1000),
   /** Messages a second one live socket may send, and how many at once after a quiet spell. 0: no limit. */
   PULSE_LIVE_MESSAGES_PER_SECOND: z.coerce.number().min(0).max(10_000).default(20),
   PULSE_LIVE_MESSAGE_BURST: z.coerce.number().int().min(1).max(10_000).default(40),
@@ -165,6 +168,8 @@ export interface Config {
   liveLimits: { subscriptionsPerSocket: number; socketsPerKey: number };
   /** How long a key's socket counts without its server renewing it (a server that died). */
   liveSocketLeaseMs: number;
+  /** A worker whose last heartbeat is this old counts as dead (domain/freshness.ts). */
+  workerDeadAfterMs: number;
   /** Per live socket: messages a second, and the burst allowed after a quiet spell (perSecond 0: no limit). */
   liveMessages: { perSecond: number; burst: number };
   /** `kpis` pushes per room and second at most (MAX_PUSHES_PER_SECOND unless a benchmark raises it). */
@@ -238,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxyHops: e.PULSE_TRUST_PROXY,
     liveLimits: { subscriptionsPerSocket: e.PULSE_LIVE_SUBSCRIPTIONS_PER_SOCKET, socketsPerKey: e.PULSE_LIVE_SOCKETS_PER_KEY },
     liveSocketLeaseMs: e.PULSE_LIVE_SOCKET_LEASE_MS,
+    workerDeadAfterMs: e.PULSE_WORKER_DEAD_AFTER_MS,
     liveMessages: { perSecond: e.PULSE_LIVE_MESSAGES_PER_SECOND, burst: e.PULSE_LIVE_MESSAGE_BURST },
     livePushesPerSecond: e.PULSE_LIVE_MAX_PUSHES_PER_SECOND,
     keyRecheckMs: 30_000,

@@ -174,6 +174,10 @@ export function globalKeys(prefix: string) {
     changedChannel: `${prefix}:changed`,
     /** Pub/sub: an alert (message: alert JSON). */
     alertChannel: `${prefix}:alerts`,
+    /** ZSET worker process name → its last heartbeat (ms): the workers alive (domain/freshness.ts). */
+    workers: `${prefix}:workers`,
+    /** STRING: when the maintenance minute tick last ran (ms). */
+    lastTick: `${prefix}:last-tick`,
   };
 }
 

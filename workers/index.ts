@@ -19,6 +19,7 @@ import { createImportsProcessor } from './imports.processor.js';
 import { EVENTS_QUEUE, IMPORTS_QUEUE, MAINTENANCE_QUEUE, NOTIFY_QUEUE, SEGMENTS_QUEUE, type Queues } from './queues.js';
 import { createSegmentsProcessor } from './segments.processor.js';
 import { startSegmentSchedules } from './segments/schedule.js';
+import { startWorkerHeartbeat } from './worker-heartbeat.js';
 
 export const TICK_SCHEDULER = 'every-minute';
 /** Raw events past the retention horizon leave the log a few times a day. */
@@ -159,6 +160,7 @@ export async function startWorkers(
       log,
     });
   }
+  const heartbeat = startWorkerHeartbeat(redis, config.prefix, name);
   log.info({ prefix: config.prefix, concurrency: config.workerConcurrency }, 'workers started');
   return {
     registry,
@@ -167,6 +169,7 @@ export async function startWorkers(
       // Not ready while the jobs in flight finish; the listener goes with the workers.
       listener?.drain();
       await Promise.all([events.close(), maintenance.close(), segments.close(), notify.close(), imports.close()]);
+      await heartbeat.close();
       await listener?.close();
       redis.disconnect();
       scanRedis.disconnect();

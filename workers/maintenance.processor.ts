@@ -49,6 +49,8 @@ export const createMaintenanceProcessor =
       return { expired };
     }
     if (job.data.kind === 'tick') {
+      // The walls' freshness reads this: a tick that stops coming is a pipeline running late.
+      await deps.redis.set(globalKeys(deps.config.prefix).lastTick, String(now));
       const stores = [...(await deps.stores.all()).keys()];
       await deps.queue.addBulk(tickRechecks(job.id ?? `tick-${now}`, stores));
       return { stores: stores.length };

@@ -7,7 +7,8 @@ import type { AlertKind, AlertSeverity, AlertState } from '../../domain/alerts.j
 import type { BudgetStatus, LeadChannel, PostsaleKind, SegmentClass, TargetKey } from '../../domain/kpis.js';
 import type { WallPage } from '../../domain/screens.js';
 import type { WorkListName } from '../../domain/work-lists.js';
-import type { ConnectionState } from './composables/use-live-snapshot.js';
+import type { ConnectionState, WallProblem } from './composables/use-live-snapshot.js';
+import type { WallStatus } from '../../domain/freshness.js';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -82,6 +83,21 @@ const zh = {
     reconnecting: '重新连接中',
     offline: '离线',
   } satisfies Record<ConnectionState, string>,
+  /** The wall header: the connection and the pipeline behind it (docs/wall.md). */
+  wallStatus: {
+    connecting: '连接中',
+    live: '实时',
+    delayed: '延迟',
+    stalled: '停滞',
+    down: '数据源断开',
+    disconnected: '连接中断',
+  } satisfies Record<WallStatus, string>,
+  figuresAt: (time: string) => `数据截至 ${time}`,
+  problem: {
+    refused: '当前密钥被拒绝（无效或已停用），每分钟重试',
+    refusedAfterUse: '密钥暂未通过验证：数据源可能刚重启、数据正在恢复，自动重试中',
+    unknownStore: '数据源中暂无本店数据（可能刚重启、数据丢失），保留上次数字，自动重试中',
+  } satisfies Record<WallProblem, string>,
   lastUpdate: '最后更新',
   never: '尚无数据',
   stale: (min: number) => `数据已 ${min} 分钟未更新`,
@@ -415,6 +431,20 @@ const en: Messages = {
     hint: 'Goes away once acknowledged or cleared · acknowledge it on the staff page',
   },
   conn: { connecting: 'Connecting', live: 'Live', reconnecting: 'Reconnecting', offline: 'Offline' },
+  wallStatus: {
+    connecting: 'Connecting',
+    live: 'Live',
+    delayed: 'Delayed',
+    stalled: 'Stalled',
+    down: 'Data source down',
+    disconnected: 'Connection lost',
+  },
+  figuresAt: (time) => `Figures as of ${time}`,
+  problem: {
+    refused: 'The key in use was refused (unknown or revoked); retrying every minute',
+    refusedAfterUse: 'The key is not accepted right now: the data source may have just restarted; retrying',
+    unknownStore: 'The data source does not know this store right now (restarted, data lost?); last figures kept, retrying',
+  },
   lastUpdate: 'Last update',
   never: 'no data yet',
   stale: (min) => `No update for ${min} min`,

@@ -96,6 +96,16 @@ export class ApiKeys {
   }
 
   /**
+   * Why a key was refused: `revoked` (its record says so; it stays refused) or `unknown` (no such
+   * key — mistyped, or Redis lost its keys and they are being restored: a wall keeps trying).
+   */
+  async refusedAs(token: string | undefined): Promise<'revoked' | 'unknown'> {
+    if (!token || token.length > 256) return 'unknown';
+    const json = await this.redis.hget(this.g.apiKeys, hash(token));
+    return json && isRevoked(JSON.parse(json) as KeyRecord) ? 'revoked' : 'unknown';
+  }
+
+  /**
    * Whether this process has accepted the key before. It may have been revoked since: this only
    * says the key is worth looking up (resolve) when its sender is otherwise turned away unseen.
    */

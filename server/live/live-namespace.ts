@@ -35,6 +35,8 @@ import { roomLimitError } from './limits.js';
 import { MessageBudget } from './message-budget.js';
 import { sharedReads } from './shared-reads.js';
 import { SocketLeases } from './socket-leases.js';
+import { FreshnessMonitor } from './freshness-monitor.js';
+import { HEARTBEAT_EVERY_MS, type Freshness } from '../../domain/freshness.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
 type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -72,7 +74,14 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     if (check.kind === 'rate_limited') {
       return next(Object.assign(new Error('rate_limited'), { data: { retryAfter: check.retryAfterS, message: check.message } }));
     }
-    if (check.kind !== 'accepted' || !check.principal.scopes.includes('read')) return next(new Error('unauthorized'));
+    if (check.kind !== 'accepted') {
+      // Told apart for the wall: a revoked key stays refused; an unknown one may come back (Redis
+      // restored after losing its data), so the wall keeps trying sooner.
+      const reason = await deps.keys.refusedAs(typeof token === 'string' ? token : undefined).catch(() => 'unknown' as const);
+      return next(Object.assign(new Error('unauthorized'), { data: { reason } }));
+    }
+    if (!check.principal.scopes.includes('read'))
+      return next(Object.assign(new Error('unauthorized'), { data: { reason: 'scope' } }));
     if (!admitted) return next(new Error('too many connections for this key'));
     // The place is given back when the socket goes, or when its connection closes before that.
     const release = () => {
@@ -88,7 +97,35 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     next();
   });
 
-  const snapshotFor = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
+  // The pipeline's state, one look per server every 2 s. Heartbeats go to this server's own sockets
+  // (`local`): through the Redis adapter they would not get through while Redis is unreachable,
+  // which is when they matter most. A change of state is sent at once.
+  const sendHeartbeats = (freshness: Freshness) => {
+    const serverTime = new Date().toISOString();
+    for (const room of nsp.adapter.rooms.keys()) {
+      const store = storeOfRoom(room);
+      if (store !== null) nsp.local.to(room).emit('heartbeat', { store, serverTime, freshness });
+    }
+  };
+  const freshness = new FreshnessMonitor(
+    {
+      redis: deps.redis,
+      events: deps.queues.events,
+      prefix: deps.config.prefix,
+      commandTimeoutMs: deps.config.redisCommandTimeoutMs,
+      workerDeadAfterMs: deps.config.workerDeadAfterMs,
+    },
+    sendHeartbeats,
+  );
+  const heartbeats = setInterval(() => sendHeartbeats(freshness.current), HEARTBEAT_EVERY_MS);
+  heartbeats.unref();
+
+  const readSnapshot = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
+  // Every snapshot sent on the socket says how fresh the pipeline behind it is.
+  const snapshotFor = async (store: string): Promise<Snapshot | null> => {
+    const snap = await readSnapshot(store);
+    return snap && { ...snap, freshness: freshness.current };
+  };
   // A `subscribe` answers with a snapshot; those asked for at once share one read.
   const subscribeSnapshot = sharedReads(snapshotFor);
   const { perSecond, burst } = deps.config.liveMessages;
@@ -263,6 +300,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     namespace: nsp,
     async close() {
       scheduler.close();
+      freshness.close();
+      clearInterval(heartbeats);
       leases.close();
       await keyWatch.close();
       await subscriber.unsubscribe().catch(() => undefined);

@@ -67,12 +67,13 @@ export async function getSnapshot(baseUrl: string, store: string): Promise<Snaps
   return (await res.json()) as Snapshot;
 }
 
-/** A snapshot without what changes on every read or push: `seq` and `asOf`. */
-export function figures(s: Snapshot): Omit<Snapshot, 'seq' | 'asOf'> {
+/** A snapshot without what changes on every read or push: `seq`, `asOf` and the live socket's `freshness`. */
+export function figures(s: Snapshot): Omit<Snapshot, 'seq' | 'asOf' | 'freshness'> {
   const rest: Partial<Snapshot> = { ...s };
   delete rest.seq;
   delete rest.asOf;
-  return rest as Omit<Snapshot, 'seq' | 'asOf'>;
+  delete rest.freshness;
+  return rest as Omit<Snapshot, 'seq' | 'asOf' | 'freshness'>;
 }
 
 /**

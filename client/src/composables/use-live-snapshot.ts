@@ -11,6 +11,10 @@
  * - Alerts: on every subscribe the active ones (open or acknowledged) are read from
  *   `GET /api/v1/alerts?state=active`; `alert` pushes add, `alertUpdated` pushes replace in place
  *   (a cleared alert leaves the list), see `alert-list.ts`.
+ * - Freshness (domain/freshness.ts): every snapshot and `heartbeat` carries the pipeline's state;
+ *   `status` is the connection and that state together, what the header says. A refusal that may
+ *   be temporary (the key refused on a page where it worked: Redis may have come back without its
+ *   data; a store Redis no longer knows) is retried with a growing pause, the figures kept.
  */
 import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
@@ -23,23 +27,32 @@ import {
   type Response,
   type ServerToClientEvents,
 } from '../../../domain/protocol.js';
+import { isStale, wallStatus, type Freshness, type WallStatus } from '../../../domain/freshness.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
 import { useNow } from './use-now.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-/** No update for this long and the wall says its figures may be out of date. */
-export const STALE_AFTER_MS = 120_000;
 /** Not live for this long (or the browser reports no network) reads as offline. */
 export const OFFLINE_AFTER_MS = 30_000;
 const ACK_TIMEOUT_MS = 10_000;
 /** Pause before trying again after the server refused the key. */
 const RETRY_REFUSED_MS = 60_000;
-/** Pause before trying again after any other refusal. */
+/** Pause before trying again after any other refusal; doubled each time, up to RETRY_MAX_MS. */
 const RETRY_MS = 5_000;
+const RETRY_MAX_MS = 30_000;
 /** While stale but connected, ask for a fresh snapshot this often. */
 const RESYNC_WHEN_STALE_MS = 60_000;
+
+/**
+ * Why the wall cannot show current figures, beyond what the status says:
+ * - `refused`: the key was refused (unknown or revoked); retried every minute;
+ * - `refusedAfterUse`: refused although it worked on this page before: Redis may have come back
+ *   without its data; retried with back-off;
+ * - `unknownStore`: the server does not know the store (any more); retried with back-off.
+ */
+export type WallProblem = 'refused' | 'refusedAfterUse' | 'unknownStore';
 
 export interface LiveOptions {
   token: string;
@@ -56,7 +69,15 @@ export interface LiveSnapshot {
   state: ComputedRef<ConnectionState>;
   /** Client time (ms) of the last snapshot taken, from an ack or a push. */
   lastUpdate: Readonly<Ref<number | null>>;
+  /** Not live for STALE_TREATMENT_AFTER_MS: the figures are dimmed under a watermark. */
   stale: ComputedRef<boolean>;
+  /** What the header says: the connection and the pipeline's freshness together. */
+  status: ComputedRef<WallStatus>;
+  /** The last freshness the server sent. */
+  freshness: Readonly<Ref<Freshness | null>>;
+  /** Client time (ms) up to which the figures shown are known to be current. */
+  figuresAt: ComputedRef<number | null>;
+  problem: Readonly<Ref<WallProblem | null>>;
   /** The server refused the key. */
   unauthorized: Readonly<Ref<boolean>>;
   /** The server refused the subscription (e.g. a key limited to other stores). */
@@ -79,6 +100,15 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   const subscribeError = ref<string | null>(null);
   const alertsRead = ref(false);
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
+  const freshness = shallowRef<Freshness | null>(null);
+  const lastBeatAt = ref<number | null>(null);
+  /** Client time of the last word from the server that the pipeline was live. */
+  const lastLiveAt = ref<number | null>(null);
+  /** The server refused the handshake as `unavailable`: it cannot reach Redis. */
+  const serverCutOff = ref(false);
+  const problem = ref<WallProblem | null>(null);
+  /** Refusals that may be temporary, in a row: the back-off grows with them. */
+  let refusals = 0;
   const now = useNow();
   let disposed = false;
 
@@ -121,6 +151,19 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   function show(next: Snapshot): void {
     snapshot.value = next;
     lastUpdate.value = Date.now();
+    if (next.freshness) takeFreshness(next.freshness);
+  }
+
+  function takeFreshness(f: Freshness): void {
+    freshness.value = f;
+    lastBeatAt.value = Date.now();
+    if (f.state === 'live') lastLiveAt.value = lastBeatAt.value;
+  }
+
+  /** The pause before retrying something that may be temporary: 5 s, 10 s, 20 s, then 30 s. */
+  function backOff(): number {
+    refusals += 1;
+    return Math.min(RETRY_MS * 2 ** (refusals - 1), RETRY_MAX_MS);
   }
 
   function markDown(): void {
@@ -146,16 +189,22 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     if ('error' in res) {
       subscribeError.value = res.error;
       unauthorized.value = isUnauthorized(res.error);
+      // A store the server does not know, on a wall that showed it: Redis lost its data, or it is
+      // being reloaded. Said as such, the figures kept, retried soon.
+      const unknown = /^no store /.test(res.error) && snapshot.value !== null;
+      if (unknown) problem.value = 'unknownStore';
       retryLater(
         () => {
           if (mine === epoch) void subscribe();
         },
-        isUnauthorized(res.error) ? RETRY_REFUSED_MS : RETRY_MS * 6,
+        unknown ? backOff() : isUnauthorized(res.error) ? RETRY_REFUSED_MS : RETRY_MS * 6,
       );
       return;
     }
     subscribeError.value = null;
     unauthorized.value = false;
+    problem.value = null;
+    refusals = 0;
     if (!subscribed.value) {
       // The first ack of a connection is the truth after a gap (even with a lower seq: the server
       // may have restarted), unless a newer push on this same connection already overtook it.
@@ -200,6 +249,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     clearTimeout(retryTimer);
     connected.value = true;
     subscribed.value = false;
+    serverCutOff.value = false;
     void subscribe();
   });
 
@@ -220,10 +270,18 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
 
   socket.on('connect_error', (err) => {
     markDown();
-    if (isUnauthorized(err.message)) unauthorized.value = true;
+    const refused = isUnauthorized(err.message);
+    serverCutOff.value = err.message === 'unavailable';
+    // An unknown key where it worked before: most likely Redis came back without its keys (being
+    // restored); a key revoked on purpose stays refused, retried every minute, never a dead end.
+    const reason = (err as Error & { data?: { reason?: string } }).data?.reason;
+    const mayComeBack = refused && everLive.value && reason !== 'revoked' && reason !== 'scope';
+    if (refused) problem.value = mayComeBack ? 'refusedAfterUse' : 'refused';
+    unauthorized.value = refused && !everLive.value;
     // `active` is false when the server refused the handshake: the manager gives up, we do not.
     if (!socket.active) {
-      retryLater(() => socket.connect(), unauthorized.value ? RETRY_REFUSED_MS : RETRY_MS);
+      const wait = refused && !mayComeBack ? RETRY_REFUSED_MS : backOff();
+      retryLater(() => socket.connect(), wait);
     }
   });
 
@@ -233,6 +291,10 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     if (shown && next.seq < shown.seq) return;
     if (!subscribed.value) pushedSeq = Math.max(pushedSeq ?? next.seq, next.seq);
     show(next);
+  });
+
+  socket.on('heartbeat', (beat) => {
+    if (beat.store === store) takeFreshness(beat.freshness);
   });
 
   socket.on('alert', takeAlert);
@@ -254,7 +316,38 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     return everLive.value ? 'reconnecting' : 'connecting';
   });
 
-  const stale = computed(() => lastUpdate.value !== null && now.value - lastUpdate.value >= STALE_AFTER_MS);
+  const status = computed<WallStatus>(() =>
+    wallStatus(
+      {
+        connected: connected.value && subscribed.value,
+        everConnected: everLive.value || snapshot.value !== null,
+        serverCutOff: serverCutOff.value,
+        freshness: freshness.value,
+        lastBeatAt: lastBeatAt.value,
+      },
+      now.value,
+    ),
+  );
+  /** Since when the wall has not been live (null: live now). */
+  const notLiveFrom = ref<number | null>(Date.now());
+  watch(
+    status,
+    (s) => {
+      if (s === 'live') notLiveFrom.value = null;
+      else notLiveFrom.value ??= Date.now();
+    },
+    { immediate: true },
+  );
+  const stale = computed(() => snapshot.value !== null && isStale(status.value, notLiveFrom.value, now.value));
+  const figuresAt = computed<number | null>(() => {
+    if (status.value === 'live') return now.value;
+    const f = freshness.value;
+    // Behind, yet connected: the events are in up to `appliedThrough`.
+    if ((status.value === 'delayed' || status.value === 'stalled') && f?.appliedThrough) {
+      return Math.min(Date.parse(f.appliedThrough), now.value);
+    }
+    return lastLiveAt.value ?? lastUpdate.value;
+  });
 
   // Connected yet silent for two minutes: ask for the snapshot again rather than wait.
   watch(now, (t) => {
@@ -273,5 +366,19 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     socket.disconnect();
   });
 
-  return { snapshot, alerts, takeAlert, state, lastUpdate, stale, unauthorized, subscribeError, alertsRead };
+  return {
+    snapshot,
+    alerts,
+    takeAlert,
+    state,
+    lastUpdate,
+    stale,
+    status,
+    freshness,
+    figuresAt,
+    problem,
+    unauthorized,
+    subscribeError,
+    alertsRead,
+  };
 }
