@@ -200,6 +200,10 @@ describe('registration and the admin API', () => {
       status: 400,
       body: { error: 'invalid_device', details: [{ path: 'screen', message: 'no screen nowhere' }] },
     });
+    expect(await a.request('PUT', `/api/v1/devices/${ID1}`, { store: 'NOPE1' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_device', details: [{ path: 'store', message: 'no store NOPE1' }] },
+    });
     expect((await a.request('GET', '/api/v1/devices/nobody-0000000000000')).status).toBe(404);
     expect((await a.request('GET', '/api/v1/devices/x')).status).toBe(400);
     expect((await a.request('GET', '/api/v1/devices', undefined, readKey)).status).toBe(403);
