@@ -7,7 +7,14 @@
 import type { Job, Queue } from 'bullmq';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isOnHours, isSilent, type DeviceCommand, type DeviceReport, type DeviceSchedule } from '../domain/devices.js';
+import {
+  burnInOffset,
+  isOnHours,
+  isSilent,
+  type DeviceCommand,
+  type DeviceReport,
+  type DeviceSchedule,
+} from '../domain/devices.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { recordReport } from '../server/device-book.js';
 import { listAlerts } from '../workers/alerts/alert-book.js';
@@ -62,6 +69,19 @@ describe('on-hours (domain/devices.ts)', () => {
     const night: DeviceSchedule = [{ days: [7], from: '01:00', to: '03:00' }];
     expect(isOnHours(night, 'America/New_York', at('2026-03-08T06:59:00Z'))).toBe(true); // 01:59 EST
     expect(isOnHours(night, 'America/New_York', at('2026-03-08T07:00:00Z'))).toBe(false); // 03:00 EDT
+  });
+
+  it('moves the layout by at most 3 px every 3 minutes, through five positions', () => {
+    const M = 60_000;
+    expect([0, 3, 6, 9, 12, 15].map((min) => burnInOffset(min * M))).toEqual([
+      [0, 0],
+      [3, 2],
+      [-2, 3],
+      [-3, -2],
+      [2, -3],
+      [0, 0],
+    ]);
+    expect(burnInOffset(3 * M - 1)).toEqual([0, 0]);
   });
 
   it('calls a TV silent after 5 minutes, once it has been due on for 5 minutes', () => {
@@ -179,6 +199,10 @@ describe('registration and the admin API', () => {
     expect(noScreen).toEqual({
       status: 400,
       body: { error: 'invalid_device', details: [{ path: 'screen', message: 'no screen nowhere' }] },
+    });
+    expect(await a.request('PUT', `/api/v1/devices/${ID1}`, { store: 'NOPE1' })).toEqual({
+      status: 400,
+      body: { error: 'invalid_device', details: [{ path: 'store', message: 'no store NOPE1' }] },
     });
     expect((await a.request('GET', '/api/v1/devices/nobody-0000000000000')).status).toBe(404);
     expect((await a.request('GET', '/api/v1/devices/x')).status).toBe(400);

@@ -15,13 +15,11 @@ async function send(req: Request, res: Response, deps: AppDeps, command: (name: 
   if (!device) return;
   const score = await deps.redis.zscore(deviceKeys(deps.config.prefix).seen, device.id);
   await publishDeviceMessage(deps.redis, deps.config.prefix, { deviceId: device.id, command: command(device.name) });
-  res
-    .status(202)
-    .json({
-      deviceId: device.id,
-      sent: command(device.name).command,
-      online: isOnline(score === null ? null : Number(score), Date.now()),
-    });
+  res.status(202).json({
+    deviceId: device.id,
+    sent: command(device.name).command,
+    online: isOnline(score === null ? null : Number(score), Date.now()),
+  });
 }
 
 export const postDeviceReload = (req: Request, res: Response, deps: AppDeps) =>

@@ -29,6 +29,11 @@ export async function putDevice(req: Request, res: Response, deps: AppDeps) {
       return;
     }
   }
+  // A store no event or setting has named yet has no time zone and no minute tick: a typo, not a store.
+  if (patch.store && !(await deps.stores.get(patch.store))) {
+    res.status(400).json({ error: 'invalid_device', details: [{ path: 'store', message: `no store ${patch.store}` }] });
+    return;
+  }
   if (!canManageDevice(req.principal!, { store: patch.store === undefined ? device.store : patch.store })) {
     res.status(403).json({ error: 'forbidden', message: 'this key may not move a device out of its stores' });
     return;

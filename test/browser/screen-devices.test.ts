@@ -55,6 +55,10 @@ describe('a TV on /screen/{name}', () => {
     expect(body.status).toMatchObject({ screenWidth: 1920, screenHeight: 1080, appVersion: '0.1.0' });
     expect(body.status.heapUsedBytes).toBeGreaterThan(0);
     await tv.getByTestId('store-name').first().waitFor({ timeout: 15_000 });
+    // Burn-in: the whole layout carries the offset of the moment.
+    expect(await tv.getByTestId('screen-player').getAttribute('style')).toMatch(
+      /^transform: translate\(-?[0-3]px, -?[0-3]px\);$/,
+    );
     // The page on show is reported when it changes, not only every 30 s.
     await waitFor(
       async () => (await stack.request('GET', `/api/v1/devices/${deviceId}`)).body.status.page === 'overview TVS',
