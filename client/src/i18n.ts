@@ -355,7 +355,7 @@ const zh = {
   checkFailed: (error: string) => `检查失败：${error}`,
   overridesFailed: (error: string) => `越权记录载入失败：${error}`,
   // Accessibility of the staff page: what a screen reader hears, and the phone's breaker list
-  announceNewAlert: (kind: string, text: string) => `新告警：${kind}。${text}`,
+  announceNewAlert: (kind: string, text: string) => `新告警：${kind}。${text}。`,
   announceOpenAlerts: (n: number) => `待处理告警 ${n} 条`,
   announceCount: (label: string, n: string) => `${label} ${n}`,
   plannedAmountOf: (budget: string) => `${budget} 计划支出（元）`,
@@ -686,7 +686,7 @@ const en: Messages = {
   reasonTooShort: 'Give a reason of at least 4 characters',
   checkFailed: (error) => `Check failed: ${error}`,
   overridesFailed: (error) => `Could not load the overrides: ${error}`,
-  announceNewAlert: (kind, text) => `New alert: ${kind}. ${text}`,
+  announceNewAlert: (kind, text) => `New alert: ${kind}. ${text}.`,
   announceOpenAlerts: (n) => `${n} open ${n === 1 ? 'alert' : 'alerts'}`,
   announceCount: (label, n) => `${label}: ${n}`,
   plannedAmountOf: (budget) => `${budget} planned spend (yuan)`,

@@ -139,6 +139,7 @@ async function axe(page: Page): Promise<string[]> {
 
 const staffReady = (page: Page) => page.getByTestId('drill-pendingCallbacks').waitFor({ timeout: 20_000 });
 
+// axe-core takes a few seconds a run on a busy machine, and the staff cases run it four times.
 describe('axe-core: no WCAG 2.1 AA violation', () => {
   const walls = ['/wall', '/wall/AX1', '/wall/AX1/sales', '/wall/AX1/service', '/wall/AX1/marketing', '/wall/AX1/value'];
   it.each(walls)('%s at 1920×1080', async (path) => {
@@ -163,27 +164,31 @@ describe('axe-core: no WCAG 2.1 AA violation', () => {
     ['phone, Chinese', 390, 844, 'zh-CN'],
     ['phone, English', 390, 844, 'en'],
   ];
-  it.each(staff)('/staff on a %s: the page, a list open, the acknowledgement form open', async (_what, w, h, lang) => {
-    const page = await open('/staff', w, h, lang);
-    await staffReady(page);
-    await page.getByTestId('staff-alert').first().waitFor({ timeout: 15_000 });
-    expect(await axe(page)).toEqual([]);
-    // A phone folds the departments: unfolded, they are checked too.
-    for (const fold of await page.locator('[data-testid^=dept-toggle-]').all()) await fold.click();
-    if (w < 600) expect(await page.locator('.dept .cards').count()).toBe(4);
-    await page.waitForTimeout(300);
-    expect(await axe(page)).toEqual([]);
+  it.each(staff)(
+    '/staff on a %s: the page, a list open, the acknowledgement form open',
+    async (_what, w, h, lang) => {
+      const page = await open('/staff', w, h, lang);
+      await staffReady(page);
+      await page.getByTestId('staff-alert').first().waitFor({ timeout: 15_000 });
+      expect(await axe(page)).toEqual([]);
+      // A phone folds the departments: unfolded, they are checked too.
+      for (const fold of await page.locator('[data-testid^=dept-toggle-]').all()) await fold.click();
+      if (w < 600) expect(await page.locator('.dept .cards').count()).toBe(4);
+      await page.waitForTimeout(300);
+      expect(await axe(page)).toEqual([]);
 
-    await page.getByTestId('drill-openComplaints').first().click();
-    await page.getByTestId('work-list-item').first().waitFor({ timeout: 15_000 });
-    expect(await axe(page)).toEqual([]);
-    await page.getByTestId('work-list-close').click();
+      await page.getByTestId('drill-openComplaints').first().click();
+      await page.getByTestId('work-list-item').first().waitFor({ timeout: 15_000 });
+      expect(await axe(page)).toEqual([]);
+      await page.getByTestId('work-list-close').click();
 
-    await page.getByTestId('alert-ack-open').first().click();
-    await page.getByTestId('alert-ack-form').waitFor();
-    expect(await axe(page)).toEqual([]);
-    await close(page);
-  });
+      await page.getByTestId('alert-ack-open').first().click();
+      await page.getByTestId('alert-ack-form').waitFor();
+      expect(await axe(page)).toEqual([]);
+      await close(page);
+    },
+    90_000,
+  );
 });
 
 describe('staff page: focus and keyboard', () => {
@@ -258,7 +263,7 @@ describe('staff page: what a screen reader hears', () => {
     expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('1');
     expect(await page.locator('[data-testid=staff-alert][data-state=acked]').count()).toBe(1);
     await close(page);
-  });
+  }, 90_000);
 
   it('marks Chinese names as Chinese on the English page', async () => {
     const page = await open('/staff', 1280, 800, 'en');
