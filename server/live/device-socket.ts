@@ -5,7 +5,8 @@
  * the TVs it holds (`local`), as screens and alerts are.
  */
 import type { Socket } from 'socket.io';
-import { deviceReport, storeOfPlaylist, type Celebration, type DeviceAssignment } from '../../domain/devices.js';
+import { deviceReport } from '../../domain/device-schemas.js';
+import { storeOfPlaylist, type Celebration, type DeviceAssignment } from '../../domain/devices.js';
 import type { ClientToServerEvents, LiveSocketData, ServerToClientEvents } from '../../domain/protocol.js';
 import { issuesOf } from '../../domain/settings.js';
 import { canSeeScreen } from '../auth/api-keys.js';

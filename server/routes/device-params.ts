@@ -1,6 +1,7 @@
 /** The `:deviceId` of the device routes, and the device itself if the calling key may manage it. */
 import type { Request, Response } from 'express';
-import { deviceId, type DeviceSettings } from '../../domain/devices.js';
+import { deviceId } from '../../domain/device-schemas.js';
+import type { DeviceSettings } from '../../domain/devices.js';
 import { canSeeStore, type Principal } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { loadDevice } from '../device-book.js';

@@ -3,7 +3,7 @@
  * celebrations (the fields given; the others stay). The TV takes the change within a second.
  */
 import type { Request, Response } from 'express';
-import { deviceSettingsPatch } from '../../domain/devices.js';
+import { deviceSettingsPatch } from '../../domain/device-schemas.js';
 import { screenName } from '../../domain/screens.js';
 import { canSeeScreen } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
