@@ -37,10 +37,11 @@ async function open(path: string, token: string, width = 1920, height = 1080): P
   await page.goto(`${stack.baseUrl}${path}?token=${token}`);
   return page;
 }
+/** Screenshots go to test-results/; `PULSE_DOC_SHOTS=1` writes the ones docs/wall.md shows instead. */
+const SHOTS = process.env.PULSE_DOC_SHOTS === '1' ? 'docs' : 'test-results';
 async function shot(page: Page, name: string) {
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: `test-results/${name}.png` });
-  await page.screenshot({ path: `docs/${name}.png` });
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
 }
 
 describe('a TV on /screen/{name}', () => {
@@ -159,7 +160,7 @@ describe('大屏管理 on the staff page', () => {
     await row.getByRole('button', { name: '识别' }).click();
     await tv.getByTestId('identify-overlay').waitFor({ timeout: 5_000 });
     await admin.getByTestId('staff-devices').scrollIntoViewIfNeeded();
-    await admin.getByTestId('staff-devices').screenshot({ path: 'docs/staff-devices.png' });
+    await admin.getByTestId('staff-devices').screenshot({ path: `${SHOTS}/staff-devices.png` });
 
     const reader = await open('/staff/TVS', key, 1280, 900);
     await reader.getByTestId('staff-page').waitFor({ timeout: 15_000 });
