@@ -46,6 +46,7 @@ const zh = {
   trend: '本月趋势',
   alerts: '告警',
   noAlerts: '暂无告警，一切正常',
+  alertsUnknown: '离线中，告警待服务器恢复后显示',
   severity: { critical: '严重', warning: '警告', info: '提示' } satisfies Record<AlertSeverity, string>,
   alertKinds: {
     budget_warn: '预算预警',
@@ -355,6 +356,7 @@ const en: Messages = {
   trend: 'This month',
   alerts: 'Alerts',
   noAlerts: 'No alerts — all clear',
+  alertsUnknown: 'Offline: alerts show again once the server answers',
   severity: { critical: 'Critical', warning: 'Warning', info: 'Info' },
   alertKinds: {
     budget_warn: 'Budget warning',
