@@ -1,16 +1,56 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 // A TV reports the version it runs (docs/wall.md, "Screen management"): the package's.
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 const apiPort = process.env.PORT ?? '8080';
 
+/**
+ * The version of the figures a TV keeps offline (client/src/offline/snapshot-cache.ts): it changes
+ * with the files that define the shape of a snapshot and of a playlist, so that a build reading
+ * another shape drops what an older one kept.
+ */
+const cacheVersion = createHash('sha256')
+  .update(readFileSync(new URL('./domain/kpis.ts', import.meta.url)))
+  .update(readFileSync(new URL('./domain/screens.ts', import.meta.url)))
+  .digest('hex')
+  .slice(0, 12);
+
+/**
+ * Writes the wall's service worker (client/src/offline/service-worker.js) as `sw.js` next to the
+ * page, with the list of the build's assets it keeps when it installs, and a version that changes
+ * with them (so that a new build replaces the old one's shell).
+ */
+function serviceWorker(): Plugin {
+  const PLACEHOLDER = "const SHELL = { build: 'dev', assets: [] };";
+  return {
+    name: 'pulse-service-worker',
+    apply: 'build',
+    writeBundle(options) {
+      const dir = options.dir!;
+      const assets = readdirSync(join(dir, 'assets'))
+        .sort()
+        .map((f) => `/assets/${f}`);
+      const build = createHash('sha256')
+        .update(assets.join('\n'))
+        .update(readFileSync(join(dir, 'index.html')))
+        .digest('hex')
+        .slice(0, 12);
+      const source = readFileSync(new URL('./client/src/offline/service-worker.js', import.meta.url), 'utf8');
+      if (!source.includes(PLACEHOLDER)) throw new Error(`service-worker.js lost its line ${PLACEHOLDER}`);
+      writeFileSync(join(dir, 'sw.js'), source.replace(PLACEHOLDER, `const SHELL = ${JSON.stringify({ build, assets })};`));
+    },
+  };
+}
+
 export default defineConfig({
   root: fileURLToPath(new URL('./client', import.meta.url)),
-  plugins: [vue()],
-  define: { __APP_VERSION__: JSON.stringify(version) },
+  plugins: [vue(), serviceWorker()],
+  define: { __APP_VERSION__: JSON.stringify(version), __PULSE_CACHE_VERSION__: JSON.stringify(cacheVersion) },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 600 },
   server: {
     proxy: {

@@ -26,11 +26,11 @@ export const BROWSER = SMOKE
   ? { loads: 1, days: 3, pushes: [20, 200], pushesPerSecond: 500 }
   : { loads: 7, days: 31, pushes: [100, 1_000, 10_000], pushesPerSecond: 500 };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const VIEWPORT = { width: 1920, height: 1080 };
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+export const VIEWPORT = { width: 1920, height: 1080 };
 /** A figure the overview always shows as a number once a snapshot is there. */
-const FIGURE = '[data-testid="sales-callback-pending"]';
+export const FIGURE = '[data-testid="sales-callback-pending"]';
 /** Requests of the feeder in flight at once, and batches it may post ahead of the pushes received. */
 const FEEDER_IN_FLIGHT = 4;
 const FEEDER_AHEAD = 8;
@@ -68,7 +68,7 @@ export interface HeapPoint {
 const headline = (s: Snapshot) =>
   JSON.stringify([s.kpis.salesCallbackRate.month, s.kpis.appointmentRate.month, s.kpis.spend.spent]);
 
-async function api(baseUrl: string, method: string, path: string, body: unknown) {
+export async function api(baseUrl: string, method: string, path: string, body: unknown) {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -80,7 +80,7 @@ async function api(baseUrl: string, method: string, path: string, body: unknown)
 }
 
 /** The store, its budgets of the month and its events of the month so far; resolves once all are applied. */
-async function loadStore(baseUrl: string, redisUrl: string, prefix: string, code: string) {
+export async function loadStore(baseUrl: string, redisUrl: string, prefix: string, code: string, maxDays = BROWSER.days) {
   const profile = STORES.find((s) => s.code === code)!;
   const now = Date.now() - 60_000;
   const month = DateTime.fromMillis(now, { zone: profile.timezone }).toFormat('yyyy-LL');
@@ -91,7 +91,7 @@ async function loadStore(baseUrl: string, redisUrl: string, prefix: string, code
     await api(baseUrl, 'PUT', `/api/v1/budgets/${budgetIdOf(code, month, b.key)}`, body);
   }
   // The month so far (at least half a day; a few days in smoke runs).
-  const days = Math.min(BROWSER.days, Math.max(0.5, (now - monthStartOf(code, now)) / DAY));
+  const days = Math.min(maxDays, Math.max(0.5, (now - monthStartOf(code, now)) / DAY));
   const events = demoEvents(STORES.indexOf(profile), code, days, 11, now);
   for (const batch of chunks(events, 500)) await api(baseUrl, 'POST', '/api/v1/events', { events: batch });
   const budget = budgetIdOf(code, month, profile.budgets.find((b) => !b.unconfigured)!.key);
@@ -178,7 +178,7 @@ class Feeder {
 }
 
 /** Counts the `kpis` pushes the page's socket receives, from the browser's network layer. */
-function countPushes(cdp: CDPSession) {
+export function countPushes(cdp: CDPSession) {
   const state = { pushes: 0, changed: 0, lastAt: 0, last: null as Snapshot | null };
   let lastHeadline = '';
   cdp.on('Network.webSocketFrameReceived', (e) => {
@@ -279,7 +279,7 @@ async function heapByKind(cdp: CDPSession): Promise<{ codeBytes: number; objectB
 }
 
 /** Figures on screen equal to those of the last push: the page has taken every push in. */
-async function showsLast(page: Page, last: Snapshot): Promise<boolean> {
+export async function showsLast(page: Page, last: Snapshot): Promise<boolean> {
   const { numerator, denominator } = last.kpis.appointmentRate.month;
   const want = [String(Math.round(last.kpis.spend.spent)), `${numerator}${denominator}`];
   // (No named functions inside: tsx would wrap them in a helper the page does not have.)

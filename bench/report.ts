@@ -3,6 +3,7 @@ import type { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import type { clientSize } from './client-size.js';
 import type { browserFigures } from './browser.js';
 import type { LatencyResults } from './latency.js';
+import type { soak } from './soak.js';
 import { round } from './support/measure.js';
 import { HISTORY_BUDGET_MS } from './support/params.js';
 
@@ -22,6 +23,8 @@ export type Results = {
   browser?: Awaited<ReturnType<typeof browserFigures>>;
   /** Absent from results written before event → screen latency was measured. */
   latency?: LatencyResults;
+  /** Absent from results written before the wall soak was measured. */
+  soak?: Awaited<ReturnType<typeof soak>>;
 };
 
 export function markdown(r: Results): string {
@@ -91,6 +94,7 @@ export function markdown(r: Results): string {
     '',
     ...(r.browser ? browserLines(r.browser) : []),
     ...(r.latency ? latencyLines(r.latency) : []),
+    ...(r.soak ? soakLines(r.soak) : []),
     ...(m.mode === 'full' ? beforeAfterLines(r) : []),
   ];
   return lines.join('\n');
@@ -170,6 +174,37 @@ function browserLines(b: NonNullable<Results['browser']>): string[] {
     'push, then the heap is read (`Runtime.getHeapUsage`) after two `HeapProfiler.collectGarbage`, and a heap',
     "snapshot splits it into compiled code (bytecode and optimised code, which grows as the page's functions get",
     'hot) and all other JavaScript objects.',
+    '',
+  ];
+}
+
+function soakLines(s: NonNullable<Results['soak']>): string[] {
+  const mb = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
+  const pct = Math.round(s.flatWithin * 100);
+  return [
+    `## The wall soak: ${s.pushes.toLocaleString('en')} pushes (${s.equivalentHours} h of a busy store) on one page`,
+    '',
+    '| pushes received | JS heap used (after GC) | DOM nodes | JS listeners | at |',
+    '|---|---|---|---|---|',
+    ...s.points.map(
+      (p) =>
+        `| ${p.pushes}${p.pushes <= s.warmupPushes ? ' (warm-up)' : ''} | ${mb(p.heapUsedBytes)} | ${p.nodes} | ${p.listeners} | ${p.atSec} s |`,
+    ),
+    `| largest ÷ smallest after warm-up | **${s.ratios.heap}** | **${s.ratios.nodes}** | **${s.ratios.listeners}** | |`,
+    '',
+    `${s.flat ? '**Flat**' : '**Not flat**'} against the target: each reading after warm-up within ${pct} % of the smallest.`,
+    ...(s.pushes < 100_000
+      ? [
+          `A shortened run (\`--soak-pushes=${s.pushes}\`): the full soak is 100,000 pushes, about an hour at the rate the page takes them.`,
+        ]
+      : []),
+    `One page of \`/wall/${s.store}\` (Chromium ${s.chromium}, ${s.viewport}) receives ${s.pushes.toLocaleString('en')} \`kpis\` pushes,`,
+    'each with a new seq and changed figures (appointments, spend, pending callbacks, the trend): 100,000 stand for',
+    "a push every 0.86 s for 24 hours. The bench emits them to the store's room through the Socket.IO Redis adapter,",
+    `as another server would, and the real server relays them to the page, ${s.pushesPerSec} a second (the readings`,
+    `left out), at most 32 ahead of those the browser received; ${round(s.totalSec / 60)} min in all. Every ${s.every.toLocaleString('en')}`,
+    'pushes the feed waits until the page shows the last one, then two `HeapProfiler.collectGarbage` and',
+    `\`Performance.getMetrics\` (JSHeapUsedSize, Nodes, JSEventListeners); the first ${s.warmupPushes.toLocaleString('en')} pushes are warm-up.`,
     '',
   ];
 }

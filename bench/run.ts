@@ -8,6 +8,7 @@
  *   npx tsx bench/run.ts --only=browser  the browser figures alone, into the last results of that mode
  *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
  *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise
+ *   npx tsx bench/run.ts --only=soak  the wall soak (100,000 pushes, heap flat) alone, likewise
  *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
  *
  * Not part of `npm test`.
@@ -22,6 +23,7 @@ import { ceilingRun, ingestRun } from './ingest.js';
 import { latencyBench } from './latency.js';
 import { markdown, type Results } from './report.js';
 import { groupSnapshot, snapshotVsHistory } from './snapshot.js';
+import { soak } from './soak.js';
 import { log, median, round } from './support/measure.js';
 import { CONCURRENCY, ONLY, P, ROOT, SMOKE } from './support/params.js';
 import { startRedis, stop } from './support/processes.js';
@@ -35,8 +37,8 @@ async function main() {
     mode: SMOKE ? 'smoke' : 'full',
   };
   log(machine);
-  if (ONLY && !['browser', 'latency', 'snapshot'].includes(ONLY)) {
-    throw new Error(`--only=${ONLY}: only browser, latency or snapshot run alone`);
+  if (ONLY && !['browser', 'latency', 'snapshot', 'soak'].includes(ONLY)) {
+    throw new Error(`--only=${ONLY}: only browser, latency, snapshot or soak run alone`);
   }
   const latencyServers = Number(process.argv.find((a) => a.startsWith('--latency-servers='))?.split('=')[1] ?? 1);
   const name = SMOKE ? 'results.smoke' : 'results';
@@ -65,6 +67,14 @@ async function main() {
       const snapshot = await snapshotRuns(redis.url);
       const file = join(ROOT, `bench/${name}.json`);
       if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), snapshot });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
+    if (ONLY === 'soak') {
+      const soakResults = await soak(redis.url);
+      log('soak', JSON.stringify(soakResults.ratios));
+      const file = join(ROOT, `bench/${name}.json`);
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), soak: soakResults });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
@@ -106,8 +116,10 @@ async function main() {
     const browser = await browserFigures(redis.url);
     log('browser', JSON.stringify(browser));
     const latency = await latencyBench(redis.url, { servers: latencyServers });
+    const soakResults = await soak(redis.url);
+    log('soak', JSON.stringify(soakResults.ratios));
 
-    save({ machine: { ...machine, redis: redisVersion }, throughput, snapshot, client, browser, latency });
+    save({ machine: { ...machine, redis: redisVersion }, throughput, snapshot, client, browser, latency, soak: soakResults });
   } finally {
     await stop(redis.child);
   }

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server } from 'socket.io';
@@ -146,7 +147,16 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     refuse(req, res, 404, { error: 'not_found', message: 'no such endpoint' });
   });
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(CLIENT_DIST, {
+        index: false,
+        maxAge: '1h',
+        // The service worker is looked at again on every visit, so that a new build reaches the TVs.
+        setHeaders: (res, path) => {
+          if (path.endsWith(`${sep}sw.js`)) res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     app.get(WALL_PATHS, (_req, res) => {
       res.locals.route = '(wall page)';
       res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 });

@@ -62,6 +62,7 @@ describe('security headers', () => {
         "script-src 'self'",
         "img-src 'self' data:",
         "object-src 'none'",
+        "worker-src 'self'",
         "base-uri 'none'",
         "frame-ancestors 'none'",
         `connect-src 'self' ws://${host} wss://${host}`,
@@ -76,6 +77,15 @@ describe('security headers', () => {
       expect(res.headers['permissions-policy']).toContain('camera=()');
       expect(res.headers['x-powered-by']).toBeUndefined();
     }
+  });
+
+  it("serves the wall's service worker to be looked at again on every visit, and hashed assets for an hour", async () => {
+    const sw = await raw(stack.baseUrl, 'GET', '/sw.js', {});
+    expect(sw.status).toBe(200);
+    expect(sw.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    const asset = /\/assets\/index-[\w-]+\.js/.exec((await raw(stack.baseUrl, 'GET', '/wall/HZ01', {})).text)![0];
+    expect((await raw(stack.baseUrl, 'GET', asset, {})).headers['cache-control']).toBe('public, max-age=3600');
   });
 
   it('leaves a forged Host out of the policy', async () => {

@@ -47,6 +47,7 @@ const zh = {
   trend: '本月趋势',
   alerts: '告警',
   noAlerts: '暂无告警，一切正常',
+  alertsUnknown: '离线中，告警待服务器恢复后显示',
   severity: { critical: '严重', warning: '警告', info: '提示' } satisfies Record<AlertSeverity, string>,
   alertKinds: {
     budget_warn: '预算预警',
@@ -102,6 +103,8 @@ const zh = {
   never: '尚无数据',
   stale: (min: number) => `数据已 ${min} 分钟未更新`,
   staleHint: '屏幕上的数字可能不是最新的，请检查网络或联系管理员',
+  offlineAsOf: (time: string) => `数据截至 ${time} · 离线`,
+  offlineHint: (ago: string) => `本屏保存的数字（${ago}）· 服务器恢复后自动更新`,
   loading: '正在载入数据…',
   switchTo: 'EN',
   switchLabel: 'Switch to English',
@@ -400,6 +403,7 @@ const en: Messages = {
   trend: 'This month',
   alerts: 'Alerts',
   noAlerts: 'No alerts — all clear',
+  alertsUnknown: 'Offline: alerts show again once the server answers',
   severity: { critical: 'Critical', warning: 'Warning', info: 'Info' },
   alertKinds: {
     budget_warn: 'Budget warning',
@@ -449,6 +453,8 @@ const en: Messages = {
   never: 'no data yet',
   stale: (min) => `No update for ${min} min`,
   staleHint: 'figures may be out of date: check the network or call the administrator',
+  offlineAsOf: (time) => `Figures as of ${time} · offline`,
+  offlineHint: (ago) => `kept by this screen (${ago}) · live again as soon as the server answers`,
   loading: 'Loading figures…',
   switchTo: '中文',
   switchLabel: '切换到中文',

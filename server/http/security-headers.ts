@@ -15,6 +15,8 @@ const POLICY = [
   "img-src 'self' data:",
   "font-src 'self'",
   "object-src 'none'",
+  // The wall's service worker (/sw.js): from the page's own origin only.
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",

@@ -25,7 +25,7 @@ export function useLivePool(token: string) {
     for (const store of wanted) {
       if (next.has(store)) continue;
       const scope = effectScope(true);
-      const live = scope.run(() => useLiveSnapshot(store, { token }));
+      const live = scope.run(() => useLiveSnapshot(store, { token, offline: true }));
       if (live) next.set(store, { scope, live });
     }
     pool.value = next;

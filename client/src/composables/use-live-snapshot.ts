@@ -15,6 +15,8 @@
  *   `status` is the connection and that state together, what the header says. A refusal that may
  *   be temporary (the key refused on a page where it worked: Redis may have come back without its
  *   data; a store Redis no longer knows) is retried with a growing pause, the figures kept.
+ * - Offline first: the last snapshot taken is kept in the browser (offline/snapshot-cache.ts) and
+ *   shown at once when the page starts, marked `fromCache`, until the server answers.
  */
 import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
@@ -30,6 +32,7 @@ import {
 import { isStale, wallStatus, type Freshness, type WallStatus } from '../../../domain/freshness.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
+import { snapshotCache, snapshotKey } from '../offline/snapshot-cache.js';
 import { useNow } from './use-now.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -44,6 +47,11 @@ const RETRY_MS = 5_000;
 const RETRY_MAX_MS = 30_000;
 /** While stale but connected, ask for a fresh snapshot this often. */
 const RESYNC_WHEN_STALE_MS = 60_000;
+/**
+ * A snapshot is written to the browser's cache at most this often (the latest one of a burst is
+ * written when the pause ends): a power cut loses at most these seconds of figures.
+ */
+export const SAVE_EVERY_MS = 5_000;
 
 /**
  * Why the wall cannot show current figures, beyond what the status says:
@@ -58,6 +66,8 @@ export interface LiveOptions {
   token: string;
   /** Namespace URL; the page's own origin by default (the HTTP API is always read on the page's origin). */
   url?: string;
+  /** Keep the figures in the browser and start from them (wall TVs; the staff page does not). */
+  offline?: boolean;
 }
 
 export interface LiveSnapshot {
@@ -84,6 +94,19 @@ export interface LiveSnapshot {
   subscribeError: Readonly<Ref<string | null>>;
   /** The active alerts have been read once (or the reading failed): the list is what there is. */
   alertsRead: Readonly<Ref<boolean>>;
+  /**
+   * The figures shown are the ones this browser kept from an earlier visit: the server has not
+   * answered since the page started. `lastUpdate` is then when they were kept.
+   */
+  fromCache: Readonly<Ref<boolean>>;
+}
+
+/** A kept snapshot fit to show for this store (another build's or store's is not). */
+function cachedSnapshot(store: string): { snapshot: Snapshot; savedAt: number } | null {
+  const cached = snapshotCache.load<Snapshot>(snapshotKey(store));
+  const s = cached?.data;
+  if (!cached || !s || s.store !== store || typeof s.seq !== 'number' || typeof s.kpis !== 'object' || !s.kpis) return null;
+  return { snapshot: s, savedAt: cached.savedAt };
 }
 
 const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
@@ -112,13 +135,36 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   const now = useNow();
   let disposed = false;
 
+  const cached = options.offline ? cachedSnapshot(store) : null;
+  const fromCache = ref(cached !== null);
+  if (cached) {
+    snapshot.value = cached.snapshot;
+    lastUpdate.value = cached.savedAt;
+  }
+  let lastSaved = 0;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  function saveNow(): void {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (!options.offline || fromCache.value || !snapshot.value) return;
+    lastSaved = Date.now();
+    snapshotCache.save(snapshotKey(store), snapshot.value, lastSaved);
+  }
+  /** Keeps the snapshot shown, at most every SAVE_EVERY_MS. */
+  function remember(): void {
+    if (!options.offline || saveTimer !== undefined) return;
+    const wait = lastSaved + SAVE_EVERY_MS - Date.now();
+    if (wait <= 0) saveNow();
+    else saveTimer = setTimeout(saveNow, wait);
+  }
+
   // The first figures also by HTTP, sent alongside the socket's handshake: that takes several round
   // trips, each waiting for the page's main thread while it renders for the first time. Whichever
   // answers first is shown; the socket's ack and pushes take over from there.
   const kpisPath = store === GROUP ? '/api/v1/kpis' : `/api/v1/stores/${encodeURIComponent(store)}/kpis`;
   apiGet<Snapshot>(kpisPath, options.token).then(
     (first) => {
-      if (!disposed && snapshot.value === null) show(first);
+      if (!disposed && (snapshot.value === null || fromCache.value)) show(first);
     },
     () => undefined, // the socket reports what is wrong
   );
@@ -151,6 +197,8 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   function show(next: Snapshot): void {
     snapshot.value = next;
     lastUpdate.value = Date.now();
+    fromCache.value = false;
+    remember();
     if (next.freshness) takeFreshness(next.freshness);
   }
 
@@ -209,7 +257,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
       // The first ack of a connection is the truth after a gap (even with a lower seq: the server
       // may have restarted), unless a newer push on this same connection already overtook it.
       if (pushedSeq === null || res.data.seq >= pushedSeq) show(res.data);
-    } else if (res.data.seq > (snapshot.value?.seq ?? -Infinity)) {
+    } else if (fromCache.value || res.data.seq > (snapshot.value?.seq ?? -Infinity)) {
       // A resync while stale counts only if it brings something newer: an unchanged snapshot
       // leaves the wall stale, as the pushes are still missing.
       show(res.data);
@@ -287,7 +335,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
 
   socket.on('kpis', (next) => {
     if (next.store !== store) return;
-    const shown = snapshot.value;
+    const shown = fromCache.value ? null : snapshot.value;
     if (shown && next.seq < shown.seq) return;
     if (!subscribed.value) pushedSeq = Math.max(pushedSeq ?? next.seq, next.seq);
     show(next);
@@ -360,6 +408,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   onScopeDispose(() => {
     disposed = true;
     clearTimeout(retryTimer);
+    if (saveTimer !== undefined) saveNow();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
     socket.removeAllListeners();
@@ -380,5 +429,6 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     unauthorized,
     subscribeError,
     alertsRead,
+    fromCache,
   };
 }

@@ -9,11 +9,14 @@
  *   (or after the delay a stopping server asks for);
  *   a screen not set up yet is asked for again every half minute, one the server could not read
  *   (Redis away) after 5 s.
+ * - Offline first: the last playlist taken is kept in the browser (offline/snapshot-cache.ts) and
+ *   played at once when the page starts, marked `fromCache`, until the server answers.
  */
 import { io, type Socket } from 'socket.io-client';
 import { onScopeDispose, ref, shallowRef, type Ref } from 'vue';
 import { LIVE_NAMESPACE, type ClientToServerEvents, type Response, type ServerToClientEvents } from '../../../domain/protocol.js';
 import type { Screen } from '../../../domain/screens.js';
+import { playlistKey, snapshotCache } from '../offline/snapshot-cache.js';
 
 const ACK_TIMEOUT_MS = 10_000;
 const RETRY_REFUSED_MS = 60_000;
@@ -28,6 +31,14 @@ export interface ScreenPlaylist {
   unauthorized: Readonly<Ref<boolean>>;
   /** The connection, shared with the device reports (use-screen-device.ts). */
   socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** The playlist playing is the one this browser kept: the server has not answered since the page started. */
+  fromCache: Readonly<Ref<boolean>>;
+}
+
+/** A kept playlist fit to play for this screen (another build's or screen's is not). */
+function cachedPlaylist(name: string): Screen | null {
+  const s = snapshotCache.load<Screen>(playlistKey(name))?.data;
+  return s && s.name === name && typeof s.version === 'number' && Array.isArray(s.items) ? s : null;
 }
 
 const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
@@ -35,7 +46,8 @@ const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(mes
 const isUnavailable = (message: string): boolean => /unavailable/i.test(message);
 
 export function useScreenPlaylist(name: string, options: { token: string; url?: string }): ScreenPlaylist {
-  const screen = shallowRef<Screen | null>(null);
+  const screen = shallowRef<Screen | null>(cachedPlaylist(name));
+  const fromCache = ref(screen.value !== null);
   const error = ref<string | null>(null);
   const unauthorized = ref(false);
 
@@ -64,8 +76,14 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
 
   function take(next: Screen): void {
     if (next.name !== name) return;
-    if (screen.value?.version === next.version) return;
+    const wasCached = fromCache.value;
+    fromCache.value = false;
+    if (screen.value?.version === next.version) {
+      if (wasCached) snapshotCache.save(playlistKey(name), next, Date.now());
+      return;
+    }
     screen.value = next;
+    snapshotCache.save(playlistKey(name), next, Date.now());
   }
 
   async function watchScreen(): Promise<void> {
@@ -126,5 +144,5 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
     socket.disconnect();
   });
 
-  return { screen, error, unauthorized, socket };
+  return { screen, error, unauthorized, socket, fromCache };
 }
