@@ -148,7 +148,7 @@ describe('wall pages from four metres', () => {
           `${locale} ${path}`,
         ).toEqual([]);
         expect(
-          all.filter((t) => t.testid === 'budget-name' && t.cut).map((t) => t.text),
+          all.filter((t) => t.testid === 'bar-name' && t.cut).map((t) => t.text),
           `${locale} ${path}`,
         ).toEqual([]);
         expect(
@@ -204,10 +204,10 @@ describe('wall pages from four metres', () => {
     expect(alerts.some((a) => a.includes('物料「车模礼品（1:43）」库存 12，低于补货线 20'))).toBe(true);
     const snapshot = (await stack.request('GET', `/api/v1/stores/${STORE}/kpis`)).body;
     const early = Number(snapshot.asOf.slice(8, 10)) < 4;
-    expect(await page.getByTestId('budget-key').innerText()).toBe(
+    expect(await page.getByTestId('spend-key').innerText()).toBe(
       early ? '预算线\n月初数据不足，4日起预计' : '预算线\n按当前速度月末预计',
     );
-    expect(await page.getByTestId('budget-forecast').count()).toBe(early ? 0 : 4);
+    expect(await page.getByTestId('bar-forecast').count()).toBe(early ? 0 : 4);
     // Never a green 正常 beside a red forecast: every chip reads the same status as its forecast.
     const rows = await page
       .locator('[data-testid="budget-list"] .budget')
