@@ -216,6 +216,9 @@ describe('materials, media, targets', () => {
     const [first, second] = (await listAlerts(deps.redis, deps.config.prefix, 'RM', { limit: 5 })).reverse();
     expect(first!.data).toMatchObject({ stock: 10, reorderLevel: 10 });
     expect(second!.data).toMatchObject({ stock: 4 });
+    // At the level is 已到, under it 低于 (one rule, domain/material-stock.ts).
+    expect(first!.message).toBe('物料库存预警：车型折页 库存 10，已到补货线 10');
+    expect(second!.message).toBe('物料库存预警：车型折页 库存 4，低于补货线 10');
   });
 
   it('stock issued before its receipt arrives (out of order) does not alert', async () => {

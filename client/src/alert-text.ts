@@ -3,7 +3,9 @@
  * is there, else the server's `message` as sent. Always plain text (rendered with {{ }}).
  */
 import type { Alert } from '../../domain/alerts.js';
+import { actorName, humaniseId } from '../../domain/display-names.js';
 import { maskName } from '../../domain/masking.js';
+import { stockReading } from '../../domain/material-stock.js';
 import { formatCount, formatDateTime, formatPercent, formatYuan } from './format.js';
 import type { Messages } from './i18n.js';
 
@@ -16,6 +18,8 @@ function pick(data: Alert['data'], ...keys: string[]): string | null {
   }
   return null;
 }
+
+const humaniseOrNull = (id: string | null): string | null => (id === null ? null : humaniseId(id));
 
 function num(data: Alert['data'], key: string): number | null {
   const v = data?.[key];
@@ -51,7 +55,7 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
   switch (alert.kind) {
     case 'budget_warn':
     case 'budget_tripped': {
-      const name = pick(d, 'name', 'budgetName', 'budgetId');
+      const name = pick(d, 'name', 'budgetName') ?? humaniseOrNull(pick(d, 'budgetId'));
       const pct = ratioOf(d);
       if (!name || !pct) break;
       if (alert.kind === 'budget_warn') return t.budgetWarn(name, pct);
@@ -60,7 +64,7 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       return t.budgetTripped(name, pct) + (spent && amount ? t.budgetAmounts(spent, amount) : '');
     }
     case 'budget_overspend': {
-      const name = pick(d, 'name', 'budgetId');
+      const name = pick(d, 'name') ?? humaniseOrNull(pick(d, 'budgetId'));
       const amount = yuan(d, 'amount');
       const spent = yuan(d, 'spent');
       const budget = yuan(d, 'budget');
@@ -68,17 +72,18 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       break;
     }
     case 'budget_override': {
-      const name = pick(d, 'name', 'budgetId');
+      const name = pick(d, 'name') ?? humaniseOrNull(pick(d, 'budgetId'));
       const amount = yuan(d, 'amount');
       const shortfall = yuan(d, 'shortfall');
       const by = pick(d, 'by');
-      if (name && amount && shortfall && by) return t.budgetOverride(name, amount, shortfall, by, pick(d, 'reason') ?? '');
+      if (name && amount && shortfall && by)
+        return t.budgetOverride(name, amount, shortfall, actorName(by, m.adminKey), pick(d, 'reason') ?? '');
       break;
     }
     case 'spend_unbudgeted': {
       const id = pick(d, 'budgetId');
       const amount = yuan(d, 'amount');
-      if (id && amount) return t.spendUnbudgeted(id, amount);
+      if (id && amount) return t.spendUnbudgeted(humaniseId(id), amount);
       break;
     }
     case 'complaint_overdue': {
@@ -115,7 +120,10 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       const name = pick(d, 'name', 'itemName', 'itemId');
       const stock = pick(d, 'stock');
       const level = pick(d, 'reorderLevel');
-      if (name && stock && level) return t.materialLow(name, stock, level);
+      const stockN = num(d, 'stock');
+      const levelN = num(d, 'reorderLevel');
+      if (name && stock && level && stockN !== null && levelN !== null)
+        return (stockReading(stockN, levelN) === 'at' ? t.materialAtLevel : t.materialLow)(name, stock, level);
       break;
     }
     case 'screen_silent': {

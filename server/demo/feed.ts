@@ -18,6 +18,7 @@ import { breakerDesk } from './breaker-desk.js';
 import { STORES, budgetIdOf, campaignIdOf, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
 import { generateHistory } from './history.js';
+import { monthBackfill } from './month-backfill.js';
 import { rngFor, shuffle } from './random.js';
 import { materialCalls, screenCalls, targetCall } from './setup.js';
 import { formatAt } from './timeline.js';
@@ -58,10 +59,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   if (opts.signal?.aborted) return;
 
   const month = STORES.flatMap((store) =>
-    generateStoreEvents(store, {
+    monthBackfill(store, {
       seed: SEED,
       from: DateTime.fromMillis(demoStart, { zone: store.timezone }).startOf('month').toMillis(),
-      to: demoStart + 1,
       now: demoStart,
       demoStart,
     }),

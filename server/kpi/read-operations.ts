@@ -3,6 +3,7 @@
  * the headline reader, everything is a range query over event time or a read of this month's
  * records, so the cost follows the month's volume, not the history.
  */
+import { needsReorder } from '../../domain/material-stock.js';
 import type { RedisConn } from '../redis-connections.js';
 import { LEAD_CHANNELS, POSTSALE_KINDS } from '../../domain/events.js';
 import type { LeadChannel, MaterialLine, PostsaleKind, SegmentsFigure, TargetKey } from '../../domain/kpis.js';
@@ -234,7 +235,7 @@ export function materialLines(
     const name = parsed?.success ? parsed.data.name : itemId;
     const reorderLevel = parsed?.success ? parsed.data.reorderLevel : 0;
     const s = Number(stock[itemId] ?? 0);
-    lines.push({ itemId, store, name, stock: s, reorderLevel, low: s <= reorderLevel });
+    lines.push({ itemId, store, name, stock: s, reorderLevel, low: needsReorder(s, reorderLevel) });
   }
   return lines.sort(
     (a, b) =>

@@ -25,13 +25,20 @@ export function useFitCount(box: Readonly<Ref<HTMLElement | null>>, options: Fit
   function measure(): void {
     const el = box.value;
     if (!el) return;
+    // Everything in rem, rounded to 1/100: the wall scales with the screen (rem = 1/120 of its
+    // width), so a 3840×2160 screen is exactly a 1920×1080 one twice over and must show the same
+    // rows — pixel rounding of the one must not fit a row the other does not.
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    const inRem = (px: number): number => Math.round((px / rem) * 100) / 100;
     const style = getComputedStyle(el);
-    const gap = parseFloat(style.rowGap) || 0;
-    const head = options.headSelector ? (el.querySelector<HTMLElement>(options.headSelector)?.offsetHeight ?? 0) : 0;
-    const room = el.clientHeight - (parseFloat(style.paddingTop) || 0) - (parseFloat(style.paddingBottom) || 0) - head + 0.5;
-    const row = (el.querySelector<HTMLElement>(options.rowSelector)?.offsetHeight || options.fallbackRowRem * rem) + gap;
-    const more = (options.moreRem ?? 1.8) * rem;
+    const gap = inRem(parseFloat(style.rowGap) || 0);
+    const headEl = options.headSelector ? el.querySelector<HTMLElement>(options.headSelector) : null;
+    const head = headEl ? inRem(headEl.getBoundingClientRect().height) : 0;
+    const padding = (parseFloat(style.paddingTop) || 0) + (parseFloat(style.paddingBottom) || 0);
+    const room = inRem(el.getBoundingClientRect().height - padding) - head + 0.02;
+    const rowEl = el.querySelector<HTMLElement>(options.rowSelector);
+    const row = (rowEl ? inRem(rowEl.getBoundingClientRect().height) : options.fallbackRowRem) + gap;
+    const more = options.moreRem ?? 2;
     fitsAll.value = Math.max(1, Math.floor((room + gap) / row));
     fitsWithMore.value = Math.max(0, Math.floor((room - more) / row));
   }

@@ -1,4 +1,5 @@
 /** Promotional material at or below its reorder level (库存预警); restocking clears it. */
+import { materialLowMessage } from '../../../domain/material-stock.js';
 import { materialLines } from '../../../server/kpi/read-operations.js';
 import { storeKeys } from '../../../server/redis-keys.js';
 import { SETTLE_MS, type AlertRule } from '../rule.js';
@@ -20,7 +21,7 @@ export const materialRule: AlertRule = {
         alert: {
           kind: 'material_low' as const,
           severity: 'warning' as const,
-          message: `物料库存预警：${m.name} 库存 ${m.stock}，已到补货线 ${m.reorderLevel}`,
+          message: materialLowMessage(m.name, m.stock, m.reorderLevel),
           data: { itemId: m.itemId, name: m.name, stock: m.stock, reorderLevel: m.reorderLevel },
         },
       }));
