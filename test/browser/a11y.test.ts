@@ -253,7 +253,12 @@ describe('staff page: what a screen reader hears', () => {
       'the new alert announced',
     );
     expect(text).toContain('线上投放');
-    expect(text).toMatch(/待处理告警 2 条/);
+    // The count comes with the alert, or in the next announcement when it changed a moment later.
+    await waitFor(
+      async () => text.includes('待处理告警 2 条') || (await live.innerText()).includes('待处理告警 2 条'),
+      15_000,
+      'the count of 2 open alerts announced',
+    );
     expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('2');
 
     // Taken elsewhere: the count of open alerts leaves it out, and says so.
