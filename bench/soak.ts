@@ -47,6 +47,8 @@ export interface SoakPoint {
   pushes: number;
   /** Of them, the `kpis` messages the page's own WebSocket delivered to the page (counted in the page). */
   pagePushes: number;
+  /** `kpis` pushes of the server's own (not the soak's, an older seq) the page received meanwhile. */
+  serverPushes: number;
   /** DOM mutation batches in the page so far (the wall's renders, and its clock once a second). */
   pageUpdates: number;
   /** Performance.getMetrics after two HeapProfiler.collectGarbage. */
@@ -93,20 +95,24 @@ const spread = (xs: number[]) => round(Math.max(...xs) / Math.min(...xs), 3);
  * (A string: tsx would wrap a function's inner names in a helper the page does not have.)
  */
 const PAGE_COUNTERS = `(() => {
-  const counts = { pushes: 0, updates: 0 };
+  const counts = { pushes: 0, others: 0, updates: 0, from: Infinity };
   window.__soak = counts;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(url, protocols) {
       super(url, protocols);
       this.addEventListener('message', (e) => {
-        if (typeof e.data === 'string' && e.data.startsWith('42/live,["kpis",')) counts.pushes++;
+        if (typeof e.data !== 'string' || !e.data.startsWith('42/live,["kpis",')) return;
+        // The soak's pushes have seqs above the store's own (the server's pushes, e.g. after the load).
+        const seq = Number(/"seq":(\\d+)/.exec(e.data)?.[1]);
+        if (seq >= counts.from) counts.pushes++;
+        else counts.others++;
       });
     }
   };
   new MutationObserver(() => { counts.updates++; }).observe(document, { subtree: true, childList: true, characterData: true });
 })();`;
-type PageCounts = { pushes: number; updates: number };
+type PageCounts = { pushes: number; others: number; updates: number; from: number };
 const pageCounts = (page: Page) => page.evaluate(() => (window as unknown as { __soak: PageCounts }).__soak);
 
 export async function soak(redisUrl: string) {
@@ -147,6 +153,9 @@ export async function soak(redisUrl: string) {
     let emitted = 0;
     let measuring = 0;
     const pushesAtStart = seen.pushes;
+    await page.evaluate((from) => {
+      (window as unknown as { __soak: PageCounts }).__soak.from = from;
+    }, base.seq + 1);
     const inPageAtStart = await pageCounts(page);
     const received = () => seen.pushes - pushesAtStart;
     while (emitted < SOAK.pushes) {
@@ -181,6 +190,7 @@ export async function soak(redisUrl: string) {
       const point = {
         pushes: emitted,
         pagePushes,
+        serverPushes: inPage.others - inPageAtStart.others,
         pageUpdates: inPage.updates - inPageAtStart.updates,
         heapUsedBytes: metric('JSHeapUsedSize'),
         nodes: metric('Nodes'),
