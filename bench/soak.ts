@@ -61,6 +61,12 @@ export interface SoakPoint {
   atSec: number;
 }
 
+/**
+ * The soak's seqs start this far above the store's: the server's own pushes (its heartbeat pushes
+ * the store's current snapshot, whose seq may have moved on after the load) stay apart, older.
+ */
+const SEQ_GAP = 1_000_000;
+
 /** Push `i` of the soak: the base snapshot with a new seq and time, and figures changed by i. */
 function pushOf(base: Snapshot, i: number): Snapshot {
   const k = base.kpis;
@@ -75,7 +81,7 @@ function pushOf(base: Snapshot, i: number): Snapshot {
   if (trend.length) trend[trend.length - 1] = month.value;
   return {
     ...base,
-    seq: base.seq + i,
+    seq: base.seq + SEQ_GAP + i,
     asOf: new Date().toISOString(),
     kpis: {
       ...k,
@@ -103,7 +109,7 @@ const PAGE_COUNTERS = `(() => {
       super(url, protocols);
       this.addEventListener('message', (e) => {
         if (typeof e.data !== 'string' || !e.data.startsWith('42/live,["kpis",')) return;
-        // The soak's pushes have seqs above the store's own (the server's pushes, e.g. after the load).
+        // The soak's pushes have seqs far above the store's own (the server's pushes).
         const seq = Number(/"seq":(\\d+)/.exec(e.data)?.[1]);
         if (seq >= counts.from) counts.pushes++;
         else counts.others++;
@@ -153,9 +159,12 @@ export async function soak(redisUrl: string) {
     let emitted = 0;
     let measuring = 0;
     const pushesAtStart = seen.pushes;
-    await page.evaluate((from) => {
-      (window as unknown as { __soak: PageCounts }).__soak.from = from;
-    }, base.seq + 1);
+    await page.evaluate(
+      (from) => {
+        (window as unknown as { __soak: PageCounts }).__soak.from = from;
+      },
+      base.seq + SEQ_GAP + 1,
+    );
     const inPageAtStart = await pageCounts(page);
     const received = () => seen.pushes - pushesAtStart;
     while (emitted < SOAK.pushes) {
