@@ -90,7 +90,7 @@ export interface Snapshot {
   stores: string[];
   kpis: Kpis & OperationsKpis;
   series: DailySeries;
-  /** On the live socket: the state of the pipeline behind these figures (domain/freshness.ts). */
+  /** As served (socket and HTTP): the state of the pipeline behind these figures (domain/freshness.ts). */
   freshness?: Freshness;
 }
 

@@ -25,6 +25,7 @@ import { securityHeaders } from './http/security-headers.js';
 import { answerUnavailable, setRetryAfter } from './http/unavailable.js';
 import { KpiService } from './kpi/kpi-service.js';
 import { liveAdapter } from './live/live-adapter.js';
+import { FreshnessMonitor } from './live/freshness-monitor.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import {
@@ -99,6 +100,13 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     gate: new KeyGate(keys, refusals, config.refusalLimit),
     log: log.child({ component: 'api' }),
     metrics: createServerMetrics(registry),
+    freshness: new FreshnessMonitor({
+      redis,
+      events: queues.events,
+      prefix: config.prefix,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+      workerDeadAfterMs: config.workerDeadAfterMs,
+    }),
   };
   registerQueueMetrics(registry, queues, deps.log);
   watchConnection(redis, deps.log, 'requests');
@@ -208,6 +216,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     async close() {
       draining = true;
       await live.close();
+      deps.freshness.close();
       // Each wall comes back after its own delay, spread over [hint, 2 × hint]: not all at once.
       const hint = config.shutdown.reconnectHintMs;
       for (const socket of live.namespace.sockets.values()) {

@@ -5,6 +5,7 @@ import type { ApiKeys } from './auth/api-keys.js';
 import type { KeyGate } from './auth/key-gate.js';
 import type { Config } from './config.js';
 import type { KpiService } from './kpi/kpi-service.js';
+import type { FreshnessMonitor } from './live/freshness-monitor.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerMetrics } from './observability/metrics.js';
 import type { StoreRegistry } from './store-registry.js';
@@ -21,4 +22,6 @@ export interface AppDeps {
   /** The app's logger (in a request, prefer `req.log`: it carries the request id). */
   log: Logger;
   metrics: ServerMetrics;
+  /** The pipeline's state (domain/freshness.ts), one look every 2 s: every snapshot served carries it. */
+  freshness: FreshnessMonitor;
 }

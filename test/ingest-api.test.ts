@@ -165,6 +165,31 @@ describe('POST /api/v1/events', () => {
   });
 });
 
+describe('GET …/kpis over HTTP', () => {
+  it('carries the pipeline’s freshness, as the socket’s snapshots do', async () => {
+    await stack.request(
+      'POST',
+      '/api/v1/events',
+      ev('showroom.visit', recent(5), { id: 'fr-1', store: 'FRH', firstVisit: true }),
+    );
+    await drained();
+    // The server looks every 2 s; the test's workers beat every 2 s: live within a few seconds.
+    for (const path of ['/api/v1/stores/FRH/kpis', '/api/v1/kpis']) {
+      const body = await waitFor(
+        async () => {
+          const b = (await stack.request('GET', path)).body;
+          return b?.freshness?.state === 'live' ? b : null;
+        },
+        10_000,
+        `${path} to say live`,
+      );
+      expect(body.freshness).toMatchObject({ state: 'live', backlog: 0, oldestWaitingSeconds: 0 });
+      expect(body.freshness.workers).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(body.freshness.asOf)).toBeGreaterThan(Date.now() - 10_000);
+    }
+  });
+});
+
 describe('idempotency: an event id is unique within its store', () => {
   const post = (body: unknown) => stack.request('POST', '/api/v1/events', body);
   const visits = async (store: string) => {

@@ -47,10 +47,11 @@ export class FreshnessMonitor {
   private looking = false;
   private readonly now: () => number;
 
+  /** Called after a look that changed the state (e.g. to send heartbeats at once). */
+  private readonly listeners = new Set<(f: Freshness) => void>();
+
   constructor(
     private readonly src: FreshnessSources,
-    /** Called after a look that changed the state (e.g. to send heartbeats at once). */
-    private readonly onChange: (f: Freshness) => void,
     everyMs = FRESHNESS_CHECK_MS,
   ) {
     this.now = src.now ?? Date.now;
@@ -79,11 +80,17 @@ export class FreshnessMonitor {
     }
     const before = this.value.state;
     this.value = freshnessOf(reading, this.now());
-    if (this.value.state !== before) this.onChange(this.value);
+    if (this.value.state !== before) for (const listener of this.listeners) listener(this.value);
     return this.value;
   }
 
+  /** `listener` hears of every change of state from now on. */
+  onChange(listener: (f: Freshness) => void): void {
+    this.listeners.add(listener);
+  }
+
   close(): void {
+    this.listeners.clear();
     clearInterval(this.timer);
   }
 }

@@ -35,7 +35,6 @@ import { roomLimitError } from './limits.js';
 import { MessageBudget } from './message-budget.js';
 import { sharedReads } from './shared-reads.js';
 import { SocketLeases } from './socket-leases.js';
-import { FreshnessMonitor } from './freshness-monitor.js';
 import { HEARTBEAT_EVERY_MS, type Freshness } from '../../domain/freshness.js';
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, LiveSocketData>;
@@ -107,16 +106,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
       if (store !== null) nsp.local.to(room).emit('heartbeat', { store, serverTime, freshness });
     }
   };
-  const freshness = new FreshnessMonitor(
-    {
-      redis: deps.redis,
-      events: deps.queues.events,
-      prefix: deps.config.prefix,
-      commandTimeoutMs: deps.config.redisCommandTimeoutMs,
-      workerDeadAfterMs: deps.config.workerDeadAfterMs,
-    },
-    sendHeartbeats,
-  );
+  const freshness = deps.freshness;
+  freshness.onChange(sendHeartbeats);
   const heartbeats = setInterval(() => sendHeartbeats(freshness.current), HEARTBEAT_EVERY_MS);
   heartbeats.unref();
 
@@ -300,7 +291,6 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
     namespace: nsp,
     async close() {
       scheduler.close();
-      freshness.close();
       clearInterval(heartbeats);
       leases.close();
       await keyWatch.close();

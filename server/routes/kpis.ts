@@ -1,4 +1,4 @@
-/** GET /api/v1/stores/:store/kpis and GET /api/v1/kpis (group) — the snapshot. */
+/** GET /api/v1/stores/:store/kpis and GET /api/v1/kpis (group) — the snapshot, with the pipeline's freshness. */
 import type { Request, Response } from 'express';
 import { canSeeStore } from '../auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
@@ -16,9 +16,10 @@ export async function getStoreKpis(req: Request, res: Response, deps: AppDeps) {
     res.status(404).json({ error: 'not_found', message: `no store ${store}` });
     return;
   }
-  res.json(snapshot);
+  res.json({ ...snapshot, freshness: deps.freshness.current });
 }
 
 export async function getGroupKpis(req: Request, res: Response, deps: AppDeps) {
-  res.json(await deps.kpis.group(Date.now(), req.principal!.stores));
+  const snapshot = await deps.kpis.group(Date.now(), req.principal!.stores);
+  res.json({ ...snapshot, freshness: deps.freshness.current });
 }
