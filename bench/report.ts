@@ -181,6 +181,7 @@ function browserLines(b: NonNullable<Results['browser']>): string[] {
 function soakLines(s: NonNullable<Results['soak']>): string[] {
   const mb = (bytes: number) => `${round(bytes / 1024 / 1024, 2)} MiB`;
   const pct = Math.round(s.flatWithin * 100);
+  const last = s.points.at(-1);
   return [
     `## The wall soak: ${s.pushes.toLocaleString('en')} pushes (${s.equivalentHours} h of a busy store) on one page`,
     '',
@@ -193,11 +194,7 @@ function soakLines(s: NonNullable<Results['soak']>): string[] {
     `| largest ÷ smallest after warm-up | **${s.ratios.heap}** | **${s.ratios.nodes}** | **${s.ratios.listeners}** | |`,
     '',
     `${s.flat ? '**Flat**' : '**Not flat**'} against the target: each reading after warm-up within ${pct} % of the smallest.`,
-    ...(s.pushes < 100_000
-      ? [
-          `A shortened run (\`--soak-pushes=${s.pushes}\`): the full soak is 100,000 pushes, about an hour at the rate the page takes them.`,
-        ]
-      : []),
+    ...(s.pushes < 100_000 ? [`A shortened run (\`--soak-pushes=${s.pushes}\`): the full soak is 100,000 pushes.`] : []),
     `One page of \`/wall/${s.store}\` (Chromium ${s.chromium}, ${s.viewport}) receives ${s.pushes.toLocaleString('en')} \`kpis\` pushes,`,
     'each with a new seq and changed figures (appointments, spend, pending callbacks, the trend): 100,000 stand for',
     "a push every 0.86 s for 24 hours. The bench emits them to the store's room through the Socket.IO Redis adapter,",
@@ -205,6 +202,14 @@ function soakLines(s: NonNullable<Results['soak']>): string[] {
     `left out), at most 32 ahead of those the browser received; ${round(s.totalSec / 60)} min in all. Every ${s.every.toLocaleString('en')}`,
     'pushes the feed waits until the page shows the last one, then two `HeapProfiler.collectGarbage` and',
     `\`Performance.getMetrics\` (JSHeapUsedSize, Nodes, JSEventListeners); the first ${s.warmupPushes.toLocaleString('en')} pushes are warm-up.`,
+    ...(last?.pagePushes === undefined
+      ? []
+      : [
+          `Counted in the page (a \`message\` listener on its WebSocket), its socket delivered ${last.pagePushes.toLocaleString('en')} of the`,
+          `${s.pushes.toLocaleString('en')} pushes, checked at every reading (and ${last.serverPushes} pushes of the server's own, older, apart).`,
+          `The wall applies at most one snapshot per animation frame, the newest: ${last.pageUpdates.toLocaleString('en')} DOM updates in all`,
+          `(its renders, and its clock once a second), its main thread busy ${round(last.taskSec)} s of the ${round(s.totalSec)} s.`,
+        ]),
     '',
   ];
 }

@@ -7,14 +7,16 @@
  * own `kpis` broadcasts to the store's room, emitted from the bench through the deployment's
  * Socket.IO Redis adapter, as a second server would: the real server relays each to the page's
  * socket. Each push carries a new seq and changed figures (appointments, spend, pending callbacks,
- * the day's point of the trend), so that the page renders every one. The bench keeps at most
- * AHEAD pushes beyond those the browser received (CDP `Network.webSocketFrameReceived`); every
- * `every` pushes it waits until the page shows the last one, forces two garbage collections and
- * reads `Performance.getMetrics` (JSHeapUsedSize, Nodes, JSEventListeners).
+ * the day's point of the trend); the page applies at most one per animation frame, the newest. The
+ * bench keeps at most AHEAD pushes beyond those the browser received (CDP
+ * `Network.webSocketFrameReceived`); every `every` pushes it waits until the page shows the last one,
+ * checks that the page's own socket counted every push (a `message` listener added before the page's
+ * scripts run), forces two garbage collections and reads `Performance.getMetrics` (JSHeapUsedSize,
+ * Nodes, JSEventListeners).
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { Server } from 'socket.io';
 import type { Snapshot } from '../domain/kpis.js';
 import { LIVE_NAMESPACE } from '../domain/protocol.js';
@@ -32,10 +34,7 @@ import { startPulse, stop } from './support/processes.js';
  * room at most 4 pushes a second).
  */
 const FULL_PUSHES = Number(process.argv.find((a) => a.startsWith('--soak-pushes='))?.split('=')[1] ?? 100_000);
-/**
- * Read every twentieth of the run, the first tenth warm-up. `--soak-pushes=N` shortens (or
- * lengthens) the full run: the page takes some 30 pushes a second, so 100,000 take about an hour.
- */
+/** Read every twentieth of the run, the first tenth warm-up. `--soak-pushes=N` shortens (or lengthens) the full run. */
 export const SOAK = SMOKE
   ? { pushes: 600, every: 100, warmup: 200, days: 1 }
   : { pushes: FULL_PUSHES, every: Math.round(FULL_PUSHES / 20), warmup: Math.round(FULL_PUSHES / 10), days: 3 };
@@ -46,6 +45,12 @@ export const FLAT_WITHIN = 0.1;
 
 export interface SoakPoint {
   pushes: number;
+  /** Of them, the `kpis` messages the page's own WebSocket delivered to the page (counted in the page). */
+  pagePushes: number;
+  /** `kpis` pushes of the server's own (not the soak's, an older seq) the page received meanwhile. */
+  serverPushes: number;
+  /** DOM mutation batches in the page so far (the wall's renders, and its clock once a second). */
+  pageUpdates: number;
   /** Performance.getMetrics after two HeapProfiler.collectGarbage. */
   heapUsedBytes: number;
   nodes: number;
@@ -55,6 +60,12 @@ export interface SoakPoint {
   /** Seconds since the feed started. */
   atSec: number;
 }
+
+/**
+ * The soak's seqs start this far above the store's: the server's own pushes (its heartbeat pushes
+ * the store's current snapshot, whose seq may have moved on after the load) stay apart, older.
+ */
+const SEQ_GAP = 1_000_000;
 
 /** Push `i` of the soak: the base snapshot with a new seq and time, and figures changed by i. */
 function pushOf(base: Snapshot, i: number): Snapshot {
@@ -70,7 +81,7 @@ function pushOf(base: Snapshot, i: number): Snapshot {
   if (trend.length) trend[trend.length - 1] = month.value;
   return {
     ...base,
-    seq: base.seq + i,
+    seq: base.seq + SEQ_GAP + i,
     asOf: new Date().toISOString(),
     kpis: {
       ...k,
@@ -84,6 +95,31 @@ function pushOf(base: Snapshot, i: number): Snapshot {
 
 /** Largest ÷ smallest of the readings. */
 const spread = (xs: number[]) => round(Math.max(...xs) / Math.min(...xs), 3);
+
+/**
+ * Counts, in the page, the `kpis` messages its WebSocket delivers and the DOM's mutation batches.
+ * (A string: tsx would wrap a function's inner names in a helper the page does not have.)
+ */
+const PAGE_COUNTERS = `(() => {
+  const counts = { pushes: 0, others: 0, updates: 0, from: Infinity };
+  window.__soak = counts;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url, protocols) {
+      super(url, protocols);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data !== 'string' || !e.data.startsWith('42/live,["kpis",')) return;
+        // The soak's pushes have seqs far above the store's own (the server's pushes).
+        const seq = Number(/"seq":(\\d+)/.exec(e.data)?.[1]);
+        if (seq >= counts.from) counts.pushes++;
+        else counts.others++;
+      });
+    }
+  };
+  new MutationObserver(() => { counts.updates++; }).observe(document, { subtree: true, childList: true, characterData: true });
+})();`;
+type PageCounts = { pushes: number; others: number; updates: number; from: number };
+const pageCounts = (page: Page) => page.evaluate(() => (window as unknown as { __soak: PageCounts }).__soak);
 
 export async function soak(redisUrl: string) {
   await ensureClientBuilt();
@@ -111,6 +147,7 @@ export async function soak(redisUrl: string) {
     await cdp.send('Network.enable');
     await cdp.send('Performance.enable');
     const seen = countPushes(cdp);
+    await page.addInitScript({ content: PAGE_COUNTERS });
     await page.goto(`${server.baseUrl}/wall/${store}?token=${String(key.token)}`);
     await page.locator(FIGURE).first().waitFor({ timeout: 30_000 });
     // Subscribed (the ack taken): pushes to the room reach the page from here on.
@@ -122,6 +159,13 @@ export async function soak(redisUrl: string) {
     let emitted = 0;
     let measuring = 0;
     const pushesAtStart = seen.pushes;
+    await page.evaluate(
+      (from) => {
+        (window as unknown as { __soak: PageCounts }).__soak.from = from;
+      },
+      base.seq + SEQ_GAP + 1,
+    );
+    const inPageAtStart = await pageCounts(page);
     const received = () => seen.pushes - pushesAtStart;
     while (emitted < SOAK.pushes) {
       const target = Math.min(SOAK.pushes, emitted + SOAK.every);
@@ -146,11 +190,17 @@ export async function soak(redisUrl: string) {
         if (!shown) await sleep(50);
       }
       if (!shown) throw new Error(`soak: the page does not show push ${emitted}`);
+      const inPage = await pageCounts(page);
+      const pagePushes = inPage.pushes - inPageAtStart.pushes;
+      if (pagePushes !== emitted) throw new Error(`soak: the page's socket delivered ${pagePushes} of ${emitted} pushes`);
       for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
       const { metrics } = await cdp.send('Performance.getMetrics');
       const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
       const point = {
         pushes: emitted,
+        pagePushes,
+        serverPushes: inPage.others - inPageAtStart.others,
+        pageUpdates: inPage.updates - inPageAtStart.updates,
         heapUsedBytes: metric('JSHeapUsedSize'),
         nodes: metric('Nodes'),
         listeners: metric('JSEventListeners'),

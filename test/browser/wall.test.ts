@@ -5,6 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../domain/kpis.js';
+import { roomOf } from '../../server/live/rooms.js';
 import { ev } from '../support/events.js';
 import { startStack, waitFor, type Stack } from '../support/stack.js';
 import { zoneAtNoon } from '../support/zone-at-noon.js';
@@ -141,6 +143,60 @@ describe('wall display', () => {
     const moreHeight = layout.moreBottom - lastBottom - layout.gap;
     expect(lastBottom + layout.gap + rowHeight + layout.gap + moreHeight).toBeGreaterThan(layout.bottom);
     await page.close();
+  });
+
+  it('applies a burst of pushes once per frame, ending with the newest figures; an older seq never replaces them', async () => {
+    const base = (await stack.request('GET', '/api/v1/stores/BR01/kpis')).body as Snapshot;
+    const BURST = 200;
+    /** Push i of the burst: a new seq and spend 9,000 + 10·i yuan. */
+    const pushOf = (i: number): Snapshot => ({
+      ...base,
+      seq: base.seq + i,
+      kpis: { ...base.kpis, spend: { ...base.kpis.spend, spent: 9000 + 10 * i } },
+    });
+    const room = stack.app.live.namespace.to(roomOf('BR01'));
+    const key = await stack.request('POST', '/api/v1/keys', { name: 'kiosk', scopes: ['read'] });
+
+    /** Opens the wall, sends the burst and then an older push; returns the spend figures it rendered. */
+    async function burstOn(initScript?: string): Promise<string[]> {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+      if (initScript) await page.addInitScript({ content: initScript });
+      await page.goto(`${stack.baseUrl}/wall/BR01?token=${key.body.token}`);
+      await page.locator('[data-testid="conn-state"][data-state="live"]').waitFor({ timeout: 15_000 });
+      const spent = page.getByTestId('spend-spent');
+      await waitFor(async () => (await spent.innerText()).replace(/\D/g, '') === '9000', 10_000, 'the first figures');
+      // Every figure the spend line shows from here on, in order.
+      await spent.evaluate((el) => {
+        const seen: string[] = [];
+        (window as unknown as { __spent: string[] }).__spent = seen;
+        new MutationObserver(() => seen.push((el.textContent ?? '').replace(/\D/g, ''))).observe(el, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        });
+      });
+      for (let i = 1; i <= BURST; i++) room.emit('kpis', pushOf(i));
+      await waitFor(async () => (await spent.innerText()).replace(/\D/g, '') === '11000', 10_000, 'the newest figures');
+      // An older push after the burst: still the newest figures, several frames and the fallback pause later.
+      room.emit('kpis', pushOf(BURST - 1));
+      await page.waitForTimeout(500);
+      expect((await spent.innerText()).replace(/\D/g, '')).toBe('11000');
+      const seen = await page.evaluate(() => (window as unknown as { __spent: string[] }).__spent);
+      await page.close();
+      return seen;
+    }
+
+    const check = (seen: string[]) => {
+      // Rendered in order, newest last, each figure once; far fewer renders than pushes (one per push
+      // without coalescing: each WebSocket message is a task of its own, rendered after it).
+      const values = seen.map(Number);
+      expect(values.at(-1)).toBe(11000);
+      expect(values).toEqual([...new Set(values)].sort((a, b) => a - b));
+      expect(values.length).toBeLessThan(BURST / 4);
+    };
+    check(await burstOn());
+    // No animation frames (as in a hidden tab): the fallback timer still applies the newest.
+    check(await burstOn('window.requestAnimationFrame = () => 0;'));
   });
 
   it('asks for a key when none is given', async () => {

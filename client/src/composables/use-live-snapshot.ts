@@ -3,7 +3,10 @@
  *
  * - On every `connect` (the first one and each reconnect) the wall emits `subscribe` and takes the
  *   snapshot from the ack: that is the resync after any gap.
- * - `kpis` pushes then replace the snapshot; a push with a lower `seq` than the one shown is ignored.
+ * - `kpis` pushes then replace the snapshot; a push with a lower `seq` than the one shown (or waiting
+ *   to be shown) is ignored. The pushes that arrive between two animation frames are coalesced
+ *   (live/frame-coalescer.ts): only the newest is applied, once per frame, so a burst costs one
+ *   render and the page keeps up with the socket.
  * - socket.io-client's manager reconnects after network and server failures by itself; the two
  *   cases it leaves alone (the server refusing the handshake, or closing the socket itself) are
  *   retried here after a pause, so that an unattended wall always comes back. A server that stops
@@ -32,6 +35,7 @@ import {
 import { isStale, wallStatus, type Freshness, type WallStatus } from '../../../domain/freshness.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
+import { browserFrames, frameCoalescer } from '../live/frame-coalescer.js';
 import { snapshotCache, snapshotKey } from '../offline/snapshot-cache.js';
 import { useNow } from './use-now.js';
 
@@ -164,7 +168,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   const kpisPath = store === GROUP ? '/api/v1/kpis' : `/api/v1/stores/${encodeURIComponent(store)}/kpis`;
   apiGet<Snapshot>(kpisPath, options.token).then(
     (first) => {
-      if (!disposed && (snapshot.value === null || fromCache.value)) show(first);
+      if (!disposed && (snapshot.value === null || fromCache.value)) showNow(first);
     },
     () => undefined, // the socket reports what is wrong
   );
@@ -192,6 +196,15 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
       retryTimer = undefined;
       if (!disposed) action();
     }, ms);
+  }
+
+  /** Pushes waiting for the next animation frame: only the newest of them is applied. */
+  const pushes = frameCoalescer<Snapshot>(show, browserFrames);
+
+  /** Shows an answer (the HTTP snapshot, an ack): a waiting push no newer than it is dropped. */
+  function showNow(next: Snapshot): void {
+    pushes.dropUpTo(next.seq);
+    show(next);
   }
 
   function show(next: Snapshot): void {
@@ -256,11 +269,11 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     if (!subscribed.value) {
       // The first ack of a connection is the truth after a gap (even with a lower seq: the server
       // may have restarted), unless a newer push on this same connection already overtook it.
-      if (pushedSeq === null || res.data.seq >= pushedSeq) show(res.data);
-    } else if (fromCache.value || res.data.seq > (snapshot.value?.seq ?? -Infinity)) {
+      if (pushedSeq === null || res.data.seq >= pushedSeq) showNow(res.data);
+    } else if (fromCache.value || res.data.seq > ((pushes.pending() ?? snapshot.value)?.seq ?? -Infinity)) {
       // A resync while stale counts only if it brings something newer: an unchanged snapshot
       // leaves the wall stale, as the pushes are still missing.
-      show(res.data);
+      showNow(res.data);
     }
     subscribed.value = true;
     everLive.value = true;
@@ -308,6 +321,8 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   });
 
   socket.on('disconnect', (reason) => {
+    // A push waiting for its frame is shown now: the next connection's ack decides from there.
+    pushes.flush();
     epoch += 1;
     markDown();
     // The manager does not reconnect after the server closed the socket on purpose: we do, after
@@ -335,10 +350,10 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
 
   socket.on('kpis', (next) => {
     if (next.store !== store) return;
-    const shown = fromCache.value ? null : snapshot.value;
-    if (shown && next.seq < shown.seq) return;
+    const newest = pushes.pending() ?? (fromCache.value ? null : snapshot.value);
+    if (newest && next.seq < newest.seq) return;
     if (!subscribed.value) pushedSeq = Math.max(pushedSeq ?? next.seq, next.seq);
-    show(next);
+    pushes.offer(next);
   });
 
   socket.on('heartbeat', (beat) => {
@@ -407,6 +422,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
 
   onScopeDispose(() => {
     disposed = true;
+    pushes.dispose();
     clearTimeout(retryTimer);
     if (saveTimer !== undefined) saveNow();
     window.removeEventListener('online', onOnline);
