@@ -236,35 +236,50 @@ describe('staff page: what a screen reader hears', () => {
   // Skipped until the intermittent case it found is understood: now and then, after the only open
   // alert of the store is acknowledged elsewhere, the page's open count stays at 1 (issue 14, the
   // acknowledged-alert count). Run it alone with `npx vitest run test/browser/a11y.test.ts`.
-  it.skip('announces a new alert and the changed count in a polite live region', async () => {
+  it('announces a new alert and the changed count in a polite live region', async () => {
     const page = await open('/staff/AX2', 1280, 800);
     await staffReady(page);
     const live = page.getByTestId('staff-announcer');
     expect(await live.getAttribute('aria-live')).toBe('polite');
-    // Budget AX2-B0 has 8,500 of 10,000 spent: 1,600 more trips it.
+    const openAlerts = async () =>
+      ((await stack.request('GET', '/api/v1/alerts?store=AX2&state=open')).body.alerts as { id: string }[]).length;
+    const badge = async () => {
+      const el = page.getByTestId('staff-alerts-open');
+      return (await el.count()) ? Number((await el.innerText()).trim()) : 0;
+    };
+    // The page has settled on what the server holds (which alerts are open depends on the hour the
+    // suite reaches this case: the store's complaint becomes overdue while it runs).
     await page.waitForTimeout(3500);
-    const before = (await live.innerText()).trim();
+    const before = await openAlerts();
+    await waitFor(async () => (await badge()) === before, 15_000, 'the page showing the open alerts');
+    // Budget AX2-B1 (车展展位, 20,000) has nothing spent: 20,500 trips it at once, from ok, so one
+    // alert is added and none replaced.
     await stack.request('POST', '/api/v1/events', {
-      events: [ev('spend.recorded', ago(0), { store: 'AX2', spendId: 'AX2-SP2', budgetId: budgetId('AX2', 0), amount: 1600 })],
+      events: [ev('spend.recorded', ago(0), { store: 'AX2', spendId: 'AX2-SP3', budgetId: budgetId('AX2', 1), amount: 20500 })],
     });
     const text = await waitFor(
       async () => {
         const t = (await live.innerText()).trim();
-        return t !== before && t.includes('预算跳闸') ? t : null;
+        return t.includes('预算跳闸') && t.includes('车展展位') ? t : null;
       },
       15_000,
       'the new alert announced',
     );
-    expect(text).toContain('线上投放');
-    expect(text).toMatch(/待处理告警 2 条/);
-    expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('2');
+    expect(text).toContain(`待处理告警 ${before + 1} 条`);
+    expect(await badge()).toBe(before + 1);
+    expect(await openAlerts()).toBe(before + 1);
 
     // Taken elsewhere: the count of open alerts leaves it out, and says so.
-    const tripped = (await stack.request('GET', '/api/v1/alerts?store=AX2&state=open&kind=budget_tripped')).body.alerts[0];
+    const tripped = (
+      (await stack.request('GET', '/api/v1/alerts?store=AX2&state=open&kind=budget_tripped')).body.alerts as {
+        id: string;
+        data: { budgetId: string };
+      }[]
+    ).find((a) => a.data.budgetId === budgetId('AX2', 1))!;
     expect((await stack.request('POST', `/api/v1/alerts/${tripped.id}/ack`, { by: '王经理' })).status).toBe(200);
-    await waitFor(async () => (await live.innerText()).includes('待处理告警 1 条'), 15_000, 'the count announced');
-    expect((await page.getByTestId('staff-alerts-open').innerText()).trim()).toBe('1');
-    expect(await page.locator('[data-testid=staff-alert][data-state=acked]').count()).toBe(1);
+    await waitFor(async () => (await live.innerText()).includes(`待处理告警 ${before} 条`), 15_000, 'the count announced');
+    expect(await badge()).toBe(before);
+    expect(await page.locator(`[data-testid=staff-alert][data-state=acked][data-alert-id="${tripped.id}"]`).count()).toBe(1);
     await close(page);
   }, 90_000);
 
