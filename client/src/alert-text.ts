@@ -87,20 +87,25 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       break;
     }
     case 'complaint_overdue': {
-      const id = pick(d, 'complaintId', 'id');
-      if (!id) break;
+      // What the complaint is about and whose it is (masked), never its id: the wall is shared.
+      if (!pick(d, 'complaintId', 'id')) break;
+      const category = pick(d, 'category');
+      const subject = t.complaintSubject(pick(d, 'summary'), category ? (m.complaintCategory[category] ?? null) : null);
+      const name = pick(d, 'customer');
+      const customer = name ? maskName(name) : null;
       const severity = pick(d, 'severity');
       const phase = pick(d, 'phase');
       if (severity && (phase === 'response' || phase === 'resolution')) {
         const hours = num(d, 'hours');
         return t.complaintOverduePhase(
-          id,
+          subject,
+          customer,
           m.complaintSeverity[severity] ?? severity,
           phase,
           hours === null ? null : formatCount(Math.floor(hours)),
         );
       }
-      return t.complaintOverdue(id);
+      return t.complaintOverdue(subject, customer);
     }
     case 'callback_missed':
     case 'callback_due_soon': {

@@ -296,6 +296,10 @@ const zh = {
   responded: '已响应',
   notResponded: '未响应',
   complaintSeverity: { low: '低', medium: '中', high: '高' } as Record<string, string>,
+  complaintCategory: { sales: '销售', service: '售后', parts: '配件', staff: '服务人员', other: '其他' } as Record<
+    string,
+    string
+  >,
   customerValue: '消费额',
   lastActivity: '最近往来',
   noCustomerName: '未留姓名',
@@ -309,9 +313,19 @@ const zh = {
     budgetOverride: (name: string, amount: string, shortfall: string, by: string, reason: string) =>
       `预算「${name}」越权批准支出 ${amount}（超出 ${shortfall}），批准人 ${by}${reason ? `：${reason}` : ''}`,
     spendUnbudgeted: (budgetId: string, amount: string) => `预算外支出：${budgetId} 本月未设预算，已支出 ${amount}`,
-    complaintOverdue: (id: string) => `投诉 ${id} 已超时未处理`,
-    complaintOverduePhase: (id: string, severity: string, phase: 'response' | 'resolution', hours: string | null) =>
-      `投诉 ${id}（${severity}级）超时未${phase === 'response' ? '响应' : '解决'}${hours ? `，已 ${hours} 小时` : ''}`,
+    complaintSubject: (summary: string | null, category: string | null) =>
+      summary ? `投诉「${summary}」` : category ? `${category}投诉` : '一条投诉',
+    complaintOverdue: (subject: string, customer: string | null) => `${subject}${customer ? `（${customer}）` : ''}已超时未处理`,
+    complaintOverduePhase: (
+      subject: string,
+      customer: string | null,
+      severity: string,
+      phase: 'response' | 'resolution',
+      hours: string | null,
+    ) =>
+      `${subject}（${customer ? `${customer}，` : ''}${severity}级）超时未${phase === 'response' ? '响应' : '解决'}${
+        hours ? `，已 ${hours} 小时` : ''
+      }`,
     callbackMissed: (kind: string, id: string) => `${kind}回访逾期：${id}`,
     callbackDueSoon: (kind: string, id: string, deadline: string) => `${kind}回访即将到期：${id}，截止 ${deadline}`,
     deadlineSuffix: (deadline: string) => `（截止 ${deadline}）`,
@@ -404,7 +418,7 @@ const en: Messages = {
   spent: 'Spent',
   budget: 'Budget',
   used: 'Used',
-  unbudgeted: 'Unbudgeted spend',
+  unbudgeted: 'Unbudgeted',
   forecast: 'Forecast',
   budgetForecastOver: 'Heading over',
   adminKey: 'System administrator',
@@ -640,6 +654,7 @@ const en: Messages = {
   responded: 'Responded',
   notResponded: 'No response',
   complaintSeverity: { low: 'Low', medium: 'Medium', high: 'High' },
+  complaintCategory: { sales: 'Sales', service: 'Service', parts: 'Parts', staff: 'Staff', other: 'Other' },
   customerValue: 'Value',
   lastActivity: 'Last contact',
   noCustomerName: 'no name',
@@ -653,11 +668,13 @@ const en: Messages = {
     budgetOverride: (name, amount, shortfall, by, reason) =>
       `Budget ${name}: ${by} let ${amount} through the breaker (${shortfall} over)${reason ? `: ${reason}` : ''}`,
     spendUnbudgeted: (budgetId, amount) => `Unbudgeted spend: ${budgetId} has no budget this month, ${amount} spent`,
-    complaintOverdue: (id) => `Complaint ${id} is overdue`,
-    complaintOverduePhase: (id, severity, phase, hours) =>
-      `Complaint ${id} (${severity.toLowerCase()} severity) has no ${phase === 'response' ? 'response' : 'resolution'} in time${
-        hours ? `: ${hours} h open` : ''
-      }`,
+    complaintSubject: (summary, category) =>
+      summary ? `Complaint "${summary}"` : category ? `${category} complaint` : 'A complaint',
+    complaintOverdue: (subject, customer) => `${subject}${customer ? ` (${customer})` : ''} is overdue`,
+    complaintOverduePhase: (subject, customer, severity, phase, hours) =>
+      `${subject} (${customer ? `${customer}, ` : ''}${severity.toLowerCase()} severity) has no ${
+        phase === 'response' ? 'response' : 'resolution'
+      } in time${hours ? `: ${hours} h open` : ''}`,
     callbackMissed: (kind, id) => `${kind} callback missed: ${id}`,
     callbackDueSoon: (kind, id, deadline) => `${kind} callback due soon: ${id}, by ${deadline}`,
     deadlineSuffix: (deadline) => ` (due ${deadline})`,

@@ -32,7 +32,11 @@ const DATA = [
   '车模礼品（1:43）',
   '凯美瑞',
   '中文',
+  '客户反映新车交付一再推迟且销售顾问多次未按约定回电说明原因',
+  '王*明',
 ];
+/** An open complaint long past its response deadline: its alert must name no complaint id. */
+const COMPLAINT = { id: 'LG01-cp-2', summary: DATA[10]!, customer: '王小明', masked: '王*明' };
 const BUDGETS: [string, string, number, number, string?][] = [
   ['LG01-2612-online', '线上投放', 220_000, 214_500, 'CMP-LG01-2612-online'],
   ['LG01-2612-video', '短视频推广', 60_000, 45_900],
@@ -86,6 +90,15 @@ beforeAll(async () => {
     ev('material.moved', ago(40), { ...s, itemId: 'LG01-MODELCAR', quantity: 12 }),
     ev('complaint.opened', ago(600), { ...s, complaintId: 'LG01-cp-1', channel: 'phone', category: 'service', severity: 'low' }),
     ev('complaint.resolved', ago(120), { ...s, complaintId: 'LG01-cp-1' }),
+    ev('complaint.opened', ago(8 * 60), {
+      ...s,
+      complaintId: COMPLAINT.id,
+      channel: 'phone',
+      category: 'sales',
+      severity: 'high',
+      summary: COMPLAINT.summary,
+      customer: { id: 'LGC1', name: COMPLAINT.customer, phone: '13812345678' },
+    }),
   );
   const res = await stack.request('POST', '/api/v1/events', { events });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
@@ -102,8 +115,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function open(path: string, width: number, height: number, locale: 'zh-CN' | 'en'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height } });
+async function open(
+  path: string,
+  width: number,
+  height: number,
+  locale: 'zh-CN' | 'en',
+  reducedMotion: 'reduce' | 'no-preference' = 'no-preference',
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, reducedMotion });
   await context.addInitScript((l) => localStorage.setItem('pulse.locale', l), locale);
   const page = await context.newPage();
   await page.goto(`${stack.baseUrl}${path}?token=${key}`);
@@ -223,4 +242,101 @@ describe('wall pages from four metres', () => {
     for (const r of rows) if (r.over) expect(r.reading).not.toBe('ok');
     await page.context().close();
   }, 150_000);
+  it('the budget list: as many rows as fit and none cut, the same in both languages and at 4K', async () => {
+    for (const path of [`/wall/${STORE}`, `/wall/${STORE}/marketing`]) {
+      const counts: string[] = [];
+      for (const [w, h] of [
+        [1920, 1080],
+        [3840, 2160],
+      ] as const) {
+        for (const locale of ['zh-CN', 'en'] as const) {
+          const page = await open(path, w, h, locale);
+          const at = `${path} ${w}×${h} ${locale}`;
+          const list = await page.getByTestId('budget-list').evaluate((box) => {
+            const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            const b = box.getBoundingClientRect();
+            const st = getComputedStyle(box);
+            const bottom = b.bottom - parseFloat(st.paddingBottom);
+            const rows = Array.from(box.querySelectorAll<HTMLElement>('.budget')).map((r) => r.getBoundingClientRect());
+            const more = box.querySelector('[data-testid="budgets-more"]')?.getBoundingClientRect() ?? null;
+            const names = Array.from(box.querySelectorAll<HTMLElement>('[data-testid="bar-name"]'));
+            return {
+              // In rem: 4K is 1080p twice over.
+              heights: rows.map((r) => Math.round((r.height / rem) * 100) / 100),
+              gap: parseFloat(st.rowGap) / rem,
+              overflow: Math.max(...rows.map((r) => r.bottom), more?.bottom ?? 0) - bottom,
+              free: (bottom - rows[rows.length - 1]!.bottom) / rem,
+              more: more !== null,
+              oneLine: names.every((n) => n.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(n).fontSize)),
+              titled: names.every((n) => !!n.title && n.title.endsWith(n.textContent!.replace(/^LG01/, '').trim())),
+            };
+          });
+          await page.context().close();
+          // Nothing under the box's edge, every row one line high and as high as the first.
+          expect(list.overflow, at).toBeLessThanOrEqual(0.5);
+          expect(new Set(list.heights).size, `${at} ${list.heights}`).toBe(1);
+          expect(list.oneLine && list.titled, at).toBe(true);
+          // Five budgets, not all fitting: the "more" line under the rows takes less than a row,
+          // so the space left under the last row could not have held one more.
+          expect(list.more, at).toBe(true);
+          expect(list.free, at).toBeLessThan(list.heights[0]! + list.gap);
+          counts.push(`${list.heights.length}`);
+        }
+      }
+      expect(new Set(counts).size, `${path} ${counts}`).toBe(1);
+    }
+  }, 150_000);
+
+  it('a complaint alert says what and whose, no id; a long alert is read to its end', async () => {
+    const stored = await waitFor(
+      async () => {
+        const r = await stack.request('GET', `/api/v1/alerts?store=${STORE}&kind=complaint_overdue`);
+        return r.body?.alerts?.[0];
+      },
+      20_000,
+      'the complaint alert',
+    );
+    // The API keeps the id.
+    expect(stored.data.complaintId).toBe(COMPLAINT.id);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      for (const motion of ['no-preference', 'reduce'] as const) {
+        const page = await open(`/wall/${STORE}/marketing`, 1920, 1080, locale, motion);
+        const item = page.getByTestId('alert-item').filter({ hasText: COMPLAINT.masked });
+        await item.waitFor({ timeout: 10_000 });
+        const all = (await page.getByTestId('alert-item').allInnerTexts()).join('\n');
+        expect(all).not.toContain(COMPLAINT.id);
+        expect(all).not.toContain(COMPLAINT.customer);
+        expect(all).not.toContain('13812345678');
+        const text = await item.getByTestId('alert-text').innerText();
+        expect(text).toContain(COMPLAINT.summary);
+        expect(text).toContain(COMPLAINT.masked);
+        expect(text).toContain(locale === 'en' ? 'no response in time' : '超时未响应');
+        const seen = await item.getByTestId('alert-text').evaluate((box) => {
+          const run = box.firstElementChild as HTMLElement;
+          const anim = run.getAnimations()[0];
+          if (anim) {
+            // In the wait at the end of the slide.
+            const total = Number(anim.effect!.getComputedTiming().duration);
+            anim.pause();
+            anim.currentTime = total * 0.9;
+          }
+          const b = box.getBoundingClientRect();
+          const r = run.getBoundingClientRect();
+          const rects = Array.from(run.getClientRects());
+          return {
+            animated: !!anim,
+            wider: run.scrollWidth > box.clientWidth,
+            endShown: r.right <= b.right + 1 && r.left < b.left,
+            lines: new Set(rects.map((x) => Math.round(x.top))).size,
+            // Wrapped (no slide): two lines in all, both shown in the box (none clamped away).
+            clipped: !anim && (r.right > b.right + 1 || b.height < 2 * parseFloat(getComputedStyle(box).lineHeight) - 1),
+          };
+        });
+        const at = `${locale} ${motion}`;
+        if (motion === 'no-preference') expect(seen, at).toMatchObject({ animated: true, wider: true, endShown: true });
+        else expect(seen, at).toMatchObject({ animated: false, lines: 2, clipped: false });
+        await page.context().close();
+      }
+    }
+  }, 120_000);
 });
