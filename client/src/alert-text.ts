@@ -156,17 +156,6 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
   return alert.message;
 }
 
-/** "3 分钟前" / "3 min ago": how long ago `at` was, for the banner and the staff page. */
-export function agoText(at: string, now: number, m: Messages): string {
-  const ms = now - Date.parse(at);
-  if (!Number.isFinite(ms) || ms < 60_000) return m.ago.now;
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 60) return m.ago.minutes(minutes);
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return m.ago.hours(hours, minutes % 60);
-  return m.ago.days(Math.floor(hours / 24));
-}
-
 /** "3小时12分" / "3 h 12 min": a duration to a deadline (either side of it), minute-exact. */
 export function durationText(ms: number, m: Messages): string {
   const minutes = Math.floor(Math.abs(ms) / 60_000);

@@ -13,15 +13,14 @@ import {
   demoEvents,
   distinctIds,
   eventsQueue,
-  figures,
-  getSnapshot,
+  expectDrained,
+  expectFiguresOf,
   logSize,
   postEvents,
-  referenceOf,
-  unfinished,
 } from '../support/faults.js';
 import { WallClient } from '../support/live-wall.js';
 import { FAST_FAULTS, killAll, startPulse } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { ADMIN_TOKEN, uniquePrefix, waitFor } from '../support/stack.js';
 
 const redisUrl = inject('redisUrl');
@@ -42,10 +41,11 @@ describe('SIGTERM to a worker', () => {
     const jobs = batches(events, MAX_BATCH);
     expect(jobs.length).toBeGreaterThanOrEqual(4);
 
-    const server = await startPulse('server', { redisUrl, prefix });
+    const group = new PulseGroup();
+    const server = await group.start('server', { redisUrl, prefix });
     for (const b of jobs) expect(await postEvents(server.baseUrl, b)).toBe(202);
     // One batch at a time, so that the others are plainly not taken.
-    const worker = await startPulse('worker', { redisUrl, prefix, env: { PULSE_WORKER_CONCURRENCY: '1' } });
+    const worker = await group.start('worker', { redisUrl, prefix, env: { PULSE_WORKER_CONCURRENCY: '1' } });
     await waitFor(async () => (await queue.getActiveCount()) > 0, 10_000, 'a batch being applied');
     const signalledAt = Date.now();
     worker.signal('SIGTERM');
@@ -67,14 +67,11 @@ describe('SIGTERM to a worker', () => {
     }
 
     // Another worker applies the rest: every event once.
-    const second = await startPulse('worker', { redisUrl, prefix });
-    await waitFor(async () => (await unfinished(queue)) === 0, 20_000, 'the rest applied');
+    await group.start('worker', { redisUrl, prefix });
+    await expectDrained(queue, group.dump, 20_000);
     expect(await logSize(redisUrl, prefix, STORE)).toBe(distinctIds(events).size);
-    const reference = await referenceOf('ftermref', events, STORE);
-    cleanup.push(reference.close);
-    const actual = await getSnapshot(server.baseUrl, STORE);
-    expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
-    for (const p of [server, worker, second]) expect(p.problems, p.output()).toEqual([]);
+    await expectFiguresOf(server.baseUrl, STORE, events, 'ftermref');
+    group.expectNoProblems();
   }, 60_000);
 });
 

@@ -6,6 +6,7 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../server/app.js';
+import type { RedisConn } from '../../server/redis-connections.js';
 import { liveSocketsKey } from '../../server/redis-keys.js';
 import { killAll, startPulse } from '../support/processes.js';
 import { testConfig, waitFor } from '../support/stack.js';
@@ -33,10 +34,22 @@ function handshake(base: string, token: string): Promise<string> {
   });
 }
 
+/** The key's entries, member → score: when its server last renewed it (Redis time, ms). */
+async function entries(redis: RedisConn, set: string): Promise<Map<string, number>> {
+  const flat = await redis.zrange(set, 0, -1, 'WITHSCORES');
+  const out = new Map<string, number>();
+  for (let i = 0; i < flat.length; i += 2) out.set(flat[i]!, Number(flat[i + 1]));
+  return out;
+}
+
+/** Redis' clock (ms), the one the leases are measured by. */
+async function redisNow(redis: RedisConn): Promise<number> {
+  const [s, us] = await redis.time();
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+}
+
 describe('a server killed holding a key’s sockets', () => {
-  // A killed process and a lease measured on a shared machine: tried again (with a new server and
-  // key) before it counts as failed.
-  it('keeps them counted until their lease lapses, then the key is admitted again', { retry: 2 }, async () => {
+  it('keeps each counted until its own lease lapses, then the key is admitted again', async () => {
     const doomed = await startPulse('server', {
       redisUrl,
       prefix: config.prefix,
@@ -44,6 +57,7 @@ describe('a server killed holding a key’s sockets', () => {
     });
     const survivor = await createApp(config, redisUrl);
     const survivorUrl = `http://127.0.0.1:${await survivor.listen(0, '127.0.0.1')}`;
+    const redis = survivor.deps.redis;
     try {
       const { token, key } = await survivor.deps.keys.create({ name: 'lobby tvs', scopes: ['read'] });
       for (let i = 0; i < CAP; i++) expect(await handshake(doomed.baseUrl, token), doomed.output()).toBe('connected');
@@ -51,11 +65,25 @@ describe('a server killed holding a key’s sockets', () => {
 
       expect((await doomed.kill9()).signal).toBe('SIGKILL');
       const set = liveSocketsKey(config.prefix, key.keyId);
-      expect(await survivor.deps.redis.zcard(set)).toBe(CAP);
+      const dead = await entries(redis, set);
+      expect(dead.size).toBe(CAP);
       // Renewed at most a third of a lease before the kill: at least two thirds of one are left.
       expect(await handshake(survivorUrl, token)).toBe('too many connections for this key');
+
+      // Each entry lapses a lease after its own last renewal. Admitted in their first lease or
+      // killed before a renewal, they lapse one by one: the key gets a place back with the first.
+      const scores = [...dead.values()];
       await waitFor(async () => (await handshake(survivorUrl, token)) === 'connected', LEASE_MS + 3000, 'the lease to lapse');
-      expect(await survivor.deps.redis.zcard(set)).toBe(1);
+      expect(await redisNow(redis)).toBeGreaterThan(Math.min(...scores) + LEASE_MS);
+
+      // Once the last has lapsed, the next handshake drops them all: only the survivor's two count.
+      const lastLapse = Math.max(...scores) + LEASE_MS + 1;
+      const untilLapsed = lastLapse - (await redisNow(redis));
+      await new Promise((r) => setTimeout(r, Math.max(0, untilLapsed) + 20));
+      expect(await handshake(survivorUrl, token)).toBe('connected');
+      const left = await entries(redis, set);
+      expect([...left.keys()].filter((m) => dead.has(m))).toEqual([]);
+      expect(left.size).toBe(2);
     } finally {
       sockets.splice(0).forEach((s) => s.disconnect());
       await survivor.close();

@@ -14,7 +14,8 @@ import type { Snapshot } from '../../domain/kpis.js';
 import { GROUP, MAX_PUSHES_PER_SECOND, type ClientToServerEvents, type ServerToClientEvents } from '../../domain/protocol.js';
 import { ev } from '../support/events.js';
 import { batches, eventsQueue, expectRecovered, figures, getSnapshot, postEvents, unfinished } from '../support/faults.js';
-import { killAll, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll, type PulseProcess } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { ADMIN_TOKEN, uniquePrefix, waitFor } from '../support/stack.js';
 
 const redisUrl = inject('redisUrl');
@@ -147,16 +148,16 @@ describe('two servers and two workers on one Redis', () => {
   it('bring every socket on both servers the exact figures, each push once, within the rate', async () => {
     // No rate limits: the test reads snapshots in a loop while it waits.
     const opts = { redisUrl, prefix, env: { PULSE_RATE_API_PER_MIN: '0', PULSE_RATE_INGEST_PER_MIN: '0' } };
+    const group = new PulseGroup({ tail: 2500 });
     const [serverA, serverB, w1] = await Promise.all([
-      startPulse('server', opts),
-      startPulse('server', opts),
-      startPulse('worker', opts),
+      group.start('server', opts),
+      group.start('server', opts),
+      group.start('worker', opts),
     ]);
     // One worker after the other: each is found ready by its new connection to the queue.
-    const w2 = await startPulse('worker', opts);
-    const procs = [serverA, serverB, w1, w2];
+    const w2 = await group.start('worker', opts);
     const servers = [serverA, serverB];
-    const dump = () => procs.map((p) => p.output(2500)).join('\n');
+    const { dump } = group;
 
     for (const store of STORES) {
       const res = await fetch(`${serverA.baseUrl}/api/v1/stores/${store}`, {
@@ -305,6 +306,6 @@ describe('two servers and two workers on one Redis', () => {
 
     expect(w1.alive).toBe(false);
     expect(serverA.alive && serverB.alive && w2.alive, dump()).toBe(true);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
   }, 90_000);
 });

@@ -13,14 +13,14 @@ import {
   demoEvents,
   distinctIds,
   eventsQueue,
-  figures,
+  expectDrained,
+  expectFiguresOf,
   getSnapshot,
   logSize,
   postEvents,
-  referenceOf,
-  unfinished,
 } from '../support/faults.js';
-import { killAll, OwnRedis, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll, OwnRedis } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { ADMIN_TOKEN, uniquePrefix, waitFor } from '../support/stack.js';
 
 const STORE = 'NJ01';
@@ -89,10 +89,10 @@ describe('Redis frozen (SIGSTOP)', () => {
     expect(before.length).toBeGreaterThan(3);
     expect(after.length).toBeGreaterThan(3);
 
-    const server = await startPulse('server', { redisUrl: own.url, prefix });
-    const worker = await startPulse('worker', { redisUrl: own.url, prefix });
-    const procs: PulseProcess[] = [server, worker];
-    const dump = () => [...procs.map((p) => p.output(4000)), own.output()].join('\n');
+    const group = new PulseGroup({ redis: own, tail: 4000 });
+    const server = await group.start('server', { redisUrl: own.url, prefix });
+    const worker = await group.start('worker', { redisUrl: own.url, prefix });
+    const { procs, dump } = group;
 
     // The store exists, a wall's socket is connected (the admin key needs no Redis to connect).
     expect(await postEvents(server.baseUrl, before[0]!), dump()).toBe(202);
@@ -165,26 +165,20 @@ describe('Redis frozen (SIGSTOP)', () => {
 
     const queue = eventsQueue(own.url, prefix);
     cleanup.push(() => void queue.close());
-    await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
-    expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+    await expectDrained(queue, dump);
 
     // Every event — acknowledged before the freeze, refused during it and resent, posted after — once.
     const sent: PulseEvent[] = [...before, frozenBatch!, ...after].flat();
     expect(sent.length).toBe(events.length);
     expect(await logSize(own.url, prefix, STORE)).toBe(distinctIds(events).size);
-    const reference = await referenceOf('ffrzref', events, STORE);
-    cleanup.push(reference.close);
-    const actual = await getSnapshot(server.baseUrl, STORE);
-    expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
+    const actual = await expectFiguresOf(server.baseUrl, STORE, events, 'ffrzref');
 
     // The wall's socket subscribes again on the same connection.
     const again = await socket.timeout(5000).emitWithAck('subscribe', { store: STORE });
     expect('data' in again && again.data.seq >= actual.seq, JSON.stringify(again)).toBe(true);
 
     expect(server.alive && worker.alive, dump()).toBe(true);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
     // A timeout is Redis being away, not a bug: no stack in any line. A job the worker had in hand
     // when Redis froze (its lock expired meanwhile) is told once, however many steps noticed it.
     for (const p of procs)

@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { batches, demoEvents, distinctIds, eventsQueue, logSize, postEvents, unfinished } from '../support/faults.js';
-import { killAll, OwnRedis, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll, OwnRedis, type PulseProcess } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { uniquePrefix, waitFor } from '../support/stack.js';
 
 const STORE = 'SH01';
@@ -69,10 +70,10 @@ describe('a Redis outage in the logs', () => {
     const events = demoEvents(STORE, 1, 53);
     const [first, ...rest] = batches(events, 40);
     expect(rest.length).toBeGreaterThan(2);
-    const server = await startPulse('server', { redisUrl: own.url, prefix });
-    const worker = await startPulse('worker', { redisUrl: own.url, prefix });
-    const procs: PulseProcess[] = [server, worker];
-    const dump = () => [...procs.map((p) => p.output(6000)), own.output()].join('\n');
+    const group = new PulseGroup({ redis: own, tail: 6000 });
+    const server = await group.start('server', { redisUrl: own.url, prefix });
+    await group.start('worker', { redisUrl: own.url, prefix });
+    const { procs, dump } = group;
 
     // Working before the outage.
     expect(await postEvents(server.baseUrl, first!)).toBe(202);
@@ -97,16 +98,11 @@ describe('a Redis outage in the logs', () => {
         }),
       10_000,
       'every connection back',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
+      dump,
+    );
     // The same processes accept and apply events.
     for (const b of rest) expect(await postEvents(server.baseUrl, b), dump()).toBe(202);
-    await waitFor(async () => (await logSize(own.url, prefix, STORE)) === distinctIds(events).size, 15_000, 'every event').catch(
-      (err: Error) => {
-        throw new Error(`${err.message}\n${dump()}`);
-      },
-    );
+    await waitFor(async () => (await logSize(own.url, prefix, STORE)) === distinctIds(events).size, 15_000, 'every event', dump);
     // Give late lines (a reconnection, a retried job) the time to be written.
     await sleep(1500);
 
@@ -126,6 +122,6 @@ describe('a Redis outage in the logs', () => {
     }
     // The worker wrote nothing else at all (it was idle): 4 lines lost, 4 back.
     expect(fromWorker!.total, report).toBe(8);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
   }, 60_000);
 });

@@ -12,17 +12,18 @@ import {
   demoEvents,
   distinctIds,
   eventsQueue,
+  expectDrained,
+  expectFiguresOf,
   figures,
   getSnapshot,
   idsInLog,
   logSize,
   postEvents,
-  referenceOf,
-  unfinished,
   withResends,
 } from '../support/faults.js';
 import { WallClient } from '../support/live-wall.js';
-import { killAll, OwnRedis, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll, OwnRedis } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { ADMIN_TOKEN, uniquePrefix, waitFor } from '../support/stack.js';
 
 const STORE = 'HZ02';
@@ -59,10 +60,10 @@ describe('Redis restarted mid-ingest', () => {
     redis = await OwnRedis.create();
     const events = withResends(demoEvents(STORE, 5, 23), 0.3, 23);
     const [first, ...rest] = batches(events, 25);
-    const server = await startPulse('server', { redisUrl: redis.url, prefix });
-    const worker = await startPulse('worker', { redisUrl: redis.url, prefix });
-    const procs: PulseProcess[] = [server, worker];
-    const dump = () => [...procs.map((p) => p.output(3000)), redis.output()].join('\n');
+    const group = new PulseGroup({ redis });
+    const server = await group.start('server', { redisUrl: redis.url, prefix });
+    const worker = await group.start('worker', { redisUrl: redis.url, prefix });
+    const { dump } = group;
 
     // The store exists (its first batch applied) and a wall watches it.
     const sent: Sent[] = [{ events: first!, status: await postEvents(server.baseUrl, first!) }];
@@ -108,13 +109,10 @@ describe('Redis restarted mid-ingest', () => {
 
     const queue = eventsQueue(redis.url, prefix);
     cleanup.push(() => void queue.close());
-    await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
+    await expectDrained(queue, dump);
 
     // The requests stored are the jobs in Redis (all kept, ~120): every acknowledged one, and
     // perhaps a refused one — Redis stored it and went away before answering. Whole, or not at all.
-    expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
     // A job holds its request's distinct events: an event resent within one request is queued once.
     const idsOf = (batch: PulseEvent[]) => [...new Set(batch.map((e) => e.id))].join(',');
     const stored = new Set((await queue.getJobs(['completed'], 0, -1)).map((j) => idsOf(j.data.events)));
@@ -128,13 +126,9 @@ describe('Redis restarted mid-ingest', () => {
     expect(await logSize(redis.url, prefix, STORE)).toBe(distinctIds(kept).size);
 
     // Applied once each: the figures are those of the kept events applied once.
-    const reference = await referenceOf('frdsref', kept, STORE);
-    cleanup.push(reference.close);
-    const actual = await getSnapshot(server.baseUrl, STORE);
-    expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
+    const final = figures(await expectFiguresOf(server.baseUrl, STORE, kept, 'frdsref'));
 
     // The wall subscribed before the restarts shows the final figures (pushed, or resynced).
-    const final = figures(actual);
     await waitFor(
       async () => {
         const s = wall.snapshot;
@@ -144,14 +138,13 @@ describe('Redis restarted mid-ingest', () => {
       },
       10_000,
       'the wall to show the final figures',
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${dump()}`);
-    });
+      dump,
+    );
 
     // Nobody restarted the server or the worker: they reconnected by themselves, and wrote no
     // crash-like line on the way (an unhandled rejection, an unhandled Redis error).
     expect(server.alive && worker.alive, dump()).toBe(true);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
     expect(restarts.map((r) => [r.how, r.whileDown])).toEqual([
       ['shutdown', { healthz: 200, readyz: 503, kpis: 503 }],
       ['kill9', { healthz: 200, readyz: 503, kpis: 503 }],

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ev } from '../support/events.js';
 import { getSnapshot, postEvents } from '../support/faults.js';
 import { WallClient } from '../support/live-wall.js';
-import { killAll, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { uniquePrefix, waitFor } from '../support/stack.js';
 
 const STORE = 'SR01';
@@ -31,10 +32,10 @@ const complaint = (id: string) =>
 
 describe(`a server restarted under ${WALLS} walls`, () => {
   it('sees every wall reconnect, resubscribe and show an event posted after the restart', async () => {
-    let server = await startPulse('server', { redisUrl, prefix });
-    const worker = await startPulse('worker', { redisUrl, prefix });
-    const procs: PulseProcess[] = [server, worker];
-    const dump = () => procs.map((p) => p.output(3000)).join('\n');
+    const group = new PulseGroup();
+    let server = await group.start('server', { redisUrl, prefix });
+    const worker = await group.start('worker', { redisUrl, prefix });
+    const { dump } = group;
 
     expect(await postEvents(server.baseUrl, [complaint('C1')]), dump()).toBe(202);
     await waitFor(async () => (await getSnapshot(server.baseUrl, STORE).catch(() => null))?.kpis.complaints.open === 1);
@@ -43,8 +44,7 @@ describe(`a server restarted under ${WALLS} walls`, () => {
 
     await server.kill9();
     await waitFor(async () => walls.every((w) => !w.socket.connected), 5000, 'every wall to notice');
-    server = await startPulse('server', { redisUrl, prefix, port: server.port! });
-    procs.push(server);
+    server = await group.start('server', { redisUrl, prefix, port: server.port! });
 
     const posted = Date.now();
     expect(await postEvents(server.baseUrl, [complaint('C2')]), dump()).toBe(202);
@@ -58,6 +58,6 @@ describe(`a server restarted under ${WALLS} walls`, () => {
     // They came back through their own reconnection, each on a new connection.
     expect(walls.every((w) => w.connects >= 2)).toBe(true);
     expect(worker.alive).toBe(true);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
   }, 60_000);
 });

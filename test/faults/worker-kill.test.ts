@@ -9,27 +9,24 @@ import {
   demoEvents,
   distinctIds,
   eventsQueue,
+  expectFiguresOf,
   expectRecovered,
-  figures,
-  getSnapshot,
   logSize,
   postEvents,
-  referenceOf,
   withResends,
 } from '../support/faults.js';
-import { killAll, startPulse, type PulseProcess } from '../support/processes.js';
+import { killAll } from '../support/processes.js';
+import { PulseGroup } from '../support/pulse-group.js';
 import { uniquePrefix, waitFor } from '../support/stack.js';
 
 const STORE = 'HZ01';
 const redisUrl = inject('redisUrl');
 const prefix = uniquePrefix('fkill');
 const queue = eventsQueue(redisUrl, prefix);
-const cleanup: (() => unknown)[] = [];
 
 afterAll(async () => {
   await killAll();
   await queue.close();
-  cleanup.forEach((c) => c());
 });
 
 describe('a worker killed mid-batch', () => {
@@ -40,14 +37,13 @@ describe('a worker killed mid-batch', () => {
     const jobs = batches(sent, 50);
     expect(events.length).toBeGreaterThan(2000);
 
-    const server = await startPulse('server', { redisUrl, prefix });
-    const procs: PulseProcess[] = [server];
-    const dump = () => procs.map((p) => p.output(3000)).join('\n');
+    const group = new PulseGroup();
+    const server = await group.start('server', { redisUrl, prefix });
+    const { dump } = group;
     // The backlog first, so that the worker has plenty in hand when it dies.
     for (const b of jobs) expect(await postEvents(server.baseUrl, b), dump()).toBe(202);
 
-    const first = await startPulse('worker', { redisUrl, prefix });
-    procs.push(first);
+    const first = await group.start('worker', { redisUrl, prefix });
     await waitFor(
       async () => {
         const c = await queue.getJobCounts('completed', 'active');
@@ -60,17 +56,13 @@ describe('a worker killed mid-batch', () => {
     const cutOff = await queue.getActive();
     expect(cutOff.length, 'jobs active when the worker died').toBeGreaterThan(0);
 
-    const second = await startPulse('worker', { redisUrl, prefix });
-    procs.push(second);
+    const second = await group.start('worker', { redisUrl, prefix });
     await expectRecovered(queue, cutOff, dump);
 
     // Exactly once: one log entry per distinct id, and the figures of each event applied once.
     expect(await logSize(redisUrl, prefix, STORE)).toBe(distinctIds(sent).size);
-    const reference = await referenceOf('fkillref', events, STORE);
-    cleanup.push(reference.close);
-    const actual = await getSnapshot(server.baseUrl, STORE);
-    expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
+    await expectFiguresOf(server.baseUrl, STORE, events, 'fkillref');
     expect(second.alive && server.alive, dump()).toBe(true);
-    for (const p of procs) expect(p.problems, p.output()).toEqual([]);
+    group.expectNoProblems();
   }, 60_000);
 });

@@ -143,13 +143,31 @@ export async function unfinished(queue: Queue): Promise<number> {
  * output) explains a timeout.
  */
 export async function expectRecovered(queue: Queue, cutOff: readonly Job[], dump: () => string): Promise<void> {
-  await waitFor(async () => (await unfinished(queue)) === 0, 30_000, 'the queue to drain').catch((err: Error) => {
-    throw new Error(`${err.message}\n${dump()}`);
-  });
-  expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+  await expectDrained(queue, dump);
   for (const { id } of cutOff) {
     const job = (await Job.fromId(queue, id!))!;
     expect(await job.getState(), `job ${id}`).toBe('completed');
     expect(job.stalledCounter, `job ${id} stalled`).toBeGreaterThanOrEqual(1);
+  }
+}
+
+/** Waits for the queue to drain, then no job may have failed. `dump` (the processes' output) explains a timeout. */
+export async function expectDrained(queue: Queue, dump: () => string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => (await unfinished(queue)) === 0, timeoutMs, 'the queue to drain', dump);
+  expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
+}
+
+/**
+ * The store's figures on the server are those of `events` applied once each (worked out by
+ * `referenceOf` under `name`, at the snapshot's own `asOf`). Returns the server's snapshot.
+ */
+export async function expectFiguresOf(baseUrl: string, store: string, events: PulseEvent[], name: string): Promise<Snapshot> {
+  const reference = await referenceOf(name, events, store);
+  try {
+    const actual = await getSnapshot(baseUrl, store);
+    expect(figures(actual)).toEqual(figures(await reference.at(Date.parse(actual.asOf))));
+    return actual;
+  } finally {
+    reference.close();
   }
 }

@@ -98,10 +98,12 @@ export function readOptions(config: Pick<Config, 'prefix' | 'callbackDeadlineMs'
   return { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments };
 }
 
+/** Polls `fn` until it gives a truthy value; on a timeout, `explain` (processes' output, say) is told too. */
 export async function waitFor<T>(
   fn: () => Promise<T | undefined | null | false>,
   timeoutMs = 10_000,
   what = 'condition',
+  explain?: () => string,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
@@ -114,5 +116,6 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  const message = `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`;
+  throw new Error(explain ? `${message}\n${explain()}` : message);
 }
