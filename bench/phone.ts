@@ -10,6 +10,7 @@
  * cumulative layout shift and the JS and CSS bytes transferred. One more load, untimed, records the
  * JS coverage: how much of each script the page ran by the time its figures were shown.
  */
+import { loadavg } from 'node:os';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { STORES } from '../server/demo/dealership.js';
 import { api, CHROMIUM, CHROMIUM_ARGS, FIGURE, loadStore, VIEWPORT } from './browser.js';
@@ -224,6 +225,7 @@ export async function phoneFigures(redisUrl: string) {
       },
     ];
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const loadAtStart = round(loadavg()[0]!, 2);
     const urlOf = (c: Condition) => `${server.baseUrl}${c.path}?token=${token}`;
     // Conditions in turn, load by load, so that other work on the machine slows them alike.
     const loads = conditions.map(() => [] as PageLoad[]);
@@ -243,6 +245,8 @@ export async function phoneFigures(redisUrl: string) {
       events: loaded.events,
       days: loaded.days,
       cpuSlowdown: PHONE.cpuSlowdown,
+      /** The machine's 1-minute load average when the loads began and ended (other work slows every load). */
+      load: { start: loadAtStart, end: round(loadavg()[0]!, 2) },
       network: PHONE.network,
       conditions: conditions.map((c, j) => ({ name: c.name, path: c.path, ...summary(loads[j]!) })),
       staffCoverage,

@@ -98,7 +98,7 @@ export function markdown(r: Results): string {
     `| total | | | **${kb(r.client.totalGzipBytes)}** |`,
     '',
     ...(r.browser ? browserLines(r.browser) : []),
-    ...(r.phone ? phoneLines(r.phone, r.phoneRuns ?? {}) : []),
+    ...(r.phone ? phoneLines(r.phone, r.phoneRuns ?? {}, m.cpus ?? '?') : []),
     ...(r.latency ? latencyLines(r.latency) : []),
     ...(r.soak ? soakLines(r.soak) : []),
     ...(m.mode === 'full' ? beforeAfterLines(r) : []),
@@ -184,12 +184,12 @@ function browserLines(b: NonNullable<Results['browser']>): string[] {
   ];
 }
 
-function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>): string[] {
+function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>, cpus: string | number): string[] {
   const kb = (b: number) => `${round(b / 1024)} KiB`;
   const row = (c: PhoneResults['conditions'][number]) =>
     `| ${c.name}, \`${c.path}\` | ${c.fcpMs} ms | **${c.lcpMs} ms** | **${c.tbtMs} ms** | ${c.cls} | ${c.shownMs} ms | ${kb(c.jsBytes)} (${c.jsFiles} files) | ${kb(c.cssBytes)} | ${c.loads.map((l) => l.lcpMs).join(', ')} |`;
   const header = [
-    '| load | FCP | LCP | TBT | CLS | figures shown | JS transferred | CSS transferred | LCP of each load |',
+    '| page, conditions | FCP | LCP | TBT | CLS | figures shown | JS transferred | CSS transferred | LCP of each load |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const n = p.conditions[0]?.loads.length ?? 0;
@@ -200,7 +200,7 @@ function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>): string
     ...header,
     ...p.conditions.map(row),
     '',
-    `Medians of ${n} cold load(s) each (a new browser context each time, the conditions in turn), ${p.date}. The store`,
+    `Medians of ${n} cold load(s) each (a new browser context each time, the conditions in turn), ${p.date}${p.load ? `, load average ${p.load.start} → ${p.load.end} on ${cpus} CPUs` : ''}. The store`,
     `holds its latest ${p.days} days (${p.events} demo events). Phone: 390×844, device scale 3, mobile and touch emulation, the`,
     `renderer's CPU ${p.cpuSlowdown}× slower (CDP \`Emulation.setCPUThrottlingRate\`, as Lighthouse's mobile audit); "slow 4G":`,
     `${p.network.latencyMs} ms added per request, ${p.network.downKbit} kbit/s down, ${p.network.upKbit} kbit/s up (CDP \`Network.emulateNetworkConditions\`).`,
@@ -217,12 +217,12 @@ function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>): string
       ? [
           'Kept runs (`npx tsx bench/run.ts --only=phone --label=NAME`):',
           '',
-          '| run | load | FCP | LCP | TBT | CLS | figures shown | JS transferred |',
-          '|---|---|---|---|---|---|---|---|',
+          '| run | load average | page, conditions | FCP | LCP | TBT | CLS | figures shown | JS transferred |',
+          '|---|---|---|---|---|---|---|---|---|',
           ...named.flatMap(([name, r]) =>
             r.conditions.map(
               (c) =>
-                `| ${name} (${r.date.slice(0, 16)}) | ${c.name} | ${c.fcpMs} ms | ${c.lcpMs} ms | ${c.tbtMs} ms | ${c.cls} | ${c.shownMs ?? '—'} ms | ${kb(c.jsBytes)} |`,
+                `| ${name} (${r.date.slice(0, 16)}) | ${r.load ? `${r.load.start} → ${r.load.end}` : '—'} | ${c.name} | ${c.fcpMs} ms | ${c.lcpMs} ms | ${c.tbtMs} ms | ${c.cls} | ${c.shownMs ?? '—'} ms | ${kb(c.jsBytes)} |`,
             ),
           ),
           '',
