@@ -3,6 +3,7 @@ import type { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import type { clientSize } from './client-size.js';
 import type { browserFigures } from './browser.js';
 import type { LatencyResults } from './latency.js';
+import type { PhoneResults } from './phone.js';
 import type { soak } from './soak.js';
 import { round } from './support/measure.js';
 import { HISTORY_BUDGET_MS } from './support/params.js';
@@ -21,6 +22,10 @@ export type Results = {
   client: Awaited<ReturnType<typeof clientSize>>;
   /** Absent from results written before the browser figures were measured. */
   browser?: Awaited<ReturnType<typeof browserFigures>>;
+  /** Absent from results written before the staff page was measured on a phone. */
+  phone?: PhoneResults;
+  /** Phone runs kept under a name (`--only=phone --label=NAME`), for before and after. */
+  phoneRuns?: Record<string, PhoneResults>;
   /** Absent from results written before event → screen latency was measured. */
   latency?: LatencyResults;
   /** Absent from results written before the wall soak was measured. */
@@ -93,6 +98,7 @@ export function markdown(r: Results): string {
     `| total | | | **${kb(r.client.totalGzipBytes)}** |`,
     '',
     ...(r.browser ? browserLines(r.browser) : []),
+    ...(r.phone ? phoneLines(r.phone, r.phoneRuns ?? {}, m.cpus ?? '?') : []),
     ...(r.latency ? latencyLines(r.latency) : []),
     ...(r.soak ? soakLines(r.soak) : []),
     ...(m.mode === 'full' ? beforeAfterLines(r) : []),
@@ -175,6 +181,53 @@ function browserLines(b: NonNullable<Results['browser']>): string[] {
     "snapshot splits it into compiled code (bytecode and optimised code, which grows as the page's functions get",
     'hot) and all other JavaScript objects.',
     '',
+  ];
+}
+
+function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>, cpus: string | number): string[] {
+  const kb = (b: number) => `${round(b / 1024)} KiB`;
+  const row = (c: PhoneResults['conditions'][number]) =>
+    `| ${c.name}, \`${c.path}\` | ${c.fcpMs} ms | **${c.lcpMs} ms** | **${c.tbtMs} ms** | ${c.cls} | ${c.shownMs} ms | ${kb(c.jsBytes)} (${c.jsFiles} files) | ${kb(c.cssBytes)} | ${c.loads.map((l) => l.lcpMs).join(', ')} |`;
+  const header = [
+    '| page, conditions | FCP | LCP | TBT | CLS | figures shown | JS transferred | CSS transferred | LCP of each load |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const n = p.conditions[0]?.loads.length ?? 0;
+  const named = Object.entries(runs);
+  return [
+    `## The staff page on a phone (Chromium ${p.chromium}, headless, software rendering)`,
+    '',
+    ...header,
+    ...p.conditions.map(row),
+    '',
+    `Medians of ${n} cold load(s) each (a new browser context each time, the conditions in turn), ${p.date}${p.load ? `, load average ${p.load.start} → ${p.load.end} on ${cpus} CPUs` : ''}. The store`,
+    `holds its latest ${p.days} days (${p.events} demo events). Phone: 390×844, device scale 3, mobile and touch emulation, the`,
+    `renderer's CPU ${p.cpuSlowdown}× slower (CDP \`Emulation.setCPUThrottlingRate\`, as Lighthouse's mobile audit); "slow 4G":`,
+    `${p.network.latencyMs} ms added per request, ${p.network.downKbit} kbit/s down, ${p.network.upKbit} kbit/s up (CDP \`Network.emulateNetworkConditions\`).`,
+    "FCP and LCP from PerformanceObservers registered before the page's scripts; TBT: the part of each long task after",
+    'FCP beyond 50 ms, summed; CLS: layout shifts without recent input, summed. A load ends once the page shows its',
+    'figures and nothing new (long task, paint, shift) came for 1.5 s. Bytes: resource timing `transferSize`. Figures',
+    "shown: the first animation frame in which the page's first figure (staff: the pending callbacks tile) holds a number.",
+    '',
+    '| staff page script (phone, CPU 4×) | size | ran by the figures |',
+    '|---|---|---|',
+    ...p.staffCoverage.map((s) => `| ${s.script} | ${kb(s.bytes)} | ${kb(s.usedBytes)} (${round(s.usedShare * 100)} %) |`),
+    '',
+    ...(named.length
+      ? [
+          'Kept runs (`npx tsx bench/run.ts --only=phone --label=NAME`):',
+          '',
+          '| run | load average | page, conditions | FCP | LCP | TBT | CLS | figures shown | JS transferred |',
+          '|---|---|---|---|---|---|---|---|---|',
+          ...named.flatMap(([name, r]) =>
+            r.conditions.map(
+              (c) =>
+                `| ${name} (${r.date.slice(0, 16)}) | ${r.load ? `${r.load.start} → ${r.load.end}` : '—'} | ${c.name} | ${c.fcpMs} ms | ${c.lcpMs} ms | ${c.tbtMs} ms | ${c.cls} | ${c.shownMs ?? '—'} ms | ${kb(c.jsBytes)} |`,
+            ),
+          ),
+          '',
+        ]
+      : []),
   ];
 }
 

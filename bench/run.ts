@@ -9,6 +9,8 @@
  *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
  *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise
  *   npx tsx bench/run.ts --only=soak  the wall soak (100,000 pushes, heap flat) alone, likewise
+ *   npx tsx bench/run.ts --only=phone  the staff page on a phone (LCP, TBT, CLS) alone, likewise;
+ *                                      with --label=NAME also kept as the run NAME (before/after)
  *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
  *
  * Not part of `npm test`.
@@ -21,6 +23,7 @@ import { browserFigures } from './browser.js';
 import { clientSize } from './client-size.js';
 import { ceilingRun, ingestRun } from './ingest.js';
 import { latencyBench } from './latency.js';
+import { phoneFigures } from './phone.js';
 import { markdown, type Results } from './report.js';
 import { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import { soak } from './soak.js';
@@ -37,9 +40,10 @@ async function main() {
     mode: SMOKE ? 'smoke' : 'full',
   };
   log(machine);
-  if (ONLY && !['browser', 'latency', 'snapshot', 'soak'].includes(ONLY)) {
-    throw new Error(`--only=${ONLY}: only browser, latency, snapshot or soak run alone`);
+  if (ONLY && !['browser', 'latency', 'snapshot', 'soak', 'phone'].includes(ONLY)) {
+    throw new Error(`--only=${ONLY}: only browser, latency, snapshot, soak or phone run alone`);
   }
+  const label = process.argv.find((a) => a.startsWith('--label='))?.slice('--label='.length);
   const latencyServers = Number(process.argv.find((a) => a.startsWith('--latency-servers='))?.split('=')[1] ?? 1);
   const name = SMOKE ? 'results.smoke' : 'results';
   const save = (results: Results) => {
@@ -47,6 +51,13 @@ async function main() {
     writeFileSync(join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`), markdown(results));
     log(`wrote bench/${name}.json and bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`);
   };
+  const file = join(ROOT, `bench/${name}.json`);
+  const last = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results) : null;
+  /** The phone figures of this run, and the labelled runs kept so far with this one among them. */
+  const phoneOf = (phone: Results['phone']) => ({
+    phone,
+    phoneRuns: { ...last?.phoneRuns, ...(label && phone ? { [label]: phone } : {}) },
+  });
   const redis = await startRedis();
   const redisVersion = await (async () => {
     const r = new Redis(redis.url);
@@ -75,6 +86,12 @@ async function main() {
       log('soak', JSON.stringify(soakResults.ratios));
       const file = join(ROOT, `bench/${name}.json`);
       if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), soak: soakResults });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
+    if (ONLY === 'phone') {
+      const phone = await phoneFigures(redis.url);
+      if (last) save({ ...last, ...phoneOf(phone) });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
@@ -115,11 +132,21 @@ async function main() {
     log('client', client);
     const browser = await browserFigures(redis.url);
     log('browser', JSON.stringify(browser));
+    const phone = await phoneFigures(redis.url);
     const latency = await latencyBench(redis.url, { servers: latencyServers });
     const soakResults = await soak(redis.url);
     log('soak', JSON.stringify(soakResults.ratios));
 
-    save({ machine: { ...machine, redis: redisVersion }, throughput, snapshot, client, browser, latency, soak: soakResults });
+    save({
+      machine: { ...machine, redis: redisVersion },
+      throughput,
+      snapshot,
+      client,
+      browser,
+      ...phoneOf(phone),
+      latency,
+      soak: soakResults,
+    });
   } finally {
     await stop(redis.child);
   }

@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
-import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server } from 'socket.io';
@@ -17,6 +16,7 @@ import { requireKey, requireScopeOf } from './auth/require-scope.js';
 import { routeGuards } from './auth/route-guards.js';
 import type { Config } from './config.js';
 import type { AppDeps } from './deps.js';
+import { clientPages } from './http/client-pages.js';
 import { cors, liveCors } from './http/cors.js';
 import { clientErrorBody } from './http/json-body.js';
 import { jsonBody } from './http/parse-json-body.js';
@@ -68,8 +68,6 @@ export interface PulseApp {
 const READY_TIMEOUT_MS = 1000;
 
 const CLIENT_DIST = fileURLToPath(new URL('../client/dist', import.meta.url));
-const WALL_PATHS = /^\/(wall|screen|staff)(\/|$)|^\/$/;
-
 /** A process running API and workers together passes one logger and one registry to both. */
 export interface Observability {
   log?: Logger;
@@ -155,20 +153,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     refuse(req, res, 404, { error: 'not_found', message: 'no such endpoint' });
   });
   if (existsSync(CLIENT_DIST)) {
-    app.use(
-      express.static(CLIENT_DIST, {
-        index: false,
-        maxAge: '1h',
-        // The service worker is looked at again on every visit, so that a new build reaches the TVs.
-        setHeaders: (res, path) => {
-          if (path.endsWith(`${sep}sw.js`)) res.setHeader('Cache-Control', 'no-cache');
-        },
-      }),
-    );
-    app.get(WALL_PATHS, (_req, res) => {
-      res.locals.route = '(wall page)';
-      res.sendFile('index.html', { root: CLIENT_DIST, maxAge: 0 });
-    });
+    app.use(clientPages(CLIENT_DIST));
   }
   // Body parser and handler errors: a clear status, never a stack trace.
   app.use((err: Error & { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {

@@ -353,6 +353,27 @@ describe('staff page: loading', () => {
     expect(shift).toBeLessThan(0.1);
     await ctx.close();
   });
+  it("loads the scripts of its own entry (client/dist/staff.html), all at once and gzipped, not the walls' code", async () => {
+    const html = readFileSync(new URL('../../client/dist/staff.html', import.meta.url), 'utf8');
+    const listed = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.js)"/g)].map((x) => x[1]!).sort();
+    const walls = readFileSync(new URL('../../client/dist/index.html', import.meta.url), 'utf8');
+    const wallEntry = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(walls)![1]!;
+    const ctx = await context(390, 844);
+    const page = await ctx.newPage();
+    const scripts = new Map<string, string | undefined>();
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.endsWith('.js')) scripts.set(path, r.headers()['content-encoding']);
+    });
+    await page.goto(`${stack.baseUrl}/staff?token=${key}`);
+    await staffReady(page);
+    // The entry, the Vue runtime, the code shared with the walls and the staff page's own chunk.
+    expect(listed).toHaveLength(4);
+    expect(listed).not.toContain(wallEntry);
+    expect([...scripts.keys()].sort()).toEqual(listed);
+    expect([...scripts.values()]).toEqual(listed.map(() => 'gzip'));
+    await ctx.close();
+  });
 });
 
 describe('staff page on a phone', () => {
