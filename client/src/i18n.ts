@@ -120,6 +120,14 @@ const zh = {
   tokenRefused: '当前密钥被拒绝（无效或已停用）。',
   tokenPlaceholder: '您的密钥',
   subscribeFailed: (store: string, error: string) => `无法显示 ${store}：${error}`,
+  subscribeRefusal: {
+    unknownStore: (code: string) => `没有代码为「${code}」的门店`,
+    unknownScreen: (name: string) => `没有名为「${name}」的轮播屏`,
+    forbidden: '当前密钥无权查看这里的门店',
+    unavailable: '数据暂时无法读取',
+    busy: '连接过于频繁',
+    other: '服务器未接受这次请求',
+  },
   retrying: '稍后自动重试…',
   notFoundTitle: '页面不存在',
   notFoundBody:
@@ -492,6 +500,14 @@ const en: Messages = {
   tokenRefused: 'The key in use was refused (unknown or revoked).',
   tokenPlaceholder: 'YOUR-KEY',
   subscribeFailed: (store, error) => `Cannot show ${store}: ${error}`,
+  subscribeRefusal: {
+    unknownStore: (code) => `there is no store with the code "${code}"`,
+    unknownScreen: (name) => `there is no screen playlist named "${name}"`,
+    forbidden: 'the key in use may not read these stores',
+    unavailable: 'the figures cannot be read just now',
+    busy: 'too many requests on this connection',
+    other: 'the server did not accept the request',
+  },
   retrying: 'Retrying shortly…',
   notFoundTitle: 'Page not found',
   notFoundBody:
