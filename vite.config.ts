@@ -51,7 +51,7 @@ function serviceWorker(): Plugin {
 
 /**
  * Writes a gzip copy (level 9) beside each built script and style sheet, which the server sends to
- * browsers that accept it (server/static-assets.ts): a phone on a slow network downloads a quarter.
+ * browsers that accept it (server/http/client-pages.ts): a phone on a slow network downloads a quarter.
  */
 function gzipAssets(): Plugin {
   return {

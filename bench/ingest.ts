@@ -1,8 +1,8 @@
 /** Ingest throughput through the product's processes, and the bare BullMQ ceiling beside it. */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { STORES } from '../server/demo/dealership.js';
-import { storeKeys } from '../server/redis-keys.js';
+import { STORES } from '../launcher/demo/dealership.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { demoEvents } from './support/demo-events.js';
 import { chunks, round, sleep } from './support/measure.js';
 import { ADMIN_TOKEN, CONCURRENCY, P } from './support/params.js';

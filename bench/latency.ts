@@ -5,7 +5,7 @@
  * Redis pub/sub → Socket.IO relay (bench/latency-relay.ts).
  *
  * Which push shows an event: every applied event bumps its store's `seq` by one (the prologue of
- * every apply script, workers/lua/record-event.lua); a snapshot carries its store's `seq`, the
+ * every apply script, core/events/lua/record-event.lua); a snapshot carries its store's `seq`, the
  * group's is the sum of its stores'. Every posted event has a new id, and the worker applies jobs in
  * the order they were queued (BullMQ hands them out in job-id order; each job's `ensure` and script
  * pipeline go down the worker's one Redis connection in that order). So once the jobs up to tick
@@ -33,10 +33,10 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { PulseEvent } from '../domain/events.js';
-import { STORES } from '../server/demo/dealership.js';
-import { freePort } from '../server/redis-launcher.js';
-import { globalKeys, queuePrefix, storeKeys } from '../server/redis-keys.js';
-import { EVENTS_QUEUE } from '../workers/queues.js';
+import { STORES } from '../launcher/demo/dealership.js';
+import { freePort } from '../launcher/redis-launcher.js';
+import { globalKeys, queuePrefix, storeKeys } from '../core/redis/keys.js';
+import { EVENTS_QUEUE } from '../core/jobs/queues.js';
 import type { ClientCommand, ClientPushes, ClientReply } from './latency-clients.js';
 import { demoEvents } from './support/demo-events.js';
 import { chunks, log, median, round, sleep } from './support/measure.js';

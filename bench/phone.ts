@@ -12,7 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { STORES } from '../server/demo/dealership.js';
+import { STORES } from '../launcher/demo/dealership.js';
 import { api, CHROMIUM, CHROMIUM_ARGS, FIGURE, loadStore, VIEWPORT } from './browser.js';
 import { ensureClientBuilt } from './client-size.js';
 import { log, median, round, sleep } from './support/measure.js';

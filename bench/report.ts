@@ -84,7 +84,7 @@ export function markdown(r: Results): string {
     'Cold: a KpiService that has kept nothing reads every store, at the same `now`, after one warm-up call.',
     'Warm: the service the live rooms use, at the moment of each call, each call after a batch of 3 events',
     "(a visit, a lead, a repair order) to one store: only that store is read again, the others' parts are kept",
-    '(server/kpi/parts-cache.ts). Load average: the 1-minute load of the machine while measured (other processes',
+    '(core/kpi/parts-cache.ts). Load average: the 1-minute load of the machine while measured (other processes',
     'slow both columns alike).',
     'Before the stores’ parts were kept (bench of 2026-11-23 on the same machine), every call was a cold one:',
     '186.17 ms for 50 stores and 1,394.93 ms for 500.',

@@ -7,34 +7,34 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Server } from 'socket.io';
-import { createQueues } from '../workers/queues.js';
-import { readSegments } from '../workers/segments/read-segments.js';
-import { ApiKeys } from './auth/api-keys.js';
-import { KeyGate } from './auth/key-gate.js';
-import { RefusalsPerAddress } from './auth/refusals.js';
-import { requireKey, requireScopeOf } from './auth/require-scope.js';
+import { createQueues } from '../core/jobs/queues.js';
+import { readSegments } from '../core/segments/read-segments.js';
+import { ApiKeys } from '../core/auth/api-keys.js';
+import { KeyGate } from '../core/auth/key-gate.js';
+import { RefusalsPerAddress } from '../core/auth/refusals.js';
+import { requireKey, requireScopeOf } from '../core/auth/require-scope.js';
 import { routeGuards } from './auth/route-guards.js';
-import type { Config } from './config.js';
+import type { Config } from '../core/config.js';
 import type { AppDeps } from './deps.js';
 import { clientPages } from './http/client-pages.js';
 import { cors, liveCors } from './http/cors.js';
 import { clientErrorBody } from './http/json-body.js';
 import { jsonBody } from './http/parse-json-body.js';
-import { refuse } from './http/refusal.js';
+import { refuse } from '../core/http/refusal.js';
 import { securityHeaders } from './http/security-headers.js';
-import { answerUnavailable, setRetryAfter } from './http/unavailable.js';
-import { KpiService } from './kpi/kpi-service.js';
+import { answerUnavailable, setRetryAfter } from '../core/http/unavailable.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
 import { liveAdapter } from './live/live-adapter.js';
 import { FreshnessMonitor } from './live/freshness-monitor.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
-import { createLogger, type Logger } from './observability/logger.js';
+import { createLogger, type Logger } from '../core/observability/logger.js';
 import {
   createRegistry,
   createServerMetrics,
   metricsHandler,
   registerQueueMetrics,
   type Registry,
-} from './observability/metrics.js';
+} from '../core/observability/metrics.js';
 import { requestLogging } from './observability/request-log.js';
 import {
   connectRedis,
@@ -44,9 +44,9 @@ import {
   redisAnswers,
   watchConnection,
   type RedisTarget,
-} from './redis-connections.js';
+} from '../core/redis/connections.js';
 import { routes } from './routes/index.js';
-import { StoreRegistry } from './store-registry.js';
+import { StoreRegistry } from '../core/books/store-registry.js';
 
 export interface PulseApp {
   httpServer: HttpServer;
@@ -74,7 +74,7 @@ export interface Observability {
   registry?: Registry;
 }
 
-/** `target`: the URL of one Redis, or a Redis Cluster's seed nodes (server/redis-connections.ts). */
+/** `target`: the URL of one Redis, or a Redis Cluster's seed nodes (core/redis/connections.ts). */
 export async function createApp(config: Config, target: RedisTarget, obs: Observability = {}): Promise<PulseApp> {
   const log = obs.log ?? createLogger({ role: 'server', level: config.logLevel });
   const registry = obs.registry ?? createRegistry('server');

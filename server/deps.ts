@@ -1,14 +1,14 @@
 /** What the HTTP handlers and the live namespace need; built once in app.ts. */
-import type { RedisConn } from './redis-connections.js';
-import type { Queues } from '../workers/queues.js';
-import type { ApiKeys } from './auth/api-keys.js';
-import type { KeyGate } from './auth/key-gate.js';
-import type { Config } from './config.js';
-import type { KpiService } from './kpi/kpi-service.js';
+import type { RedisConn } from '../core/redis/connections.js';
+import type { Queues } from '../core/jobs/queues.js';
+import type { ApiKeys } from '../core/auth/api-keys.js';
+import type { KeyGate } from '../core/auth/key-gate.js';
+import type { Config } from '../core/config.js';
+import type { KpiService } from '../core/kpi/kpi-service.js';
 import type { FreshnessMonitor } from './live/freshness-monitor.js';
-import type { Logger } from './observability/logger.js';
-import type { ServerMetrics } from './observability/metrics.js';
-import type { StoreRegistry } from './store-registry.js';
+import type { Logger } from '../core/observability/logger.js';
+import type { ServerMetrics } from '../core/observability/metrics.js';
+import type { StoreRegistry } from '../core/books/store-registry.js';
 
 export interface AppDeps {
   config: Config;

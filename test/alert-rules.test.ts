@@ -5,10 +5,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../domain/alerts.js';
 import type { PulseEvent } from '../domain/events.js';
-import { saveBudget } from '../server/budget-book.js';
-import { saveMaterial, saveTargets } from '../server/material-book.js';
-import { storeKeys } from '../server/redis-keys.js';
-import { listAlerts } from '../workers/alerts/alert-book.js';
+import { saveBudget } from '../core/books/budget-book.js';
+import { saveMaterial, saveTargets } from '../core/books/material-book.js';
+import { storeKeys } from '../core/redis/keys.js';
+import { listAlerts } from '../core/books/alert-book.js';
 import { evaluateStore } from '../workers/alerts/engine.js';
 import { SETTLE_MS } from '../workers/alerts/rule.js';
 import { applyEvents } from '../workers/apply-events.processor.js';

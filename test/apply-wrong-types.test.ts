@@ -8,8 +8,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
-import { planEvent, queuePlan } from '../workers/event-scripts.js';
-import { scriptOutcome, type ScriptOutcome } from '../workers/script-outcome.js';
+import { planEvent, queuePlan } from '../core/events/scripts.js';
+import { scriptOutcome, type ScriptOutcome } from '../core/events/script-outcome.js';
 import { ev } from './support/events.js';
 import { applyDeps } from './support/stack.js';
 

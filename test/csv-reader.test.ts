@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRows, inspectCsv } from '../server/imports/csv-events.js';
-import { csvCell, readCsv } from '../server/imports/csv.js';
+import { csvRows, inspectCsv } from '../core/imports/csv-events.js';
+import { csvCell, readCsv } from '../core/imports/csv.js';
 
 const read = (text: string) => [...readCsv(text)];
 

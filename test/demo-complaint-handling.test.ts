@@ -8,8 +8,8 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventOf, PulseEvent } from '../domain/events.js';
 import { MAX_BATCH } from '../domain/events.js';
-import { STORES } from '../server/demo/dealership.js';
-import { monthBackfill } from '../server/demo/month-backfill.js';
+import { STORES } from '../launcher/demo/dealership.js';
+import { monthBackfill } from '../launcher/demo/month-backfill.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 const SEED = 20261123;

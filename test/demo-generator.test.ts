@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BATCH, validateBody, type EventOf, type PulseEvent } from '../domain/events.js';
 import { screenSettings } from '../domain/screens.js';
 import { materialSettings, targetSettings } from '../domain/settings.js';
-import { HISTORY_CUSTOMERS, MATERIALS, STORES, budgetIdOf, itemIdOf } from '../server/demo/dealership.js';
-import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../server/demo/generate.js';
-import { generateHistory } from '../server/demo/history.js';
-import { materialCalls, screenCalls, targetCall } from '../server/demo/setup.js';
+import { HISTORY_CUSTOMERS, MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
+import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../launcher/demo/generate.js';
+import { generateHistory } from '../launcher/demo/history.js';
+import { materialCalls, screenCalls, targetCall } from '../launcher/demo/setup.js';
 
 const SEED = 20261123;
 const HOUR = 3_600_000;

@@ -16,10 +16,10 @@ import {
   type DeviceSchedule,
 } from '../domain/devices.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
-import { recordReport } from '../server/device-book.js';
-import { listAlerts } from '../workers/alerts/alert-book.js';
+import { recordReport } from '../core/books/device-book.js';
+import { listAlerts } from '../core/books/alert-book.js';
 import { createMaintenanceProcessor } from '../workers/maintenance.processor.js';
-import type { MaintenanceJob } from '../workers/queues.js';
+import type { MaintenanceJob } from '../core/jobs/queues.js';
 import { ev } from './support/events.js';
 import { applyDeps, startStack, waitFor, type Stack } from './support/stack.js';
 

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { connect as tcpConnect } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { globalKeys, storeKeys } from '../server/redis-keys.js';
+import { globalKeys, storeKeys } from '../core/redis/keys.js';
 import { ADMIN_TOKEN, startStack, type Stack } from './support/stack.js';
 
 const LISTED = 'https://bi.example.com';

@@ -1,6 +1,6 @@
 /** The HTTP API against the real app, queue and workers: keys, validation, idempotency, config. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeKeys } from '../server/redis-keys.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 

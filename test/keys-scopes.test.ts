@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } 
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import { createApp } from '../server/app.js';
-import { recordReport } from '../server/device-book.js';
-import { globalKeys } from '../server/redis-keys.js';
+import { recordReport } from '../core/books/device-book.js';
+import { globalKeys } from '../core/redis/keys.js';
 import { routes } from '../server/routes/index.js';
 import { eventsToCsv, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';

@@ -1,9 +1,9 @@
 /** The pure KPI arithmetic against hand-worked numbers, no I/O. */
 import { describe, expect, it } from 'vitest';
-import { callbackFigure } from '../server/kpi/rates.js';
-import { complaintsFigure, median } from '../server/kpi/complaints.js';
-import { budgetLine, budgetStatus, spendFigure } from '../server/kpi/spend.js';
-import { elapsedFraction, windowsAt } from '../server/kpi/windows.js';
+import { callbackFigure } from '../core/kpi/rates.js';
+import { complaintsFigure, median } from '../core/kpi/complaints.js';
+import { budgetLine, budgetStatus, spendFigure } from '../core/kpi/spend.js';
+import { elapsedFraction, windowsAt } from '../core/kpi/windows.js';
 
 describe('callback figure', () => {
   it('met over met-or-due, pending and missed', () => {

@@ -6,16 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
-import { saveBudget } from '../server/budget-book.js';
-import { logOverride } from '../server/budget-overrides.js';
-import { KpiService } from '../server/kpi/kpi-service.js';
-import type { StorePartsReader } from '../server/kpi/parts-cache.js';
-import { readStoreParts } from '../server/kpi/read-store.js';
-import { saveMaterial, saveTargets } from '../server/material-book.js';
-import { storeKeys } from '../server/redis-keys.js';
+import { saveBudget } from '../core/books/budget-book.js';
+import { logOverride } from '../core/books/budget-overrides.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
+import type { StorePartsReader } from '../core/kpi/parts-cache.js';
+import { readStoreParts } from '../core/kpi/read-store.js';
+import { saveMaterial, saveTargets } from '../core/books/material-book.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { refreshStore } from '../workers/maintenance.processor.js';
-import { writeSegments } from '../workers/segments/segment-store.js';
+import { writeSegments } from '../core/segments/segment-store.js';
 import { ev } from './support/events.js';
 import { applyDeps, readOptions } from './support/stack.js';
 

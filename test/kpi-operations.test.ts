@@ -4,11 +4,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
-import { saveBudget } from '../server/budget-book.js';
-import { KpiService } from '../server/kpi/kpi-service.js';
-import { readTargetFigures } from '../server/kpi/read-targets.js';
-import { windowsAt } from '../server/kpi/windows.js';
-import { saveMaterial, saveTargets } from '../server/material-book.js';
+import { saveBudget } from '../core/books/budget-book.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
+import { readTargetFigures } from '../core/kpi/read-targets.js';
+import { windowsAt } from '../core/kpi/windows.js';
+import { saveMaterial, saveTargets } from '../core/books/material-book.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { shuffled } from './support/events.js';
 import { OPS_NOW, opsEvents, opsSettings } from './support/ops-scenario.js';

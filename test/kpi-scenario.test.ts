@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
-import { saveBudget } from '../server/budget-book.js';
-import { KpiService } from '../server/kpi/kpi-service.js';
+import { saveBudget } from '../core/books/budget-book.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { applyDeps, readOptions } from './support/stack.js';
 import { NOW, scenarioBudgets, scenarioEvents } from './support/scenario.js';

@@ -3,7 +3,7 @@
  * refreshed exactly once per tick, and the stores are shared out between the workers.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seqKeys } from '../server/redis-keys.js';
+import { seqKeys } from '../core/redis/keys.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
 import { tickRechecks } from '../workers/maintenance.processor.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';

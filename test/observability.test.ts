@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { createApp, type PulseApp } from '../server/app.js';
-import { ApiKeys } from '../server/auth/api-keys.js';
-import { createLogger } from '../server/observability/logger.js';
-import { startMetricsListener } from '../server/observability/metrics-listener.js';
-import { createRegistry } from '../server/observability/metrics.js';
+import { ApiKeys } from '../core/auth/api-keys.js';
+import { createLogger } from '../core/observability/logger.js';
+import { startMetricsListener } from '../core/observability/metrics-listener.js';
+import { createRegistry } from '../core/observability/metrics.js';
 import { startWorkers } from '../workers/index.js';
-import { createQueues, type ApplyEventsJob } from '../workers/queues.js';
+import { createQueues, type ApplyEventsJob } from '../core/jobs/queues.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, testConfig, waitFor, type Stack } from './support/stack.js';
 

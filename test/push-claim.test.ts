@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { GROUP } from '../domain/protocol.js';
 import { PushClaims, type Claim, type PushTiming } from '../server/live/push-claim.js';
-import { connectRedis } from '../server/redis-connections.js';
-import { pushTurnKey, seqKeys } from '../server/redis-keys.js';
+import { connectRedis } from '../core/redis/connections.js';
+import { pushTurnKey, seqKeys } from '../core/redis/keys.js';
 import { uniquePrefix } from './support/stack.js';
 
 const redisUrl = inject('redisUrl');

@@ -8,11 +8,11 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../domain/protocol.js';
 import { createApp, type PulseApp } from '../server/app.js';
-import type { Config } from '../server/config.js';
-import { RefusalsPerAddress } from '../server/auth/refusals.js';
-import { addressGroup } from '../server/http/client-address.js';
+import type { Config } from '../core/config.js';
+import { RefusalsPerAddress } from '../core/auth/refusals.js';
+import { addressGroup } from '../core/http/client-address.js';
 import { MessageBudget } from '../server/live/message-budget.js';
-import { liveSocketsKey, rateLimitKey } from '../server/redis-keys.js';
+import { liveSocketsKey, rateLimitKey } from '../core/redis/keys.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 

@@ -6,10 +6,10 @@
  */
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../server/config.js';
-import { connectRedis, type RedisTarget } from '../server/redis-connections.js';
-import { importKeys, storeKeys } from '../server/redis-keys.js';
-import { resolveTarget } from '../server/redis-launcher.js';
+import { loadConfig } from '../core/config.js';
+import { connectRedis, type RedisTarget } from '../core/redis/connections.js';
+import { importKeys, storeKeys } from '../core/redis/keys.js';
+import { resolveTarget } from '../launcher/redis-launcher.js';
 import { importFinished, postCsv } from './support/csv.js';
 import { liveE2eTests } from './support/live-e2e-cases.js';
 import { startRedisCluster, type RedisClusterHandle } from './support/redis-cluster.js';

@@ -4,11 +4,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
-import { KpiService } from '../server/kpi/kpi-service.js';
-import { storeKeys } from '../server/redis-keys.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
-import { readDays } from '../workers/retention/daily-rollup.js';
-import { expireStoreLog } from '../workers/retention/expire-log.js';
+import { readDays } from '../core/retention/daily-rollup.js';
+import { expireStoreLog } from '../core/retention/expire-log.js';
 import { ev } from './support/events.js';
 import { applyDeps, readOptions, startStack } from './support/stack.js';
 

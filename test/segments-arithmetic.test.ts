@@ -4,12 +4,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
-import { loadConfig } from '../server/config.js';
-import { storeKeys } from '../server/redis-keys.js';
+import { loadConfig } from '../core/config.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { computeSegments } from '../workers/segments.processor.js';
-import { classify, DAY_MS, highCount, highCutoff, isChurn, type CustomerValue } from '../workers/segments/classify.js';
+import { classify, DAY_MS, highCount, highCutoff, isChurn, type CustomerValue } from '../core/segments/classify.js';
 import { aggregateAt, CustomerValueFold } from '../workers/segments/fold.js';
-import { readHighChurn, readSegments, readSegmentsSummary } from '../workers/segments/read-segments.js';
+import { readHighChurn, readSegments, readSegmentsSummary } from '../core/segments/read-segments.js';
 import { ev, shuffled } from './support/events.js';
 import { applyDeps } from './support/stack.js';
 

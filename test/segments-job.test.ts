@@ -8,20 +8,20 @@ import express from 'express';
 import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireScope } from '../server/auth/require-scope.js';
-import { queuePrefix, storeKeys } from '../server/redis-keys.js';
+import { requireScope } from '../core/auth/require-scope.js';
+import { queuePrefix, storeKeys } from '../core/redis/keys.js';
 import type { Route } from '../server/routes/index.js';
 import { getSegmentsJob } from '../server/routes/segments-job.js';
 import { postSegmentsRecompute } from '../server/routes/segments-recompute.js';
-import { SEGMENTS_QUEUE } from '../workers/queues.js';
-import { DAY_MS } from '../workers/segments/classify.js';
+import { SEGMENTS_QUEUE } from '../core/jobs/queues.js';
+import { DAY_MS } from '../core/segments/classify.js';
 import {
   NIGHTLY_PATTERN,
   scheduleSegments,
   schedulerId,
   SYNC_SCHEDULER,
   syncSegmentSchedules,
-} from '../workers/segments/schedule.js';
+} from '../core/segments/schedule.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
-import { storeKeys } from '../server/redis-keys.js';
-import { DAY_MS } from '../workers/segments/classify.js';
-import { requestSegments } from '../workers/segments/schedule.js';
-import { segmentKeys } from '../workers/segments/segment-store.js';
-import { readHighChurn } from '../workers/segments/read-segments.js';
+import { storeKeys } from '../core/redis/keys.js';
+import { DAY_MS } from '../core/segments/classify.js';
+import { requestSegments } from '../core/segments/schedule.js';
+import { segmentKeys } from '../core/segments/segment-store.js';
+import { readHighChurn } from '../core/segments/read-segments.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 const STORE = 'BIG';

@@ -8,7 +8,7 @@ import {
   resolvedAddressProblem,
   webhookUrlProblem,
 } from '../domain/webhook-addresses.js';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../core/config.js';
 import { guardedLookup, RefusedAddressError, type ResolveAll } from '../workers/notify/guarded-lookup.js';
 
 const allow = (raw: string) => {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRecord } from '../domain/alerts.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
-import { saveWebhook } from '../server/webhook-book.js';
+import { saveWebhook } from '../core/books/webhook-book.js';
 import { dingtalkSignedUrl } from '../workers/notify/sign.js';
-import { enqueueNotifications } from '../workers/notify/enqueue.js';
+import { enqueueNotifications } from '../core/jobs/notifications.js';
 import { ev } from './support/events.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 

@@ -2,28 +2,28 @@
  * Applies a batch of events. Each event runs one atomic script that applies it whole or not at
  * all and logs it in its store's log with its effect, so a retried or duplicated job changes
  * nothing it already applied. An event its script refuses, or that Redis fails on the data it
- * finds, is kept with the reason among the store's rejected events (server/rejected-book.ts),
+ * finds, is kept with the reason among the store's rejected events (core/books/rejected-book.ts),
  * counted and logged; the job goes on. An event Redis cannot run for now (loading, failing over,
  * out of memory, gone) makes the job retry — nothing of it was written — and is rejected likewise
  * on the job's last attempt, so that no job is retried for ever.
  */
 import type { Job } from 'bullmq';
-import type { RedisConn } from '../server/redis-connections.js';
+import type { RedisConn } from '../core/redis/connections.js';
 import type { EventType, PulseEvent } from '../domain/events.js';
-import type { Config } from '../server/config.js';
-import type { Logger } from '../server/observability/logger.js';
-import { pipelineByGroup } from '../server/redis-exec.js';
-import { deviceKeys, globalKeys } from '../server/redis-keys.js';
-import type { WorkerMetrics } from '../server/observability/metrics.js';
-import { recordRejected, type RejectedEvent } from '../server/rejected-book.js';
-import type { StoreRegistry } from '../server/store-registry.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/observability/logger.js';
+import { pipelineByGroup } from '../core/redis/exec.js';
+import { deviceKeys, globalKeys } from '../core/redis/keys.js';
+import type { WorkerMetrics } from '../core/observability/metrics.js';
+import { recordRejected, type RejectedEvent } from '../core/books/rejected-book.js';
+import type { StoreRegistry } from '../core/books/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { celebrationOf, type Celebration } from '../domain/devices.js';
 import { evaluateStore } from './alerts/engine.js';
-import { planEvent, queuePlan } from './event-scripts.js';
-import { retentionHorizon } from './retention/expire-log.js';
-import { scriptOutcome } from './script-outcome.js';
-import type { ApplyEventsJob, ApplyEventsResult } from './queues.js';
+import { planEvent, queuePlan } from '../core/events/scripts.js';
+import { retentionHorizon } from '../core/retention/expire-log.js';
+import { scriptOutcome } from '../core/events/script-outcome.js';
+import type { ApplyEventsJob, ApplyEventsResult } from '../core/jobs/queues.js';
 
 export interface ApplyDeps {
   redis: RedisConn;

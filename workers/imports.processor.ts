@@ -5,12 +5,12 @@
  * with its line and field. Rows are independent: a bad row is reported, the others are applied.
  */
 import type { Job, Queue } from 'bullmq';
-import type { RedisConn } from '../server/redis-connections.js';
+import type { RedisConn } from '../core/redis/connections.js';
 import { differentBodyMessage, FirstOccurrences } from '../domain/event-identity.js';
 import { MAX_BATCH, type PulseEvent } from '../domain/events.js';
 import { MAX_IMPORT_ERRORS, type ImportRowError } from '../domain/imports.js';
-import type { Config } from '../server/config.js';
-import { csvRows } from '../server/imports/csv-events.js';
+import type { Config } from '../core/config.js';
+import { csvRows } from '../core/imports/csv-events.js';
 import {
   failImport,
   finishImport,
@@ -19,9 +19,15 @@ import {
   markRunning,
   saveCounts,
   type ImportCounts,
-} from '../server/imports/import-book.js';
-import { retentionHorizon } from './retention/expire-log.js';
-import { APPLY_JOB_OPTIONS, type ApplyEventsJob, type ApplyEventsResult, type ImportJob, type ImportResult } from './queues.js';
+} from '../core/books/import-book.js';
+import { retentionHorizon } from '../core/retention/expire-log.js';
+import {
+  APPLY_JOB_OPTIONS,
+  type ApplyEventsJob,
+  type ApplyEventsResult,
+  type ImportJob,
+  type ImportResult,
+} from '../core/jobs/queues.js';
 
 export interface ImportsDeps {
   redis: RedisConn;

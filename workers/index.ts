@@ -2,23 +2,30 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import type { AlertRecord } from '../domain/alerts.js';
-import { ApiKeys } from '../server/auth/api-keys.js';
-import type { Config } from '../server/config.js';
-import { createLogger, type Logger } from '../server/observability/logger.js';
-import { startMetricsListener, type MetricsListener } from '../server/observability/metrics-listener.js';
-import { createRegistry, createWorkerMetrics, type Registry } from '../server/observability/metrics.js';
-import { queuePrefix } from '../server/redis-keys.js';
-import { connectRedis, isRedisAway, watchConnection, type RedisTarget } from '../server/redis-connections.js';
-import { StoreRegistry } from '../server/store-registry.js';
+import { ApiKeys } from '../core/auth/api-keys.js';
+import type { Config } from '../core/config.js';
+import { createLogger, type Logger } from '../core/observability/logger.js';
+import { startMetricsListener, type MetricsListener } from '../core/observability/metrics-listener.js';
+import { createRegistry, createWorkerMetrics, type Registry } from '../core/observability/metrics.js';
+import { queuePrefix } from '../core/redis/keys.js';
+import { connectRedis, isRedisAway, watchConnection, type RedisTarget } from '../core/redis/connections.js';
+import { StoreRegistry } from '../core/books/store-registry.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
-import { defineEventScripts } from './event-scripts.js';
+import { defineEventScripts } from '../core/events/scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
 import { createNotifyProcessor } from './notify.processor.js';
-import { enqueueNotifications } from './notify/enqueue.js';
+import { enqueueNotifications } from '../core/jobs/notifications.js';
 import { createImportsProcessor } from './imports.processor.js';
-import { EVENTS_QUEUE, IMPORTS_QUEUE, MAINTENANCE_QUEUE, NOTIFY_QUEUE, SEGMENTS_QUEUE, type Queues } from './queues.js';
+import {
+  EVENTS_QUEUE,
+  IMPORTS_QUEUE,
+  MAINTENANCE_QUEUE,
+  NOTIFY_QUEUE,
+  SEGMENTS_QUEUE,
+  type Queues,
+} from '../core/jobs/queues.js';
 import { createSegmentsProcessor } from './segments.processor.js';
-import { startSegmentSchedules } from './segments/schedule.js';
+import { startSegmentSchedules } from '../core/segments/schedule.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
 
 export const TICK_SCHEDULER = 'every-minute';

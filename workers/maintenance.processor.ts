@@ -6,12 +6,12 @@
  * process; settings changes add one for their store.
  */
 import type { Job, Queue } from 'bullmq';
-import { execAll } from '../server/redis-exec.js';
-import { globalKeys, storeKeys } from '../server/redis-keys.js';
+import { execAll } from '../core/redis/exec.js';
+import { globalKeys, storeKeys } from '../core/redis/keys.js';
 import { dispatch, evaluateStore } from './alerts/engine.js';
-import { expireStoreLog } from './retention/expire-log.js';
+import { expireStoreLog } from '../core/retention/expire-log.js';
 import type { ApplyDeps } from './apply-events.processor.js';
-import type { MaintenanceJob } from './queues.js';
+import type { MaintenanceJob } from '../core/jobs/queues.js';
 
 export async function refreshStore(deps: ApplyDeps, store: string, now: number): Promise<void> {
   const { redis, config } = deps;

@@ -4,20 +4,20 @@
  * 'retrying' until the last attempt, which says 'failed'.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { RedisConn } from '../server/redis-connections.js';
+import type { RedisConn } from '../core/redis/connections.js';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
 import { maskAlert } from '../domain/masking.js';
 import type { WebhookDelivery } from '../domain/webhooks.js';
-import type { Config } from '../server/config.js';
-import type { Logger } from '../server/observability/logger.js';
-import type { WorkerMetrics } from '../server/observability/metrics.js';
-import type { StoreRegistry } from '../server/store-registry.js';
-import { loadWebhook, logDelivery } from '../server/webhook-book.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/observability/logger.js';
+import type { WorkerMetrics } from '../core/observability/metrics.js';
+import type { StoreRegistry } from '../core/books/store-registry.js';
+import { loadWebhook, logDelivery } from '../core/books/webhook-book.js';
 import { robotReplyError } from './notify/format.js';
 import { RefusedAddressError } from './notify/guarded-lookup.js';
 import { postOnce } from './notify/post.js';
 import { buildRequest } from './notify/request.js';
-import type { NotifyJob, NotifyResult } from './queues.js';
+import type { NotifyJob, NotifyResult } from '../core/jobs/queues.js';
 
 export interface NotifyDeps {
   redis: RedisConn;

@@ -5,18 +5,18 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Job } from 'bullmq';
-import type { RedisConn } from '../server/redis-connections.js';
+import type { RedisConn } from '../core/redis/connections.js';
 import { SEGMENT_CLASSES } from '../domain/kpis.js';
 import type { ChurnCustomerItem } from '../domain/work-lists.js';
-import type { Config } from '../server/config.js';
-import { storeKeys } from '../server/redis-keys.js';
-import type { StoreRegistry } from '../server/store-registry.js';
-import type { SegmentsJob, SegmentsResult } from './queues.js';
-import { classifyColumns } from './segments/classify.js';
+import type { Config } from '../core/config.js';
+import { storeKeys } from '../core/redis/keys.js';
+import type { StoreRegistry } from '../core/books/store-registry.js';
+import type { SegmentsJob, SegmentsResult } from '../core/jobs/queues.js';
+import { classifyColumns } from '../core/segments/classify.js';
 import { aggregateAt, CustomerValueFold, worthParsing, type CustomerAggregate } from './segments/fold.js';
 import { scanLog, type ScanStats } from './segments/scan-log.js';
-import { syncSegmentSchedules, type SegmentsQueue } from './segments/schedule.js';
-import { HIGH_CHURN_CAP, writeSegments } from './segments/segment-store.js';
+import { syncSegmentSchedules, type SegmentsQueue } from '../core/segments/schedule.js';
+import { HIGH_CHURN_CAP, writeSegments } from '../core/segments/segment-store.js';
 
 export interface SegmentsDeps {
   redis: RedisConn;

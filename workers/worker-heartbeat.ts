@@ -5,8 +5,8 @@
  * one that stops cleanly takes its name out at once.
  */
 import { WORKER_BEAT_MS } from '../domain/freshness.js';
-import type { RedisConn } from '../server/redis-connections.js';
-import { globalKeys } from '../server/redis-keys.js';
+import type { RedisConn } from '../core/redis/connections.js';
+import { globalKeys } from '../core/redis/keys.js';
 
 /** Names of processes gone for an hour leave the set (each beat trims it). */
 const FORGET_AFTER_MS = 3600_000;

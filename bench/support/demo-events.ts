@@ -1,8 +1,8 @@
 /** Demo events for the bench: a store's recent days, or a long history of one store. */
 import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
-import { STORES } from '../../server/demo/dealership.js';
-import { generateStoreEvents } from '../../server/demo/generate.js';
+import { STORES } from '../../launcher/demo/dealership.js';
+import { generateStoreEvents } from '../../launcher/demo/generate.js';
 import { chunks } from './measure.js';
 import { DAY } from './params.js';
 

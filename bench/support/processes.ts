@@ -1,7 +1,7 @@
 /** The processes a bench run starts: its own redis-server and the product's server and worker roles. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from '../../server/redis-launcher.js';
+import { freePort } from '../../launcher/redis-launcher.js';
 import { ADMIN_TOKEN, CONCURRENCY, ROOT } from './params.js';
 import { sleep } from './measure.js';
 
@@ -60,7 +60,7 @@ export async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** `server/main.ts --role=…`, resolved once its /readyz (API port or worker metrics port) answers 200. */
+/** `launcher/pulse.ts --role=…`, resolved once its /readyz (API port or worker metrics port) answers 200. */
 export async function startPulse(
   role: 'server' | 'worker',
   redisUrl: string,
@@ -82,7 +82,7 @@ export async function startPulse(
     PULSE_WORKER_CONCURRENCY: String(CONCURRENCY),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', `--role=${role}`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'launcher/pulse.ts', `--role=${role}`], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

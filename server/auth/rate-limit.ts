@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
-import type { RedisConn } from '../redis-connections.js';
-import type { Config } from '../config.js';
-import { refuse } from '../http/refusal.js';
-import { rateLimitKey } from '../redis-keys.js';
+import type { RedisConn } from '../../core/redis/connections.js';
+import type { Config } from '../../core/config.js';
+import { refuse } from '../../core/http/refusal.js';
+import { rateLimitKey } from '../../core/redis/keys.js';
 
 export type RateBudget = 'ingest' | 'api';
 

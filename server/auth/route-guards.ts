@@ -8,10 +8,10 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { canSeeStore, type Scope } from './api-keys.js';
-import { refuse } from '../http/refusal.js';
+import { canSeeStore, type Scope } from '../../core/auth/api-keys.js';
+import { refuse } from '../../core/http/refusal.js';
 import { RateLimiter } from './rate-limit.js';
-import { requireKey, requireScopeOf } from './require-scope.js';
+import { requireKey, requireScopeOf } from '../../core/auth/require-scope.js';
 
 export function pathStoreGuard(req: Request, res: Response, next: NextFunction) {
   const store = req.params.store;

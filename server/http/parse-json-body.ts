@@ -4,7 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { jsonBodiesOnly } from './json-body.js';
-import { bodyStillComing } from './refusal.js';
+import { bodyStillComing } from '../../core/http/refusal.js';
 
 const LIMIT = 1024 * 1024;
 const parser = express.json({ limit: LIMIT });

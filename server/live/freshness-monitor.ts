@@ -5,8 +5,8 @@
  */
 import type { Queue } from 'bullmq';
 import { FRESHNESS_CHECK_MS, freshnessOf, type Freshness, type PipelineReading } from '../../domain/freshness.js';
-import { answerWithin, type RedisConn } from '../redis-connections.js';
-import { globalKeys } from '../redis-keys.js';
+import { answerWithin, type RedisConn } from '../../core/redis/connections.js';
+import { globalKeys } from '../../core/redis/keys.js';
 
 export interface FreshnessSources {
   redis: RedisConn;

@@ -7,10 +7,10 @@
  * `keyRecheckMs` (30 s), the keys of its open sockets — one HMGET pair for all of them, however
  * many sockets — and drops those no longer valid. A missed revocation thus lasts at most 30 s.
  */
-import type { RedisConn } from '../redis-connections.js';
+import type { RedisConn } from '../../core/redis/connections.js';
 import type { AppDeps } from '../deps.js';
-import type { Logger } from '../observability/logger.js';
-import { globalKeys } from '../redis-keys.js';
+import type { Logger } from '../../core/observability/logger.js';
+import { globalKeys } from '../../core/redis/keys.js';
 import type { LiveNamespace } from './limits.js';
 
 export interface KeyWatch {

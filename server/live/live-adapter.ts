@@ -10,9 +10,9 @@
  * same Redis or Cluster, and they wait through a Redis restart rather than fail.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Logger } from '../observability/logger.js';
-import { watchConnection, type RedisConn } from '../redis-connections.js';
-import { liveAdapterKey } from '../redis-keys.js';
+import type { Logger } from '../../core/observability/logger.js';
+import { watchConnection, type RedisConn } from '../../core/redis/connections.js';
+import { liveAdapterKey } from '../../core/redis/keys.js';
 
 export interface LiveAdapter {
   /** For `new Server(…, { adapter })`. */

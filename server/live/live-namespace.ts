@@ -6,7 +6,7 @@
  * Limits (docs/live.md): refused handshakes per client address (as on the API), open sockets per
  * key across every server (socket-leases.ts), messages per socket (message-budget.ts).
  */
-import { logFailure, type RedisConn } from '../redis-connections.js';
+import { logFailure, type RedisConn } from '../../core/redis/connections.js';
 import type { Namespace, Server } from 'socket.io';
 import type { AlertRecord } from '../../domain/alerts.js';
 import type { Snapshot } from '../../domain/kpis.js';
@@ -19,14 +19,14 @@ import {
   type ServerToClientEvents,
 } from '../../domain/protocol.js';
 import { storeCode } from '../../domain/events.js';
-import { canSeeScreen } from '../auth/api-keys.js';
-import type { KeyCheck } from '../auth/key-gate.js';
+import { canSeeScreen } from '../../core/auth/api-keys.js';
+import type { KeyCheck } from '../../core/auth/key-gate.js';
 import type { AppDeps } from '../deps.js';
-import { clientAddress } from '../http/client-address.js';
-import { globalKeys } from '../redis-keys.js';
+import { clientAddress } from '../../core/http/client-address.js';
+import { globalKeys } from '../../core/redis/keys.js';
 import { GROUP_ROOM, roomOf, screenRoom, storeOfRoom } from './rooms.js';
 import { screenName, type Screen } from '../../domain/screens.js';
-import { loadScreen } from '../screen-book.js';
+import { loadScreen } from '../../core/books/screen-book.js';
 import { PushClaims } from './push-claim.js';
 import { HEARTBEAT_MS, heartbeatTiming, PushScheduler, type PushOutcome } from './push-scheduler.js';
 import { deviceChannels, forwardDeviceMessage, onDeviceHello } from './device-socket.js';

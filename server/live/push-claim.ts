@@ -18,8 +18,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { RedisConn } from '../redis-connections.js';
-import { pushTurnKey, seqKeys } from '../redis-keys.js';
+import type { RedisConn } from '../../core/redis/connections.js';
+import { pushTurnKey, seqKeys } from '../../core/redis/keys.js';
 import { GROUP } from '../../domain/protocol.js';
 
 const CLAIM = readFileSync(new URL('./push-claim.lua', import.meta.url), 'utf8');

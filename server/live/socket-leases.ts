@@ -15,8 +15,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { RedisConn } from '../redis-connections.js';
-import { liveSocketsKey } from '../redis-keys.js';
+import type { RedisConn } from '../../core/redis/connections.js';
+import { liveSocketsKey } from '../../core/redis/keys.js';
 
 const ADMIT = readFileSync(new URL('./socket-admit.lua', import.meta.url), 'utf8');
 const RENEW = readFileSync(new URL('./socket-renew.lua', import.meta.url), 'utf8');

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { redactUrl, type Logger } from './logger.js';
-import type { ServerMetrics } from './metrics.js';
+import { redactUrl, type Logger } from '../../core/observability/logger.js';
+import type { ServerMetrics } from '../../core/observability/metrics.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

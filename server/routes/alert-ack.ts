@@ -2,8 +2,8 @@
 import type { Request, Response } from 'express';
 import { ackBody, alertStore, type AlertRecord } from '../../domain/alerts.js';
 import { maskAlert } from '../../domain/masking.js';
-import { ackAlert, publishAlert } from '../../workers/alerts/alert-book.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { ackAlert, publishAlert } from '../../core/books/alert-book.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';
 

@@ -1,9 +1,8 @@
 /** PUT/GET /api/v1/stores/:store/alert-rules — the store's alert thresholds (defaults until set). */
 import type { Request, Response } from 'express';
 import { alertRules } from '../../domain/alerts.js';
-import { loadAlertRules } from '../../workers/alerts/engine.js';
+import { loadAlertRules, saveAlertRules } from '../../core/books/alert-rules-book.js';
 import type { AppDeps } from '../deps.js';
-import { storeKeys } from '../redis-keys.js';
 import { storeParam } from './store-settings.js';
 import { parseBody } from './parse-body.js';
 
@@ -13,7 +12,7 @@ export async function putAlertRules(req: Request, res: Response, deps: AppDeps) 
   const body = parseBody(req, res, alertRules, 'invalid_alert_rules');
   if (body === undefined) return;
   await deps.stores.ensure([store]);
-  await deps.redis.set(storeKeys(deps.config.prefix, store).alertRules, JSON.stringify(body));
+  await saveAlertRules(deps.redis, deps.config.prefix, store, body);
   // New thresholds can start or end conditions: the workers evaluate the store again.
   await deps.queues.maintenance.add('recheck', { kind: 'recheck', store }, { removeOnComplete: true, attempts: 5 });
   res.json({ store, ...body });

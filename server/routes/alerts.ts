@@ -7,8 +7,8 @@ import type { Request, Response } from 'express';
 import { alertListQuery, type AlertRecord, type AlertState } from '../../domain/alerts.js';
 import { maskAlert } from '../../domain/masking.js';
 import { issuesOf } from '../../domain/settings.js';
-import { listAlerts } from '../../workers/alerts/alert-book.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { listAlerts } from '../../core/books/alert-book.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 

@@ -2,8 +2,8 @@
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
 import { budgetSettings } from '../../domain/settings.js';
-import { canSeeStore } from '../auth/api-keys.js';
-import { loadBudget, saveBudget } from '../budget-book.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
+import { loadBudget, saveBudget } from '../../core/books/budget-book.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';
 

@@ -1,7 +1,7 @@
 /** GET /api/v1/stores/:store/daily?from=YYYY-MM-DD&to=YYYY-MM-DD — daily figures kept past the raw events' retention. */
 import type { Request, Response } from 'express';
-import { readDays } from '../../workers/retention/daily-rollup.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { readDays } from '../../core/retention/daily-rollup.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 

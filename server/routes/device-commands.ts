@@ -6,8 +6,8 @@
 import type { Request, Response } from 'express';
 import { IDENTIFY_MS, isOnline, type DeviceCommand } from '../../domain/devices.js';
 import type { AppDeps } from '../deps.js';
-import { publishDeviceMessage } from '../device-book.js';
-import { deviceKeys } from '../redis-keys.js';
+import { publishDeviceMessage } from '../../core/books/device-book.js';
+import { deviceKeys } from '../../core/redis/keys.js';
 import { deviceOfRequest } from './device-params.js';
 
 async function send(req: Request, res: Response, deps: AppDeps, command: (name: string) => DeviceCommand) {

@@ -1,7 +1,7 @@
 /** DELETE /api/v1/devices/:deviceId — forgets a TV taken away: 204. A TV still on registers again with its next report. */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { forgetDevice, publishDeviceMessage } from '../device-book.js';
+import { forgetDevice, publishDeviceMessage } from '../../core/books/device-book.js';
 import { deviceOfRequest } from './device-params.js';
 
 export async function deleteDevice(req: Request, res: Response, deps: AppDeps) {

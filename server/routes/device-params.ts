@@ -2,9 +2,9 @@
 import type { Request, Response } from 'express';
 import { deviceId } from '../../domain/device-schemas.js';
 import type { DeviceSettings } from '../../domain/devices.js';
-import { canSeeStore, type Principal } from '../auth/api-keys.js';
+import { canSeeStore, type Principal } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { loadDevice } from '../device-book.js';
+import { loadDevice } from '../../core/books/device-book.js';
 
 /** A store-limited key manages the TVs of its stores only; a TV of no store is the whole group's. */
 export const canManageDevice = (p: Pick<Principal, 'stores'>, d: Pick<DeviceSettings, 'store'>) =>

@@ -5,10 +5,10 @@
 import type { Request, Response } from 'express';
 import { deviceSettingsPatch } from '../../domain/device-schemas.js';
 import { screenName } from '../../domain/screens.js';
-import { canSeeScreen } from '../auth/api-keys.js';
+import { canSeeScreen } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { assignmentOf, publishDeviceMessage, updateDevice, viewDevice } from '../device-book.js';
-import { loadScreen } from '../screen-book.js';
+import { assignmentOf, publishDeviceMessage, updateDevice, viewDevice } from '../../core/books/device-book.js';
+import { loadScreen } from '../../core/books/screen-book.js';
 import { canManageDevice, deviceOfRequest } from './device-params.js';
 import { parseBody } from './parse-body.js';
 

@@ -1,7 +1,7 @@
 /** GET /api/v1/devices — every TV this key may manage, with online/offline, last seen and its last report. */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { listDevices } from '../device-book.js';
+import { listDevices } from '../../core/books/device-book.js';
 import { canManageDevice } from './device-params.js';
 
 export async function getDevices(req: Request, res: Response, deps: AppDeps) {

@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import type { ImportStatus } from '../../domain/imports.js';
 import type { AppDeps } from '../deps.js';
-import { loadImport } from '../imports/import-book.js';
+import { loadImport } from '../../core/books/import-book.js';
 
 const IMPORT_ID_RE = /^imp-[0-9a-f]{24}$/;
 

@@ -1,6 +1,6 @@
 /** Every API route in one table: method, path, scope, handler. */
 import type { Request, Response } from 'express';
-import type { Scope } from '../auth/api-keys.js';
+import type { Scope } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { postAlertAck } from './alert-ack.js';
 import { getAlertRules, putAlertRules } from './alert-rules.js';

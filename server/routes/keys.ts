@@ -5,7 +5,7 @@
  * Keys span stores: only an admin key for every store manages them.
  */
 import type { Request, Response } from 'express';
-import { newKeyBody } from '../auth/api-keys.js';
+import { newKeyBody } from '../../core/auth/api-keys.js';
 import { requireAllStores } from '../auth/route-guards.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';

@@ -1,6 +1,6 @@
 /** GET /api/v1/stores/:store/kpis and GET /api/v1/kpis (group) — the snapshot, with the pipeline's freshness. */
 import type { Request, Response } from 'express';
-import { canSeeStore } from '../auth/api-keys.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 

@@ -2,9 +2,9 @@
 import type { Request, Response } from 'express';
 import { eventId } from '../../domain/events.js';
 import { materialSettings } from '../../domain/settings.js';
-import { canSeeStore } from '../auth/api-keys.js';
-import { globalKeys } from '../redis-keys.js';
-import { loadMaterial, saveMaterial } from '../material-book.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
+import { globalKeys } from '../../core/redis/keys.js';
+import { loadMaterial, saveMaterial } from '../../core/books/material-book.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';
 

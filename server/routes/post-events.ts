@@ -5,11 +5,11 @@
 import type { Request, Response } from 'express';
 import { RECORDED_WITH_ANOTHER_BODY } from '../../domain/event-identity.js';
 import { validateBody } from '../../domain/events.js';
-import { APPLY_JOB_OPTIONS } from '../../workers/queues.js';
-import { retentionHorizon } from '../../workers/retention/expire-log.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { APPLY_JOB_OPTIONS } from '../../core/jobs/queues.js';
+import { retentionHorizon } from '../../core/retention/expire-log.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { recordedAs, type Recorded } from '../recorded-events.js';
+import { recordedAs, type Recorded } from '../../core/books/recorded-events.js';
 
 /** Warnings listed in one answer, as errors are. */
 const MAX_WARNINGS = 100;

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { MAX_IMPORT_BYTES } from '../../domain/imports.js';
-import { IMPORT_JOB_OPTIONS } from '../../workers/queues.js';
+import { IMPORT_JOB_OPTIONS } from '../../core/jobs/queues.js';
 import type { AppDeps } from '../deps.js';
-import { inspectCsv } from '../imports/csv-events.js';
-import { createImport } from '../imports/import-book.js';
+import { inspectCsv } from '../../core/imports/csv-events.js';
+import { createImport } from '../../core/books/import-book.js';
 
 /** The body of this route only: text (UTF-8 unless the request names another charset, e.g. gbk). */
 const csvBody = express.text({ type: 'text/csv', limit: MAX_IMPORT_BYTES, defaultCharset: 'utf-8' });

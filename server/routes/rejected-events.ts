@@ -1,12 +1,12 @@
 /**
  * GET /api/v1/stores/:store/rejected — acknowledged events of the store that could not apply,
- * with the reason, oldest first (server/rejected-book.ts). Scope admin: the events carry the
+ * with the reason, oldest first (core/books/rejected-book.ts). Scope admin: the events carry the
  * customers' names and phones as sent.
  */
 import type { Request, Response } from 'express';
-import { canSeeStore } from '../auth/api-keys.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { listRejected } from '../rejected-book.js';
+import { listRejected } from '../../core/books/rejected-book.js';
 import { storeParam } from './store-settings.js';
 
 export async function getRejectedEvents(req: Request, res: Response, deps: AppDeps) {

@@ -1,8 +1,8 @@
 /** PUT/GET /api/v1/screens/:name — a TV's playlist of wall pages (admin names it, TVs read it). */
 import type { Request, Response } from 'express';
 import { screenName, screenSettings } from '../../domain/screens.js';
-import { canSeeScreen } from '../auth/api-keys.js';
-import { loadScreen, saveScreen } from '../screen-book.js';
+import { canSeeScreen } from '../../core/auth/api-keys.js';
+import { loadScreen, saveScreen } from '../../core/books/screen-book.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';
 

@@ -4,7 +4,7 @@
  * result or error once finished.
  */
 import type { Request, Response } from 'express';
-import { canSeeStore } from '../auth/api-keys.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 

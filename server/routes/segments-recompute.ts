@@ -4,8 +4,8 @@
  * instead of queueing another.
  */
 import type { Request, Response } from 'express';
-import { requestSegments } from '../../workers/segments/schedule.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { requestSegments } from '../../core/segments/schedule.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 

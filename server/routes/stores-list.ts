@@ -3,7 +3,7 @@
  * (the staff page), without reading any figures. Sorted by code.
  */
 import type { Request, Response } from 'express';
-import { canSeeStore } from '../auth/api-keys.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 
 export async function getStores(req: Request, res: Response, deps: AppDeps) {

@@ -1,8 +1,8 @@
 /** PUT/GET /api/v1/targets/:store/:month — monthly sales targets (刚性销售目标). */
 import type { Request, Response } from 'express';
 import { monthKey, targetSettings } from '../../domain/settings.js';
-import { globalKeys } from '../redis-keys.js';
-import { loadTargets, saveTargets } from '../material-book.js';
+import { globalKeys } from '../../core/redis/keys.js';
+import { loadTargets, saveTargets } from '../../core/books/material-book.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 import { parseBody } from './parse-body.js';

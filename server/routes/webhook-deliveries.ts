@@ -1,7 +1,7 @@
 /** GET /api/v1/stores/:store/webhooks/:webhookId/deliveries — the recent delivery attempts, newest first. */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { loadWebhook, recentDeliveries } from '../webhook-book.js';
+import { loadWebhook, recentDeliveries } from '../../core/books/webhook-book.js';
 import { noSuchWebhook, webhookParams } from './webhook-params.js';
 
 export async function getWebhookDeliveries(req: Request, res: Response, deps: AppDeps) {

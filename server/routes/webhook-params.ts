@@ -1,7 +1,7 @@
 /** The `:store/webhooks/:webhookId` part of the webhook routes, checked, and the key's right to the store. */
 import type { Request, Response } from 'express';
 import { webhookId as webhookIdSchema } from '../../domain/webhooks.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import { storeParam } from './store-settings.js';
 
 /** The store of the path, or null once a 400 or 403 has been sent. */

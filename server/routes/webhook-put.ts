@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { webhookUrlProblem } from '../../domain/webhook-addresses.js';
 import { webhookSettings } from '../../domain/webhooks.js';
 import type { AppDeps } from '../deps.js';
-import { saveWebhook, webhookView } from '../webhook-book.js';
+import { saveWebhook, webhookView } from '../../core/books/webhook-book.js';
 import { webhookParams } from './webhook-params.js';
 import { parseBody } from './parse-body.js';
 

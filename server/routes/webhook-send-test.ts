@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { AlertRecord } from '../../domain/alerts.js';
-import { enqueueNotification } from '../../workers/notify/enqueue.js';
+import { enqueueNotification } from '../../core/jobs/notifications.js';
 import type { AppDeps } from '../deps.js';
-import { loadWebhook } from '../webhook-book.js';
+import { loadWebhook } from '../../core/books/webhook-book.js';
 import { noSuchWebhook, webhookParams } from './webhook-params.js';
 
 export const TEST_MESSAGE = '测试通知 / test';

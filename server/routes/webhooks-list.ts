@@ -1,7 +1,7 @@
 /** GET /api/v1/stores/:store/webhooks — the store's webhooks, without their secrets. */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { listWebhooks, webhookView } from '../webhook-book.js';
+import { listWebhooks, webhookView } from '../../core/books/webhook-book.js';
 import { webhookStore } from './webhook-params.js';
 
 export async function getWebhooks(req: Request, res: Response, deps: AppDeps) {

@@ -5,15 +5,15 @@
  */
 import type { Request, Response } from 'express';
 import { WORK_LISTS, type WorkList, type WorkListName } from '../../domain/work-lists.js';
-import { readHighChurn, readSegments } from '../../workers/segments/read-segments.js';
-import { canSeeStore } from '../auth/api-keys.js';
+import { readHighChurn, readSegments } from '../../core/segments/read-segments.js';
+import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { isoInZone } from '../kpi/windows.js';
-import { materialLines } from '../kpi/read-operations.js';
-import { storeKeys } from '../redis-keys.js';
-import { openComplaints } from '../work-lists/open-complaints.js';
-import { overdueComplaints } from '../work-lists/overdue-complaints.js';
-import { pendingCallbacks } from '../work-lists/pending-callbacks.js';
+import { isoInZone } from '../../core/kpi/windows.js';
+import { materialLines } from '../../core/kpi/read-operations.js';
+import { storeKeys } from '../../core/redis/keys.js';
+import { openComplaints } from '../../core/work-lists/open-complaints.js';
+import { overdueComplaints } from '../../core/work-lists/overdue-complaints.js';
+import { pendingCallbacks } from '../../core/work-lists/pending-callbacks.js';
 import { storeParam } from './store-settings.js';
 
 const LIMIT = 500;

@@ -6,8 +6,8 @@
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../../server/app.js';
-import type { RedisConn } from '../../server/redis-connections.js';
-import { liveSocketsKey } from '../../server/redis-keys.js';
+import type { RedisConn } from '../../core/redis/connections.js';
+import { liveSocketsKey } from '../../core/redis/keys.js';
 import { killAll, startPulse } from '../support/processes.js';
 import { testConfig, waitFor } from '../support/stack.js';
 

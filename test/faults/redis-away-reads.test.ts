@@ -4,8 +4,8 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readStoreParts } from '../../server/kpi/read-store.js';
-import { freePort } from '../../server/redis-launcher.js';
+import { readStoreParts } from '../../core/kpi/read-store.js';
+import { freePort } from '../../launcher/redis-launcher.js';
 import { readOptions } from '../support/stack.js';
 
 const conns: Redis[] = [];

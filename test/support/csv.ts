@@ -1,7 +1,7 @@
 /** CSV files of events for the import tests: one row an event, `customer.*` columns flattened. */
 import type { PulseEvent } from '../../domain/events.js';
 import type { ImportStatus } from '../../domain/imports.js';
-import { csvCell } from '../../server/imports/csv.js';
+import { csvCell } from '../../core/imports/csv.js';
 import { ADMIN_TOKEN, waitFor, type Stack } from './stack.js';
 
 /** The events as a CSV file: every field a column (in first-seen order), empty where absent. */

@@ -8,12 +8,12 @@ import { expect } from 'vitest';
 import { Redis } from 'ioredis';
 import type { PulseEvent } from '../../domain/events.js';
 import type { Snapshot } from '../../domain/kpis.js';
-import { STORES } from '../../server/demo/dealership.js';
-import { generateStoreEvents } from '../../server/demo/generate.js';
-import { KpiService } from '../../server/kpi/kpi-service.js';
-import { queuePrefix, storeKeys } from '../../server/redis-keys.js';
+import { STORES } from '../../launcher/demo/dealership.js';
+import { generateStoreEvents } from '../../launcher/demo/generate.js';
+import { KpiService } from '../../core/kpi/kpi-service.js';
+import { queuePrefix, storeKeys } from '../../core/redis/keys.js';
 import { applyEvents } from '../../workers/apply-events.processor.js';
-import { EVENTS_QUEUE, type ApplyEventsJob, type ApplyEventsResult } from '../../workers/queues.js';
+import { EVENTS_QUEUE, type ApplyEventsJob, type ApplyEventsResult } from '../../core/jobs/queues.js';
 import { shuffled } from './events.js';
 import { ADMIN_TOKEN, applyDeps, readOptions, waitFor } from './stack.js';
 

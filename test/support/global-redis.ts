@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer } from '../../server/redis-launcher.js';
+import { startRedisServer } from '../../launcher/redis-launcher.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

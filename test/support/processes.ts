@@ -1,5 +1,5 @@
 /**
- * Real processes for the fault tests: `node --import tsx server/main.ts --role=…` children with an
+ * Real processes for the fault tests: `node --import tsx launcher/pulse.ts --role=…` children with an
  * environment of their own, their output kept for failure messages, and a redis-server that a
  * test owns (AOF, `appendfsync always`) and may shut down, kill and start again.
  *
@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { freePort } from '../../server/redis-launcher.js';
-import { queuePrefix } from '../../server/redis-keys.js';
-import { EVENTS_QUEUE } from '../../workers/queues.js';
+import { freePort } from '../../launcher/redis-launcher.js';
+import { queuePrefix } from '../../core/redis/keys.js';
+import { EVENTS_QUEUE } from '../../core/jobs/queues.js';
 import { ADMIN_TOKEN } from './stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -150,7 +150,7 @@ export interface PulseOptions {
   readyTimeoutMs?: number;
 }
 
-/** Starts `server/main.ts --role=…` and resolves when it is ready; throws with its output if it is not. */
+/** Starts `launcher/pulse.ts --role=…` and resolves when it is ready; throws with its output if it is not. */
 export async function startPulse(role: Role, opts: PulseOptions): Promise<PulseProcess> {
   const port = role === 'worker' ? null : (opts.port ?? (await freePort()));
   const env: Record<string, string> = {
@@ -167,7 +167,7 @@ export async function startPulse(role: Role, opts: PulseOptions): Promise<PulseP
   };
   const queueName = `${queuePrefix(opts.prefix)}:${Buffer.from(EVENTS_QUEUE).toString('base64')}`;
   const before = role === 'server' ? null : await workerClients(opts.redisUrl, queueName).catch(() => new Set<string>());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', `--role=${role}`], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'launcher/pulse.ts', `--role=${role}`], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

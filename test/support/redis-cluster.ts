@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../server/redis-launcher.js';
+import { freePort } from '../../launcher/redis-launcher.js';
 
 export interface RedisClusterHandle {
   /** `host:port` of every master, comma-separated: the value of REDIS_CLUSTER_NODES. */

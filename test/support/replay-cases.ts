@@ -6,10 +6,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../../domain/events.js';
 import type { Snapshot } from '../../domain/kpis.js';
-import { saveBudget } from '../../server/budget-book.js';
-import { KpiService } from '../../server/kpi/kpi-service.js';
-import type { RedisTarget } from '../../server/redis-connections.js';
-import { storeKeys } from '../../server/redis-keys.js';
+import { saveBudget } from '../../core/books/budget-book.js';
+import { KpiService } from '../../core/kpi/kpi-service.js';
+import type { RedisTarget } from '../../core/redis/connections.js';
+import { storeKeys } from '../../core/redis/keys.js';
 import { applyEvents } from '../../workers/apply-events.processor.js';
 import { shuffled } from './events.js';
 import { demoEvents } from './faults.js';

@@ -5,13 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createApp, type PulseApp } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { connectRedis, type RedisTarget } from '../../server/redis-connections.js';
-import { StoreRegistry } from '../../server/store-registry.js';
-import { defineEventScripts } from '../../workers/event-scripts.js';
+import { loadConfig, type Config } from '../../core/config.js';
+import { connectRedis, type RedisTarget } from '../../core/redis/connections.js';
+import { StoreRegistry } from '../../core/books/store-registry.js';
+import { defineEventScripts } from '../../core/events/scripts.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { ApplyDeps } from '../../workers/apply-events.processor.js';
-import { readSegments } from '../../workers/segments/read-segments.js';
+import { readSegments } from '../../core/segments/read-segments.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 

@@ -3,13 +3,14 @@
  * the batch's event types can affect) and every minute (all rules), turns what changed into
  * alerts, keeps them, pushes them live and hands them to the webhooks.
  */
-import type { RedisConn } from '../../server/redis-connections.js';
-import { alertRules as alertRulesSchema, DEFAULT_ALERT_RULES, type AlertRecord, type AlertRules } from '../../domain/alerts.js';
+import { loadAlertRules } from '../../core/books/alert-rules-book.js';
+import type { RedisConn } from '../../core/redis/connections.js';
+import type { AlertRecord } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
-import type { Config } from '../../server/config.js';
-import type { WorkerMetrics } from '../../server/observability/metrics.js';
-import { storeKeys } from '../../server/redis-keys.js';
-import type { StoreRegistry } from '../../server/store-registry.js';
+import type { Config } from '../../core/config.js';
+import type { WorkerMetrics } from '../../core/observability/metrics.js';
+import { storeKeys } from '../../core/redis/keys.js';
+import type { StoreRegistry } from '../../core/books/store-registry.js';
 import {
   applyConditionChanges,
   clearConditions,
@@ -18,7 +19,7 @@ import {
   publishAlert,
   undispatched,
   type ConditionChange,
-} from './alert-book.js';
+} from '../../core/books/alert-book.js';
 import type { AlertRule, Condition, RuleContext } from './rule.js';
 import { budgetRule, overspendRule, unbudgetedRule } from './rules/budgets.js';
 import { callbackDueSoonRule, callbackMissedRule } from './rules/callbacks.js';
@@ -53,12 +54,6 @@ export interface EngineDeps {
 export interface Evaluation {
   raised: AlertRecord[];
   updated: AlertRecord[];
-}
-
-export async function loadAlertRules(redis: RedisConn, prefix: string, store: string): Promise<AlertRules> {
-  const json = await redis.get(storeKeys(prefix, store).alertRules);
-  const parsed = json ? alertRulesSchema.safeParse(JSON.parse(json)) : null;
-  return parsed?.success ? parsed.data : DEFAULT_ALERT_RULES;
 }
 
 /** Rules that events of these types can affect; all of them when no types are given. */

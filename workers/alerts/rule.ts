@@ -4,10 +4,10 @@
  * every upward crossing, clears alerts whose condition stopped holding and lets a recurrence alert
  * anew. Rules only read; the engine does the writing.
  */
-import type { RedisConn } from '../../server/redis-connections.js';
+import type { RedisConn } from '../../core/redis/connections.js';
 import type { Alert, AlertKind, AlertRules } from '../../domain/alerts.js';
 import type { EventType } from '../../domain/events.js';
-import type { Config } from '../../server/config.js';
+import type { Config } from '../../core/config.js';
 
 export interface Condition {
   /** Unique within the store, starting with the rule's name: `budget:B-2611-media`. */

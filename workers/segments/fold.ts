@@ -18,7 +18,7 @@
  * collector has little to walk.
  */
 import { toFen, type PulseEvent } from '../../domain/events.js';
-import { DAY_MS, VALUE_DAYS, type CustomerValue } from './classify.js';
+import { DAY_MS, VALUE_DAYS, type CustomerValue } from '../../core/segments/classify.js';
 
 export interface CustomerAggregate extends CustomerValue {
   id: string;

@@ -8,7 +8,7 @@
  * seen; the next run sees them.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { RedisConn } from '../../server/redis-connections.js';
+import type { RedisConn } from '../../core/redis/connections.js';
 import type { PulseEvent } from '../../domain/events.js';
 
 export const SCAN_COUNT = 2000;

@@ -1,8 +1,8 @@
 /** What the budget rules read: this month's budgets, spend per budget and this month's spend records. */
 import { budgetSettings, type BudgetSettings } from '../../../domain/settings.js';
-import { windowsAt } from '../../../server/kpi/windows.js';
-import { withScores } from '../../../server/kpi/day-buckets.js';
-import { storeKeys } from '../../../server/redis-keys.js';
+import { windowsAt } from '../../../core/kpi/windows.js';
+import { withScores } from '../../../core/kpi/day-buckets.js';
+import { storeKeys } from '../../../core/redis/keys.js';
 import type { RuleContext } from '../rule.js';
 
 export interface SpendRecord {

@@ -2,7 +2,7 @@
  * Spend rules: a budget's early warning (预警) and trip (跳闸), spend recorded past a tripped
  * budget, and spend booked on a budget id that has no budget.
  */
-import { budgetStatus } from '../../../server/kpi/spend.js';
+import { budgetStatus } from '../../../core/kpi/spend.js';
 import type { AlertRule, Condition } from '../rule.js';
 import { amountFen, readBudgets, yuan } from './budget-reads.js';
 

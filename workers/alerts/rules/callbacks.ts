@@ -2,8 +2,8 @@
  * Callbacks (回访): a subject whose deadline passed without a reached call (missed), and a pending
  * subject whose deadline is near (due soon). A late-reported call made in time clears a miss.
  */
-import { withScores } from '../../../server/kpi/day-buckets.js';
-import { storeKeys, type CallbackKind } from '../../../server/redis-keys.js';
+import { withScores } from '../../../core/kpi/day-buckets.js';
+import { storeKeys, type CallbackKind } from '../../../core/redis/keys.js';
 import { SETTLE_MS, type AlertRule, type Condition, type RuleContext } from '../rule.js';
 
 const KINDS: CallbackKind[] = ['sales', 'service'];

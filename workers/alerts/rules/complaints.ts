@@ -6,9 +6,9 @@
  * masked: a shared screen shows people, not complaint numbers. The id stays in `data`.
  */
 import { maskFreeText, maskName } from '../../../domain/masking.js';
-import { withScores } from '../../../server/kpi/day-buckets.js';
-import { storeKeys } from '../../../server/redis-keys.js';
-import { loggedEvents } from '../../../server/work-lists/customers.js';
+import { withScores } from '../../../core/kpi/day-buckets.js';
+import { storeKeys } from '../../../core/redis/keys.js';
+import { loggedEvents } from '../../../core/work-lists/customers.js';
 import type { AlertRule, Condition } from '../rule.js';
 
 type Severity = 'low' | 'medium' | 'high';

@@ -1,7 +1,7 @@
 /** Promotional material at or below its reorder level (库存预警); restocking clears it. */
 import { materialLowMessage } from '../../../domain/material-stock.js';
-import { materialLines } from '../../../server/kpi/read-operations.js';
-import { storeKeys } from '../../../server/redis-keys.js';
+import { materialLines } from '../../../core/kpi/read-operations.js';
+import { storeKeys } from '../../../core/redis/keys.js';
 import { SETTLE_MS, type AlertRule } from '../rule.js';
 
 export const materialRule: AlertRule = {

@@ -1,7 +1,7 @@
 /** A negative media mention (负面曝光) of the last week; a correction of its sentiment clears it. */
-import { withScores } from '../../../server/kpi/day-buckets.js';
-import { storeKeys } from '../../../server/redis-keys.js';
-import { loggedEvents } from '../../../server/work-lists/customers.js';
+import { withScores } from '../../../core/kpi/day-buckets.js';
+import { storeKeys } from '../../../core/redis/keys.js';
+import { loggedEvents } from '../../../core/work-lists/customers.js';
 import type { AlertRule, Condition } from '../rule.js';
 
 const WINDOW_MS = 7 * 24 * 3600_000;

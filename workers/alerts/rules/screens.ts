@@ -3,7 +3,7 @@
  * the TV reports again or its on-hours end. The rule of silence is domain/devices.ts `isSilent`.
  */
 import { isSilent, type DeviceSettings } from '../../../domain/devices.js';
-import { deviceKeys } from '../../../server/redis-keys.js';
+import { deviceKeys } from '../../../core/redis/keys.js';
 import type { AlertRule } from '../rule.js';
 
 export const screenSilentRule: AlertRule = {

@@ -4,8 +4,8 @@
  */
 import { DateTime } from 'luxon';
 import { TARGET_KEYS } from '../../../domain/kpis.js';
-import { readTargetFigures } from '../../../server/kpi/read-targets.js';
-import { windowsAt } from '../../../server/kpi/windows.js';
+import { readTargetFigures } from '../../../core/kpi/read-targets.js';
+import { windowsAt } from '../../../core/kpi/windows.js';
 import { SETTLE_MS, type AlertRule, type Condition } from '../rule.js';
 
 const METRIC_ZH: Record<(typeof TARGET_KEYS)[number], string> = { orders: '订单', deliveries: '交车', leads: '线索' };

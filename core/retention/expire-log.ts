@@ -1,0 +1,61 @@
+/**
+ * Retention: raw events older than `retentionDays` leave the store's log; the figures of their
+ * days are kept for good (daily-rollup.ts). The aggregates the scripts maintain stay as they are —
+ * they are compact, and the current figures never read that far back.
+ */
+import type { RedisConn } from '../redis/connections.js';
+import type { Config } from '../config.js';
+import type { ReadOptions } from '../kpi/read-store.js';
+import { storeKeys } from '../redis/keys.js';
+import type { StoreRegistry } from '../books/store-registry.js';
+import { readSegments } from '../segments/read-segments.js';
+import { keepDays } from './daily-rollup.js';
+
+const D = 24 * 3600_000;
+const SCAN_COUNT = 1000;
+
+export interface RetentionDeps {
+  redis: RedisConn;
+  stores: StoreRegistry;
+  config: Pick<Config, 'prefix' | 'callbackDeadlineMs' | 'retentionDays'>;
+}
+
+/** The oldest event time the log keeps at `now`. */
+export const retentionHorizon = (now: number, retentionDays: number): number => now - retentionDays * D;
+
+/** The event's time from its logged JSON, without parsing the rest of it. */
+function loggedAt(json: string): number {
+  const m = /"at":"([^"]+)"/.exec(json);
+  return m ? Date.parse(m[1]!) : NaN;
+}
+
+export async function expireStoreLog(
+  deps: RetentionDeps,
+  store: string,
+  now: number,
+): Promise<{ expired: number; daysKept: number }> {
+  const { redis, config } = deps;
+  const log = storeKeys(config.prefix, store).log;
+  const horizon = retentionHorizon(now, config.retentionDays);
+  let cursor = '0';
+  let expired = 0;
+  let oldest = Infinity;
+  do {
+    const [next, flat] = await redis.hscan(log, cursor, 'COUNT', SCAN_COUNT);
+    cursor = next;
+    const old: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const at = loggedAt(flat[i + 1]!);
+      if (at < horizon) {
+        old.push(flat[i]!);
+        oldest = Math.min(oldest, at);
+      }
+    }
+    if (old.length) expired += await redis.hdel(log, ...old);
+  } while (cursor !== '0');
+  if (!expired) return { expired, daysKept: 0 };
+  const settings = (await deps.stores.get(store)) ?? { name: store, timezone: 'Asia/Shanghai' };
+  const opts: ReadOptions = { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments };
+  const daysKept = await keepDays(redis, store, settings, oldest, horizon, now, opts);
+  return { expired, daysKept };
+}
