@@ -7,13 +7,29 @@ import type { PhoneResults } from './phone.js';
 import type { soak } from './soak.js';
 import { round } from './support/measure.js';
 import { HISTORY_BUDGET_MS } from './support/params.js';
+import { beforeAfterLines, type StoredRun } from './history.js';
+import { changedLine } from './settings.js';
+import { momentLines } from './group-moments.js';
+
+type ThroughputSeries = { runs: { perSec: number; ms: number }[]; medianPerSec: number };
 
 export type Results = {
   machine: Record<string, string | number>;
   throughput: {
-    ingest: { runs: { events: number; ms: number; perSec: number }[]; medianPerSec: number; stores: number; days: number };
-    ceiling: { runs: { jobs: number; perSec: number }[]; medianPerSec: number };
-    ratio: number;
+    events: number;
+    stores: number;
+    days: number;
+    batch: number;
+    inFlight: number;
+    /** The product: POST /api/v1/events → server → queue → worker → event scripts. */
+    ingest: ThroughputSeries;
+    /** Limit (a): the same events' scripts pipelined straight into Redis. */
+    scripts: ThroughputSeries;
+    /** Limit (b): bare BullMQ carrying the same jobs of 500 events through the same scripts. */
+    bullmq: ThroughputSeries;
+    /** product ÷ (a), (b) ÷ (a). */
+    productShare: number;
+    bullmqShare: number;
   };
   snapshot: {
     histories: Awaited<ReturnType<typeof snapshotVsHistory>>;
@@ -32,7 +48,7 @@ export type Results = {
   soak?: Awaited<ReturnType<typeof soak>>;
 };
 
-export function markdown(r: Results): string {
+export function markdown(r: Results, pair: { before: StoredRun; after: StoredRun } | null): string {
   const m = r.machine;
   const t = r.throughput;
   const kb = (b: number) => `${round(b / 1024)} KiB`;
@@ -44,15 +60,18 @@ export function markdown(r: Results): string {
     '',
     '## Throughput',
     '',
-    '| measurement | median | runs |',
-    '|---|---|---|',
-    `| ingest: POST /api/v1/events (500 per request, 4 in flight) → applied, 1 server + 1 worker process (concurrency 4); ${t.ingest.runs[0]?.events} demo events of ${t.ingest.stores} stores × ${t.ingest.days} days | **${t.ingest.medianPerSec} events/s** | ${t.ingest.runs.map((x) => x.perSec).join(', ')} |`,
-    `| bare BullMQ ceiling: Queue + Worker (concurrency 4), one HINCRBY per job, addBulk of 500; ${t.ceiling.runs[0]?.jobs} jobs | **${t.ceiling.medianPerSec} jobs/s** | ${t.ceiling.runs.map((x) => x.perSec).join(', ')} |`,
-    `| ratio ingest ÷ ceiling (events/s ÷ jobs/s) | **${t.ratio}** | |`,
+    `The same ${t.events} demo events (${t.stores} stores × ${t.days} days) in batches of ${t.batch}, ${t.inFlight} in flight, carried three ways in turn in every repetition; medians of ${t.ingest.runs.length}.`,
     '',
-    'Ingest time runs from the first POST until the store logs (`HLEN` of `{S}:log`) hold every distinct event id.',
-    'A product job carries a whole request (500 events, one Lua script each), a ceiling job one `HINCRBY`:',
-    'the ratio compares events with jobs, as asked, so it can exceed 1.',
+    '| measurement | median | share of (a) | runs | settings changed from production |',
+    '|---|---|---|---|---|',
+    `| ingest through the product: POST /api/v1/events → server → queue → worker (concurrency ${t.inFlight}) → event scripts, 1 server + 1 worker process | **${t.ingest.medianPerSec} events/s** | **${t.productShare}** | ${t.ingest.runs.map((x) => x.perSec).join(', ')} | rate limits off; Redis without persistence |`,
+    `| limit (a): the product's event scripts (core/events) pipelined straight into Redis, one round trip per batch, no HTTP, no queue | **${t.scripts.medianPerSec} events/s** | 1 | ${t.scripts.runs.map((x) => x.perSec).join(', ')} | Redis without persistence; the scripts alone |`,
+    `| limit (b): bare BullMQ (Queue + Worker, concurrency ${t.inFlight}, in the bench process) carrying the same jobs of ${t.batch} events through the same scripts | **${t.bullmq.medianPerSec} events/s** | **${t.bullmqShare}** | ${t.bullmq.runs.map((x) => x.perSec).join(', ')} | Redis without persistence; the scripts alone |`,
+    '',
+    'Each time runs from the first request, batch or job until every event is applied; every event id is then checked in the store logs (`HLEN` of `{S}:log`).',
+    "(a) is this design's physical limit on this machine: every event must run its script in Redis. (b) adds the queue alone.",
+    'The product adds HTTP (parse, validate), the store registry, change notices and the alert rules of each job.',
+    changedLine('redis', 'rateLimits', 'noWorkerExtras'),
     '',
     '## Snapshot cost versus history (in-process, KpiService)',
     '',
@@ -68,6 +87,7 @@ export function markdown(r: Results): string {
     'before this month with suffixed ids are added. So only history grows from row to row.',
     'Each store() call reads the store afresh (a KpiService that has kept nothing), at the same `now`. Every size is loaded before any is',
     'timed (one warm-up call each), then the sizes are called in turn, one call of each per round, so that other work on the machine slows them alike.',
+    changedLine('redis', 'inProcess'),
     '',
     '| stores | events per store | KpiService.group() cold: every store read, median | min / max | calls | warm: one store changed, median | min / max | calls | stores read per warm call (median / max) | load average |',
     '|---|---|---|---|---|---|---|---|---|---|',
@@ -86,9 +106,9 @@ export function markdown(r: Results): string {
     "(a visit, a lead, a repair order) to one store: only that store is read again, the others' parts are kept",
     '(core/kpi/parts-cache.ts). Load average: the 1-minute load of the machine while measured (other processes',
     'slow both columns alike).',
-    'Before the stores’ parts were kept (bench of 2026-11-23 on the same machine), every call was a cold one:',
-    '186.17 ms for 50 stores and 1,394.93 ms for 500.',
+    changedLine('redis', 'inProcess'),
     '',
+    ...momentLines(r.snapshot.groups),
     '## Client size (client/dist/assets, gzip level 9)',
     '',
     '| | files | raw | gzip |',
@@ -101,51 +121,9 @@ export function markdown(r: Results): string {
     ...(r.phone ? phoneLines(r.phone, r.phoneRuns ?? {}, m.cpus ?? '?') : []),
     ...(r.latency ? latencyLines(r.latency) : []),
     ...(r.soak ? soakLines(r.soak) : []),
-    ...(m.mode === 'full' ? beforeAfterLines(r) : []),
+    ...beforeAfterLines(pair),
   ];
   return lines.join('\n');
-}
-
-/**
- * Figures of earlier full runs on the same machine (2026-11-23), before the change named, beside
- * this run's. What each change was: docs/benchmarks.md.
- */
-function beforeAfterLines(r: Results): string[] {
-  const group = (n: number) => r.snapshot.groups.find((g) => g.stores === n);
-  const warm = (n: number) => {
-    const g = group(n);
-    return g && 'warm' in g && g.warm ? `${g.warm.medianMs} ms` : '—';
-  };
-  const cell = (tickMs: number) => {
-    const c = r.latency?.cells.find((x) => x.system === 'pulse' && x.sockets === 1000 && x.rate === 1000 && x.tickMs === tickMs);
-    return c ? `${c.latency.p50} / ${c.latency.p99} ms` : '—';
-  };
-  const rows: [string, string, string, string][] = [
-    ['group snapshot, 500 stores, one store changed', '1,394.93 ms', warm(500), 'per-store partial sums kept per server'],
-    ['group snapshot, 50 stores, one store changed', '186.17 ms', warm(50), 'same'],
-    [
-      'event → screen p50 / p99, 1,000 sockets, 1,000 events/s, a POST every 50 ms',
-      '9.6 s / — (the queue grew)',
-      cell(50),
-      'the target alert rule reads three counts, not a snapshot; the change is published before the alert rules run',
-    ],
-    ['the same, a POST of 250 every 250 ms', '405 / 799 ms', cell(250), 'same'],
-    [
-      'first figures in Chromium',
-      '1,130 ms',
-      r.browser ? `${r.browser.firstFigures.medianMs} ms` : '—',
-      'the first script 442 → 196 KiB raw; the snapshot also by HTTP beside the socket handshake; no forced layout on mount',
-    ],
-    ['wall JS + CSS, gzip', '160.8 KiB', `${round(r.client.totalGzipBytes / 1024)} KiB`, 'zod no longer loaded by the page'],
-  ];
-  return [
-    '## Before and after',
-    '',
-    '| figure | before (earlier run, same machine) | this run | change |',
-    '|---|---|---|---|',
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-    '',
-  ];
 }
 
 function browserLines(b: NonNullable<Results['browser']>): string[] {
@@ -180,6 +158,7 @@ function browserLines(b: NonNullable<Results['browser']>): string[] {
     'push, then the heap is read (`Runtime.getHeapUsage`) after two `HeapProfiler.collectGarbage`, and a heap',
     "snapshot splits it into compiled code (bytecode and optimised code, which grows as the page's functions get",
     'hot) and all other JavaScript objects.',
+    changedLine('pushes', 'rateLimits', 'redis'),
     '',
   ];
 }
@@ -208,6 +187,7 @@ function phoneLines(p: PhoneResults, runs: Record<string, PhoneResults>, cpus: s
     'FCP beyond 50 ms, summed; CLS: layout shifts without recent input, summed. A load ends once the page shows its',
     'figures and nothing new (long task, paint, shift) came for 1.5 s. Bytes: resource timing `transferSize`. Figures',
     "shown: the first animation frame in which the page's first figure (staff: the pending callbacks tile) holds a number.",
+    changedLine('rateLimits', 'redis'),
     '',
     '| staff page script (phone, CPU 4×) | size | ran by the figures |',
     '|---|---|---|',
@@ -247,6 +227,7 @@ function soakLines(s: NonNullable<Results['soak']>): string[] {
     `| largest ÷ smallest after warm-up | **${s.ratios.heap}** | **${s.ratios.nodes}** | **${s.ratios.listeners}** | |`,
     '',
     `${s.flat ? '**Flat**' : '**Not flat**'} against the target: each reading after warm-up within ${pct} % of the smallest.`,
+    changedLine('soakPushes', 'rateLimits', 'redis'),
     ...(s.pushes < 100_000 ? [`A shortened run (\`--soak-pushes=${s.pushes}\`): the full soak is 100,000 pushes.`] : []),
     `One page of \`/wall/${s.store}\` (Chromium ${s.chromium}, ${s.viewport}) receives ${s.pushes.toLocaleString('en')} \`kpis\` pushes,`,
     'each with a new seq and changed figures (appointments, spend, pending callbacks, the trend): 100,000 stand for',
@@ -289,6 +270,7 @@ function latencyLines(l: LatencyResults): string[] {
     "reaches the store's count after the event's job; bench/latency.ts). Every event × subscribed socket is a",
     'sample; quantiles are nearest rank. The bare relay: plain Socket.IO + one ioredis subscriber in its own process,',
     'relaying each message the bench PUBLISHes (one per room and tick, with its seq) to the room at once.',
+    changedLine('socketsPerKey', 'rateLimits', 'redis'),
     '',
     '| system | sockets | events/s (per tick) | p50 | p95 | p99 | max | store rooms p50 / p99 | group p50 / p99 | samples (event × socket) | pushes (received) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

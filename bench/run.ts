@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: throughput, latency and cost measurements against a redis-server of its own
- * (loopback, free port, no persistence). Writes bench/results.json and bench/RESULTS.md.
+ * (loopback, free port, no persistence). Writes bench/results.json, bench/RESULTS.md and
+ * bench/history/<date-time>.json.
  *
  *   npx tsx bench/run.ts          full run (minutes)
  *   npx tsx bench/run.ts --smoke  everything tiny (seconds), for CI
@@ -12,6 +13,11 @@
  *   npx tsx bench/run.ts --only=phone  the staff page on a phone (LCP, TBT, CLS) alone, likewise;
  *                                      with --label=NAME also kept as the run NAME (before/after)
  *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
+ *   npx tsx bench/run.ts --against=bench/history/<date-time>.json  before/after against that stored run
+ *                                      (default: the stored run before the latest)
+ *
+ * A complete run is kept in bench/history/<date-time>.json (smoke runs in bench/history/smoke/);
+ * `--only` runs amend bench/results.json and are not stored.
  *
  * Not part of `npm test`.
  */
@@ -21,14 +27,16 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { browserFigures } from './browser.js';
 import { clientSize } from './client-size.js';
-import { ceilingRun, ingestRun } from './ingest.js';
+import { ingestLoad, ingestRun } from './ingest.js';
+import { BATCH, IN_FLIGHT, bullmqRun, dropPrefix, scriptsRun } from './ingest-limits.js';
 import { latencyBench } from './latency.js';
 import { phoneFigures } from './phone.js';
 import { markdown, type Results } from './report.js';
+import { comparisonPair, storeRun } from './history.js';
 import { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import { soak } from './soak.js';
 import { log, median, round } from './support/measure.js';
-import { CONCURRENCY, ONLY, P, ROOT, SMOKE } from './support/params.js';
+import { ONLY, P, ROOT, SMOKE } from './support/params.js';
 import { startRedis, stop } from './support/processes.js';
 
 async function main() {
@@ -46,9 +54,15 @@ async function main() {
   const label = process.argv.find((a) => a.startsWith('--label='))?.slice('--label='.length);
   const latencyServers = Number(process.argv.find((a) => a.startsWith('--latency-servers='))?.split('=')[1] ?? 1);
   const name = SMOKE ? 'results.smoke' : 'results';
-  const save = (results: Results) => {
+  const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+  /** A complete run is also stored (bench/history/); before/after compares two stored runs. */
+  const save = (results: Results, complete = false) => {
+    if (complete) log(`stored ${storeRun(results, SMOKE)}`);
     writeFileSync(join(ROOT, `bench/${name}.json`), JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`), markdown(results));
+    writeFileSync(
+      join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`),
+      markdown(results, comparisonPair(SMOKE, against)),
+    );
     log(`wrote bench/${name}.json and bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`);
   };
   const file = join(ROOT, `bench/${name}.json`);
@@ -102,30 +116,7 @@ async function main() {
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
-    const ingestRuns = [];
-    const ceilingRuns = [];
-    for (let run = 0; run < P.runs; run++) {
-      const ingest = await ingestRun(redis.url, run);
-      log('ingest', ingest);
-      ingestRuns.push(ingest);
-      const ceiling = await ceilingRun(redis.url, run);
-      log('ceiling', ceiling);
-      ceilingRuns.push(ceiling);
-    }
-    const ingestPerSec = median(ingestRuns.map((r) => r.perSec));
-    const ceilingPerSec = median(ceilingRuns.map((r) => r.perSec));
-    const throughput = {
-      ingest: {
-        runs: ingestRuns,
-        medianPerSec: ingestPerSec,
-        batch: 500,
-        inFlight: 4,
-        stores: P.ingestStores,
-        days: P.ingestDays,
-      },
-      ceiling: { runs: ceilingRuns, medianPerSec: ceilingPerSec, concurrency: CONCURRENCY, addBulkChunk: 500 },
-      ratio: round(ingestPerSec / ceilingPerSec, 3),
-    };
+    const throughput = await throughputRuns(redis.url);
 
     const snapshot = await snapshotRuns(redis.url);
     const client = await clientSize();
@@ -137,19 +128,61 @@ async function main() {
     const soakResults = await soak(redis.url);
     log('soak', JSON.stringify(soakResults.ratios));
 
-    save({
-      machine: { ...machine, redis: redisVersion },
-      throughput,
-      snapshot,
-      client,
-      browser,
-      ...phoneOf(phone),
-      latency,
-      soak: soakResults,
-    });
+    save(
+      {
+        machine: { ...machine, redis: redisVersion },
+        throughput,
+        snapshot,
+        client,
+        browser,
+        ...phoneOf(phone),
+        latency,
+        soak: soakResults,
+      },
+      true,
+    );
   } finally {
     await stop(redis.child);
   }
+}
+
+/**
+ * Ingest through the product, and its two limits on the same events in the same run: the event
+ * scripts pipelined into Redis (a) and bare BullMQ carrying the same jobs through them (b). The
+ * three in turn in every repetition, so that other work on the machine slows them alike.
+ */
+async function throughputRuns(redisUrl: string): Promise<Results['throughput']> {
+  const load = ingestLoad();
+  const systems = [
+    ['product', ingestRun],
+    ['scripts', scriptsRun],
+    ['bullmq', bullmqRun],
+  ] as const;
+  const runs: Record<(typeof systems)[number][0], { perSec: number; ms: number }[]> = { product: [], scripts: [], bullmq: [] };
+  for (let run = 0; run < P.runs; run++) {
+    const tag = `${run}${Date.now().toString(36)}`;
+    for (const [name, measure] of systems) {
+      const prefix = `b${name[0]}${tag}`;
+      const r = await measure(redisUrl, load, prefix);
+      log(name, r);
+      runs[name].push(r);
+      await dropPrefix(redisUrl, prefix);
+    }
+  }
+  const med = (xs: { perSec: number }[]) => median(xs.map((r) => r.perSec));
+  const [product, scripts, bullmq] = [med(runs.product), med(runs.scripts), med(runs.bullmq)];
+  return {
+    events: load.expected,
+    stores: P.ingestStores,
+    days: P.ingestDays,
+    batch: BATCH,
+    inFlight: IN_FLIGHT,
+    ingest: { runs: runs.product, medianPerSec: product },
+    scripts: { runs: runs.scripts, medianPerSec: scripts },
+    bullmq: { runs: runs.bullmq, medianPerSec: bullmq },
+    productShare: round(product / scripts, 3),
+    bullmqShare: round(bullmq / scripts, 3),
+  };
 }
 
 async function snapshotRuns(redisUrl: string): Promise<Results['snapshot']> {

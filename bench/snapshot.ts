@@ -12,6 +12,7 @@ import { StoreRegistry } from '../core/books/store-registry.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { defineEventScripts } from '../core/events/scripts.js';
 import { readSegments } from '../core/segments/read-segments.js';
+import { groupMoments } from './group-moments.js';
 import { demoEvents, history, monthStartOf } from './support/demo-events.js';
 import { chunks, log, median, round, timeCalls } from './support/measure.js';
 import { ADMIN_TOKEN, HISTORY_BUDGET_MS, P, SMOKE } from './support/params.js';
@@ -30,7 +31,7 @@ export function applyDeps(redisUrl: string, prefix: string) {
   const kpis = new KpiService(redis, stores, opts, counting);
   /** A service that has kept nothing: each call reads every store it shows. */
   const coldKpis = () => new KpiService(redis, stores, opts);
-  return { redis, config, stores, kpis, coldKpis, storesRead: () => reads };
+  return { redis, config, stores, opts, kpis, coldKpis, storesRead: () => reads };
 }
 
 interface LoadedHistory {
@@ -175,7 +176,8 @@ export async function groupSnapshot(redisUrl: string, stores: number) {
       storesReadMax: Math.max(...read),
     };
     const load = round((loadBefore + loadavg()[0]!) / 2, 2);
-    return { stores, eventsPerStore: base.length, days, applyMs: round(applyMs), group, warm, load };
+    const moments = await groupMoments({ redis: deps.redis, stores: deps.stores, opts: deps.opts });
+    return { stores, eventsPerStore: base.length, days, applyMs: round(applyMs), group, warm, load, moments };
   } finally {
     deps.redis.disconnect();
   }

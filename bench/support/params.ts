@@ -12,12 +12,11 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export const CONCURRENCY = 4;
 
 export const P = SMOKE
-  ? { runs: 1, ingestDays: 1, ingestStores: 2, ceilingJobs: 2_000, histories: [2_000], readCalls: 5, groups: [5] }
+  ? { runs: 1, ingestDays: 1, ingestStores: 2, histories: [2_000], readCalls: 5, groups: [5] }
   : {
       runs: 5,
       ingestDays: 30,
       ingestStores: 4,
-      ceilingJobs: 50_000,
       histories: [10_000, 0, 1_000_000, ...(HUGE ? [10_000_000] : [])],
       readCalls: 60,
       groups: [50, 500],

@@ -1,0 +1,171 @@
+/**
+ * Every complete bench run kept as a file (bench/history/<date-time>.json; smoke runs under
+ * bench/history/smoke/, not committed), and the before/after of bench/RESULTS.md computed from two
+ * of them: the latest and the one before it, or the latest and `--against=<file>`.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { round } from './support/measure.js';
+import { ROOT } from './support/params.js';
+
+const dirOf = (smoke: boolean) => join(ROOT, smoke ? 'bench/history/smoke' : 'bench/history');
+
+/** Keeps a run's results under its date-time; answers the file, relative to the repository. */
+export function storeRun(results: { machine: { date?: unknown } }, smoke: boolean): string {
+  const dir = dirOf(smoke);
+  mkdirSync(dir, { recursive: true });
+  const stamp = String(results.machine.date ?? new Date().toISOString())
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
+  const file = join(dir, `${stamp}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  return relative(ROOT, file);
+}
+
+export interface StoredRun {
+  file: string;
+  results: unknown;
+}
+
+const load = (file: string): StoredRun => ({ file: relative(ROOT, file), results: JSON.parse(readFileSync(file, 'utf8')) });
+
+/** The two stored runs to compare: the latest, and `against` (a file) or else the one before the latest. */
+export function comparisonPair(smoke: boolean, against?: string): { before: StoredRun; after: StoredRun } | null {
+  const dir = dirOf(smoke);
+  if (!existsSync(dir)) return null;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => join(dir, f));
+  const latest = files.at(-1);
+  if (!latest) return null;
+  if (against) {
+    const file = [against, join(ROOT, against), join(dir, against)].find((f) => existsSync(f));
+    if (!file) throw new Error(`--against=${against}: no such stored run`);
+    return { before: load(file), after: load(latest) };
+  }
+  const previous = files.at(-2);
+  return previous ? { before: load(previous), after: load(latest) } : null;
+}
+
+/** A figure of a stored run, or undefined where that run did not measure it. */
+type Reader = (r: any) => number | undefined;
+
+const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+const groupOf = (r: any, stores: number) => r?.snapshot?.groups?.find((g: any) => g.stores === stores);
+const cellOf = (r: any, sockets: number, rate: number, tickMs: number) =>
+  r?.latency?.cells?.find((c: any) => c.system === 'pulse' && c.sockets === sockets && c.rate === rate && c.tickMs === tickMs);
+const historyOf = (r: any, i: number) => r?.snapshot?.histories?.[i];
+const phoneOf = (r: any, name: string) => r?.phone?.conditions?.find((c: any) => c.name.startsWith(name));
+
+/** The figures compared, each with its unit and which way is better. */
+const FIGURES: { name: string; unit: string; better: 'higher' | 'lower'; read: Reader }[] = [
+  {
+    name: 'ingest through the product (events/s)',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.ingest?.medianPerSec),
+  },
+  {
+    name: 'limit (a): the event scripts pipelined into Redis (events/s)',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.scripts?.medianPerSec),
+  },
+  {
+    name: 'limit (b): bare BullMQ, same jobs, same scripts (events/s)',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.bullmq?.medianPerSec),
+  },
+  { name: 'product ingest ÷ limit (a)', unit: '', better: 'higher', read: (r) => num(r?.throughput?.productShare) },
+  {
+    name: 'KpiService.store(), 10 k events of history',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(historyOf(r, 0)?.store?.medianMs),
+  },
+  {
+    name: 'KpiService.store(), 1 M events of history',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(historyOf(r, 2)?.store?.medianMs),
+  },
+  { name: 'group snapshot, 50 stores, cold', unit: ' ms', better: 'lower', read: (r) => num(groupOf(r, 50)?.group?.medianMs) },
+  { name: 'group snapshot, 500 stores, cold', unit: ' ms', better: 'lower', read: (r) => num(groupOf(r, 500)?.group?.medianMs) },
+  {
+    name: 'group snapshot, 500 stores, one store changed',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(groupOf(r, 500)?.warm?.medianMs),
+  },
+  {
+    name: 'group snapshot, 500 stores, at a store-local midnight',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(groupOf(r, 500)?.moments?.midnight?.ms),
+  },
+  { name: 'wall JS + CSS, gzip', unit: ' KiB', better: 'lower', read: (r) => (num(r?.client?.totalGzipBytes) ?? NaN) / 1024 },
+  { name: 'first figures in Chromium', unit: ' ms', better: 'lower', read: (r) => num(r?.browser?.firstFigures?.medianMs) },
+  {
+    name: 'staff page LCP, phone, slow 4G',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(phoneOf(r, 'staff page, phone, CPU 4× slower, slow 4G')?.lcpMs),
+  },
+  {
+    name: 'event → screen p50, 1,000 sockets, 1,000 events/s, a POST every 50 ms',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(cellOf(r, 1000, 1000, 50)?.latency?.p50),
+  },
+  {
+    name: 'event → screen p99, same cell',
+    unit: ' ms',
+    better: 'lower',
+    read: (r) => num(cellOf(r, 1000, 1000, 50)?.latency?.p99),
+  },
+  {
+    name: 'wall soak: heap, largest ÷ smallest after warm-up',
+    unit: '',
+    better: 'lower',
+    read: (r) => num(r?.soak?.ratios?.heap),
+  },
+];
+
+const machineOf = (r: any) => {
+  const m = r?.machine ?? {};
+  return `${m.cpus ?? '?'} CPUs, ${m.model ?? '?'}, Node ${m.node ?? '?'}, redis-server ${m.redis ?? '?'}`;
+};
+
+/** The section of bench/RESULTS.md comparing two stored runs. */
+export function beforeAfterLines(pair: { before: StoredRun; after: StoredRun } | null): string[] {
+  if (!pair) return ['## Before and after', '', 'Only one run is stored (bench/history/): nothing to compare yet.', ''];
+  const { before, after } = pair;
+  const show = (x: number | undefined, unit: string) => (x === undefined || Number.isNaN(x) ? '—' : `${round(x, 2)}${unit}`);
+  const rows = FIGURES.map((f) => {
+    const [b, a] = [f.read(before.results), f.read(after.results)].map((x) =>
+      x === undefined || Number.isNaN(x) ? undefined : x,
+    );
+    const change =
+      a === undefined || b === undefined || b === 0
+        ? '—'
+        : `${a >= b ? '+' : '−'}${round((Math.abs(a - b) / b) * 100)} %${a === b ? '' : a > b === (f.better === 'higher') ? ' (better)' : ' (worse)'}`;
+    return `| ${f.name} | ${show(b, f.unit)} | ${show(a, f.unit)} | ${change} |`;
+  });
+  const sameMachine = machineOf(before.results) === machineOf(after.results);
+  return [
+    '## Before and after',
+    '',
+    `Computed from two stored runs: before \`${before.file}\`, after \`${after.file}\`.`,
+    sameMachine
+      ? `Both on ${machineOf(after.results)}.`
+      : `Different machines: before ${machineOf(before.results)}; after ${machineOf(after.results)}.`,
+    '`npm run bench -- --against=<file>` compares the latest stored run with another. A dash: that run did not measure it.',
+    '',
+    `| figure | before (${basename(before.file, '.json')}) | after (${basename(after.file, '.json')}) | change |`,
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
