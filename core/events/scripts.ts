@@ -11,6 +11,7 @@ import type { PulseEvent } from '../../domain/events.js';
 import { LEAD_CHANNELS, MAX_EXACT_SUM, POSTSALE_KINDS, toFen } from '../../domain/events.js';
 import { storeKeys, type CallbackKind, type StoreKeys } from '../redis/keys.js';
 import type { Config } from '../config.js';
+import { complaintDeadlineArgs } from '../../domain/complaints.js';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 const PROLOGUE = lua('record-event');
@@ -92,20 +93,10 @@ function planScript(e: PulseEvent, k: StoreKeys, cfg: Deadlines): Plan {
   };
   const complaint = (complaintId: string, phase: string, severity = ''): Plan => {
     const c = k.complaints;
-    const d = cfg.complaintDeadlinesMs;
     return {
       script: 'pulseComplaint',
       keys: [...head, c.state, c.opened, c.resolved, c.open, c.due],
-      args: [
-        ...base,
-        complaintId,
-        phase,
-        at,
-        e.id,
-        severity,
-        ...[d.response.low, d.response.medium, d.response.high].map(String),
-        ...[d.resolution.low, d.resolution.medium, d.resolution.high].map(String),
-      ],
+      args: [...base, complaintId, phase, at, e.id, severity, ...complaintDeadlineArgs(cfg.complaintDeadlinesMs)],
     };
   };
   switch (e.type) {
