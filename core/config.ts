@@ -3,6 +3,8 @@
  * a bad value stops the process with a message naming the variable.
  */
 import { z } from 'zod';
+import { DEFAULT_CALLBACK_DEADLINE_HOURS } from '../domain/callbacks.js';
+import { COMPLAINT_DEADLINES_MS, type ComplaintDeadlines } from '../domain/complaints.js';
 import { WORKER_DEAD_AFTER_MS } from '../domain/freshness.js';
 import { MAX_PUSHES_PER_SECOND } from '../domain/protocol.js';
 import { parseWebhookAllowList, type WebhookAllowList } from '../domain/webhook-addresses.js';
@@ -42,8 +44,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,32}$/)
     .default('pulse'),
   PULSE_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-  PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(72),
-  PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(72),
+  PULSE_CALLBACK_DEADLINE_HOURS_SALES: hours(DEFAULT_CALLBACK_DEADLINE_HOURS),
+  PULSE_CALLBACK_DEADLINE_HOURS_SERVICE: hours(DEFAULT_CALLBACK_DEADLINE_HOURS),
   /** Jobs each worker process runs at once, per queue (docs/scaling.md). */
   PULSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PULSE_MAINTENANCE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -137,11 +139,8 @@ export interface Config {
   redisCommandTimeoutMs: number;
   adminToken: string | undefined;
   callbackDeadlineMs: { sales: number; service: number };
-  /** Complaint deadlines by severity, ms (kpis.md). */
-  complaintDeadlinesMs: {
-    response: { low: number; medium: number; high: number };
-    resolution: { low: number; medium: number; high: number };
-  };
+  /** Complaint deadlines by severity, ms (kpis.md; the rule: domain/complaints.ts). */
+  complaintDeadlinesMs: ComplaintDeadlines;
   /** Jobs each worker process runs at once, per queue. */
   workerConcurrency: { events: number; maintenance: number; notify: number; segments: number; imports: number };
   /** Days without an order, repair or showroom visit after which a customer is likely to churn. */
@@ -211,10 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       sales: e.PULSE_CALLBACK_DEADLINE_HOURS_SALES * H,
       service: e.PULSE_CALLBACK_DEADLINE_HOURS_SERVICE * H,
     },
-    complaintDeadlinesMs: {
-      response: { low: 24 * H, medium: 24 * H, high: 4 * H },
-      resolution: { low: 120 * H, medium: 72 * H, high: 24 * H },
-    },
+    complaintDeadlinesMs: COMPLAINT_DEADLINES_MS,
     workerConcurrency: {
       events: e.PULSE_WORKER_CONCURRENCY,
       maintenance: e.PULSE_MAINTENANCE_CONCURRENCY,

@@ -3,6 +3,7 @@
  * crossing), pushed live on `alert`, acknowledged by staff, cleared when the condition stops.
  */
 import { z } from 'zod';
+import { DEFAULT_TARGET_PACE_AFTER_DAY, DEFAULT_TARGET_PACE_BELOW } from './targets.js';
 
 export const ALERT_KINDS = [
   'budget_warn',
@@ -98,9 +99,9 @@ export const alertRules = z.strictObject({
   /** Alert when a pending callback's deadline is this close. */
   callbackDueSoonHours: z.number().min(0.25).max(72).default(4),
   /** Alert when a monthly target's pace falls below this… */
-  targetPaceBelow: z.number().min(0).max(2).default(0.9),
+  targetPaceBelow: z.number().min(0).max(2).default(DEFAULT_TARGET_PACE_BELOW),
   /** …once this day of the month has passed. */
-  targetPaceAfterDay: z.number().int().min(0).max(28).default(10),
+  targetPaceAfterDay: z.number().int().min(0).max(28).default(DEFAULT_TARGET_PACE_AFTER_DAY),
   /** A deadline passed or a mention made longer ago than this when first seen is counted, not announced. */
   announceWithinHours: z
     .number()

@@ -172,6 +172,11 @@ export type PulseEvent = z.infer<typeof pulseEvent>;
 export type EventType = PulseEvent['type'];
 export type EventOf<T extends EventType> = Extract<PulseEvent, { type: T }>;
 export const EVENT_TYPES = eventSchemas.map((s) => s.shape.type.value) as EventType[];
+type EventSchema = (typeof eventSchemas)[number];
+/** Each event type's schema, by its name. */
+export const EVENT_SCHEMAS = Object.fromEntries(eventSchemas.map((s) => [s.shape.type.value, s])) as {
+  [S in EventSchema as z.infer<S>['type']]: S;
+};
 
 export interface EventIssue {
   index: number;

@@ -1,5 +1,6 @@
 /** Configuration bodies of the admin API (stores, budgets), schema first. */
 import { z } from 'zod';
+import { DEFAULT_WARN_AT } from './budgets.js';
 
 export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
 
@@ -61,7 +62,7 @@ export const budgetSettings = z.strictObject({
     .positive('must be more than 0')
     .max(SETTINGS_BOUNDS.budgetAmount, atMost(SETTINGS_BOUNDS.budgetAmount))
     .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'must have at most 2 decimals'),
-  warnAt: z.number().min(0).max(1).default(0.8),
+  warnAt: z.number().min(0).max(1).default(DEFAULT_WARN_AT),
   campaignId: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,128}$/)

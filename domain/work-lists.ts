@@ -77,3 +77,6 @@ export interface WorkList<N extends WorkListName = WorkListName> {
   total: number;
   items: WorkListItems[N];
 }
+
+/** Hours from `now` to a deadline, to one decimal; negative once it has passed. */
+export const hoursLeft = (deadline: number, now: number): number => Math.round(((deadline - now) / 3600_000) * 10) / 10;

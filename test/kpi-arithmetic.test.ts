@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { callbackFigure } from '../core/kpi/rates.js';
 import { complaintsFigure, median } from '../core/kpi/complaints.js';
-import { budgetLine, budgetStatus, spendFigure } from '../core/kpi/spend.js';
+import { budgetLine, spendFigure } from '../core/kpi/spend.js';
+import { budgetStatus } from '../domain/budgets.js';
 import { elapsedFraction, windowsAt } from '../core/kpi/windows.js';
 
 describe('callback figure', () => {

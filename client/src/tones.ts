@@ -1,11 +1,14 @@
 /** Colours of figures, by what their number means. */
+import { paceStanding, type PaceStanding } from '../../domain/targets.js';
+
 export type Tone = 'ok' | 'warn' | 'bad';
 
-/** Target pace: 1 or more is on track; a little behind is amber, further behind red. */
+const PACE_TONE: Record<PaceStanding, Tone> = { onTrack: 'ok', close: 'warn', behind: 'bad' };
+
+/** Target pace (domain/targets.ts): on track green, a little behind amber, further behind red. */
 export function paceTone(pace: number | null | undefined): Tone | undefined {
-  if (pace === null || pace === undefined || !Number.isFinite(pace)) return undefined;
-  if (pace >= 1) return 'ok';
-  return pace >= 0.9 ? 'warn' : 'bad';
+  const standing = paceStanding(pace);
+  return standing === null ? undefined : PACE_TONE[standing];
 }
 
 /** A count whose goal is zero (negative mentions, overdue tasks): red above it, green at it. */

@@ -1,5 +1,5 @@
 /**
- * What one event's apply script answered (event-scripts.ts): applied, already in the log, refused
+ * What one event's apply script answered (scripts.ts): applied, already in the log, refused
  * by the script, or an error from Redis. Nothing of an event is written unless it applied, so an
  * event that was not applied can be run again as it is.
  */

@@ -1,13 +1,13 @@
 /** The budget breaker's arithmetic (跳闸): does a planned spend fit? Pure; amounts in integer fen. */
 import type { BudgetCheckResult } from '../../domain/breaker.js';
 import type { BudgetSettings } from '../../domain/settings.js';
-import { budgetStatus } from './spend.js';
+import { budgetReached, budgetStatus } from '../../domain/budgets.js';
 
 export function checkPlannedSpend(budgetId: string, b: BudgetSettings, spentFen: number, plannedFen: number): BudgetCheckResult {
   const budgetFen = Math.round(b.amount * 100);
   const afterFen = spentFen + plannedFen;
-  // Reaching the budget exactly trips it (spent ≥ amount), so a spend fits only if it stays below.
-  const fits = afterFen < budgetFen;
+  // Reaching the budget exactly trips it, so a spend fits only if it stays below.
+  const fits = !budgetReached(afterFen, budgetFen);
   return {
     budgetId,
     store: b.store,

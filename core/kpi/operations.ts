@@ -1,5 +1,6 @@
 /** The operations-centre figures (kpis-operations.md) from store parts: one store or the group. Pure. */
 import { POSTSALE_KINDS } from '../../domain/events.js';
+import { targetPace } from '../../domain/targets.js';
 import {
   ratio,
   SEGMENT_CLASSES,
@@ -49,7 +50,7 @@ export function targetFigure(target: number, actual: number, elapsed: number): T
     target,
     actual,
     progress: round(actual / target, 4)!,
-    pace: elapsed > 0 ? round(actual / (target * elapsed), 4) : null,
+    pace: targetPace(target, actual, elapsed),
   };
 }
 

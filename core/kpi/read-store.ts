@@ -4,6 +4,7 @@
  */
 import type { RedisConn } from '../redis/connections.js';
 import { budgetSettings, type BudgetSettings } from '../../domain/settings.js';
+import { callbackDueCutoff } from '../../domain/callbacks.js';
 import { storeKeys, type CallbackKind } from '../redis/keys.js';
 import type { CallbackCounts } from './rates.js';
 import type { ComplaintCounts } from './complaints.js';
@@ -94,7 +95,7 @@ export async function readStoreParts(
     const hi = Math.min(day.end - 1, now);
     for (const kind of KINDS) {
       const ck = k.callback(kind);
-      const cutoff = Math.min(hi, (opts.dueAsOf ?? now) - opts.callbackDeadlineMs[kind]);
+      const cutoff = Math.min(hi, callbackDueCutoff(opts.dueAsOf ?? now, opts.callbackDeadlineMs[kind]));
       p.zcount(ck.subjectsByTime, day.start, hi);
       p.zcount(ck.met, day.start, hi);
       p.zcount(ck.subjectsByTime, day.start, cutoff);

@@ -1,13 +1,7 @@
 /** Spend versus budget (kpis.md). Pure; amounts arrive in integer fen and leave in yuan. */
-import type { BudgetLine, BudgetStatus, SpendFigure } from '../../domain/kpis.js';
+import type { BudgetLine, SpendFigure } from '../../domain/kpis.js';
 import type { BudgetSettings } from '../../domain/settings.js';
-
-export function budgetStatus(spentFen: number, amountFen: number, warnAt: number): BudgetStatus {
-  if (spentFen >= amountFen) return 'tripped';
-  // A hair of tolerance so that exactly warnAt × amount counts as reached despite float rounding.
-  if (spentFen >= warnAt * amountFen - 1e-6) return 'warn';
-  return 'ok';
-}
+import { budgetStatus } from '../../domain/budgets.js';
 
 export interface BudgetInput {
   budgetId: string;

@@ -3,13 +3,18 @@
  * response until there is one, then the resolution) and the time left, overdue ones first.
  */
 import type { RedisConn } from '../redis/connections.js';
-import type { OpenComplaintItem } from '../../domain/work-lists.js';
-import type { Config } from '../config.js';
+import {
+  complaintDueTimes,
+  complaintSeverity,
+  isPastDeadline,
+  nextComplaintDeadline,
+  type ComplaintDeadlines,
+} from '../../domain/complaints.js';
+import { hoursLeft, type OpenComplaintItem } from '../../domain/work-lists.js';
 import { storeKeys } from '../redis/keys.js';
 import { customerRef, customerText, loggedEvents } from './customers.js';
 
 type Severity = OpenComplaintItem['severity'];
-const H = 3600_000;
 const SEVERITY_RANK: Record<Severity, number> = { high: 0, medium: 1, low: 2 };
 
 interface ComplaintState {
@@ -24,7 +29,7 @@ export async function openComplaints(
   prefix: string,
   store: string,
   now: number,
-  deadlines: Config['complaintDeadlinesMs'],
+  deadlines: ComplaintDeadlines,
   pii: boolean,
 ): Promise<OpenComplaintItem[]> {
   const k = storeKeys(prefix, store);
@@ -41,23 +46,20 @@ export async function openComplaints(
     const s = states[j]!;
     if (!s.o) return;
     const opened = Number(s.o);
-    const severity: Severity = s.sev && s.sev in SEVERITY_RANK ? s.sev : 'low';
-    const resolutionDue = opened + deadlines.resolution[severity];
-    const responseDue = opened + Math.min(deadlines.response[severity], deadlines.resolution[severity]);
-    const phase = s.r ? 'resolution' : 'response';
-    const deadline = phase === 'response' ? responseDue : resolutionDue;
+    const times = { openedAt: opened, severity: complaintSeverity(s.sev), responded: !!s.r, resolved: false };
+    const due = complaintDueTimes(times, deadlines);
+    const next = nextComplaintDeadline(times, deadlines)!;
     const item: OpenComplaintItem = {
       complaintId,
-      severity,
+      severity: times.severity,
       openedAt: new Date(opened).toISOString(),
-      responded: !!s.r,
-      responseDue: new Date(responseDue).toISOString(),
-      resolutionDue: new Date(resolutionDue).toISOString(),
-      phase,
-      deadline: new Date(deadline).toISOString(),
-      hoursLeft: Math.round(((deadline - now) / H) * 10) / 10,
-      // As in the overdue count: past the deadline, not at it.
-      overdue: now > deadline,
+      responded: times.responded,
+      responseDue: new Date(due.response).toISOString(),
+      resolutionDue: new Date(due.resolution).toISOString(),
+      phase: next.phase,
+      deadline: new Date(next.at).toISOString(),
+      hoursLeft: hoursLeft(next.at, now),
+      overdue: isPastDeadline(next.at, now),
     };
     const opening = openings[j];
     if (opening?.type === 'complaint.opened' && opening.summary)

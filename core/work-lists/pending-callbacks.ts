@@ -1,11 +1,10 @@
 /** Callbacks to make: subjects neither met nor past their deadline, the soonest deadline first. */
 import type { RedisConn } from '../redis/connections.js';
-import type { PendingCallbackItem } from '../../domain/work-lists.js';
+import { callbackDeadline, callbackDueCutoff, callbackStanding } from '../../domain/callbacks.js';
+import { hoursLeft, type PendingCallbackItem } from '../../domain/work-lists.js';
 import { storeKeys, type CallbackKind } from '../redis/keys.js';
 import { withScores } from '../kpi/day-buckets.js';
 import { customerRef, loggedEvents } from './customers.js';
-
-const H = 3600_000;
 
 export async function pendingCallbacks(
   redis: RedisConn,
@@ -20,19 +19,21 @@ export async function pendingCallbacks(
   for (const kind of ['sales', 'service'] as const) {
     const c = k.callback(kind);
     const d = deadlineMs[kind];
-    const subjects = withScores(await redis.zrangebyscore(c.subjectsByTime, `(${now - d}`, now, 'WITHSCORES'));
+    // Not yet due: after the due cutoff, and not in the future.
+    const subjects = withScores(await redis.zrangebyscore(c.subjectsByTime, `(${callbackDueCutoff(now, d)}`, now, 'WITHSCORES'));
     if (!subjects.length) continue;
     const ids = subjects.map((s) => s.member);
     const [met, eventIds] = await Promise.all([redis.zmscore(c.met, ...ids), redis.hmget(c.subjectEvent, ...ids)]);
     const events = await loggedEvents(redis, k.log, eventIds);
     subjects.forEach((s, j) => {
-      if (met[j] !== null) return;
+      if (callbackStanding(s.score, met[j] !== null, now, d) !== 'pending') return;
+      const deadline = callbackDeadline(s.score, d);
       const item: PendingCallbackItem = {
         kind,
         subjectId: s.member,
         at: new Date(s.score).toISOString(),
-        deadline: new Date(s.score + d).toISOString(),
-        hoursLeft: Math.round(((s.score + d - now) / H) * 10) / 10,
+        deadline: new Date(deadline).toISOString(),
+        hoursLeft: hoursLeft(deadline, now),
       };
       const customer = customerRef(events[j]?.customer, pii);
       if (customer) item.customer = customer;

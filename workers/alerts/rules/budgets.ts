@@ -2,7 +2,7 @@
  * Spend rules: a budget's early warning (预警) and trip (跳闸), spend recorded past a tripped
  * budget, and spend booked on a budget id that has no budget.
  */
-import { budgetStatus } from '../../../core/kpi/spend.js';
+import { budgetReached, budgetStatus } from '../../../domain/budgets.js';
 import type { AlertRule, Condition } from '../rule.js';
 import { amountFen, readBudgets, yuan } from './budget-reads.js';
 
@@ -66,7 +66,7 @@ export const overspendRule: AlertRule = {
       seen.add(s.spendId);
       const spentBefore = before.get(s.budgetId) ?? 0;
       before.set(s.budgetId, spentBefore + s.fen);
-      if (spentBefore < amountFen(b)) continue;
+      if (!budgetReached(spentBefore, amountFen(b))) continue;
       conditions.push({
         key: `overspend:${s.spendId}`,
         level: 1,

@@ -2,6 +2,8 @@
  * Callbacks (回访): a subject whose deadline passed without a reached call (missed), and a pending
  * subject whose deadline is near (due soon). A late-reported call made in time clears a miss.
  */
+import { callbackDeadline, callbackStanding, isCallbackDueSoon } from '../../../domain/callbacks.js';
+import { hoursLeft } from '../../../domain/work-lists.js';
 import { withScores } from '../../../core/kpi/day-buckets.js';
 import { storeKeys, type CallbackKind } from '../../../core/redis/keys.js';
 import { SETTLE_MS, type AlertRule, type Condition, type RuleContext } from '../rule.js';
@@ -16,17 +18,19 @@ const TRIGGERS = ['vehicle.delivered', 'repair.closed', 'callback.attempted'] as
 interface Subject {
   kind: CallbackKind;
   id: string;
+  at: number;
   deadline: number;
+  met: boolean;
 }
 
 /** Subjects of a kind whose deadline falls in [from, to), with whether they are met. */
-async function subjects(ctx: RuleContext, kind: CallbackKind, from: number, to: number): Promise<(Subject & { met: boolean })[]> {
+async function subjects(ctx: RuleContext, kind: CallbackKind, from: number, to: number): Promise<Subject[]> {
   const c = storeKeys(ctx.prefix, ctx.store).callback(kind);
   const d = ctx.config.callbackDeadlineMs[kind];
   const found = withScores(await ctx.redis.zrangebyscore(c.subjectsByTime, from - d, `(${to - d}`, 'WITHSCORES'));
   if (!found.length) return [];
   const met = await ctx.redis.zmscore(c.met, ...found.map((s) => s.member));
-  return found.map((s, i) => ({ kind, id: s.member, deadline: s.score + d, met: met[i] !== null }));
+  return found.map((s, i) => ({ kind, id: s.member, at: s.score, deadline: callbackDeadline(s.score, d), met: met[i] !== null }));
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -46,7 +50,7 @@ export const callbackMissedRule: AlertRule = {
       for (const s of await subjects(ctx, kind, from, ctx.now + 1)) {
         const key = `missed:${kind}:${s.id}`;
         examined.add(key);
-        if (s.met) continue;
+        if (callbackStanding(s.at, s.met, ctx.now, ctx.config.callbackDeadlineMs[kind]) !== 'missed') continue;
         conditions.push({
           key,
           level: 1,
@@ -73,8 +77,8 @@ export const callbackDueSoonRule: AlertRule = {
     const conditions: Condition[] = [];
     for (const kind of KINDS) {
       for (const s of await subjects(ctx, kind, ctx.now + 1, ctx.now + soon + 1)) {
-        if (s.met) continue;
-        const hoursLeft = Math.round(((s.deadline - ctx.now) / H) * 10) / 10;
+        if (s.met || !isCallbackDueSoon(s.at, ctx.now, ctx.config.callbackDeadlineMs[kind], soon)) continue;
+        const left = hoursLeft(s.deadline, ctx.now);
         conditions.push({
           key: `duesoon:${kind}:${s.id}`,
           level: 1,
@@ -82,8 +86,8 @@ export const callbackDueSoonRule: AlertRule = {
           alert: {
             kind: 'callback_due_soon',
             severity: 'info',
-            message: `${KIND_ZH[kind]}回访即将到期：${s.id} 剩余 ${hoursLeft} 小时`,
-            data: { kind, subjectId: s.id, deadline: iso(s.deadline), hoursLeft },
+            message: `${KIND_ZH[kind]}回访即将到期：${s.id} 剩余 ${left} 小时`,
+            data: { kind, subjectId: s.id, deadline: iso(s.deadline), hoursLeft: left },
           },
         });
       }

@@ -5,14 +5,14 @@
  * The alert says what the complaint is about (its summary, else its category) and whose it is,
  * masked: a shared screen shows people, not complaint numbers. The id stays in `data`.
  */
+import { complaintSeverity, passedComplaintDeadline, type ComplaintSeverity } from '../../../domain/complaints.js';
 import { maskFreeText, maskName } from '../../../domain/masking.js';
 import { withScores } from '../../../core/kpi/day-buckets.js';
 import { storeKeys } from '../../../core/redis/keys.js';
 import { loggedEvents } from '../../../core/work-lists/customers.js';
 import type { AlertRule, Condition } from '../rule.js';
 
-type Severity = 'low' | 'medium' | 'high';
-const SEVERITY_ZH: Record<Severity, string> = { low: '低', medium: '中', high: '高' };
+const SEVERITY_ZH: Record<ComplaintSeverity, string> = { low: '低', medium: '中', high: '高' };
 const CATEGORY_ZH: Record<string, string> = { sales: '销售', service: '售后', parts: '配件', staff: '员工', other: '其他' };
 /** A summary longer than this is cut (with …): the ticker is one line. */
 export const SUMMARY_CHARS = 40;
@@ -41,9 +41,7 @@ export const complaintRule: AlertRule = {
     const due = withScores(await ctx.redis.zrangebyscore(k.complaints.due, '-inf', `(${ctx.now}`, 'WITHSCORES'));
     if (!due.length) return { conditions: [] };
     const states = await ctx.redis.hmget(k.complaints.state, ...due.map((d) => d.member));
-    const parsed = states.map((raw) =>
-      raw ? (JSON.parse(raw) as { o: string; oid?: string; sev: Severity; r?: string }) : null,
-    );
+    const parsed = states.map((raw) => (raw ? (JSON.parse(raw) as { o: string; oid?: string; sev?: string; r?: string }) : null));
     const openings = await loggedEvents(
       ctx.redis,
       k.log,
@@ -55,10 +53,10 @@ export const complaintRule: AlertRule = {
       const s = parsed[i];
       if (!s) return;
       const opened = Number(s.o);
-      const sev: Severity = s.sev in SEVERITY_ZH ? s.sev : 'low';
-      const resolutionDue = opened + d.resolution[sev];
-      const phase = ctx.now > resolutionDue ? 'resolution' : 'response';
-      const crossedAt = phase === 'resolution' ? resolutionDue : opened + Math.min(d.response[sev], d.resolution[sev]);
+      const sev = complaintSeverity(s.sev);
+      const passed = passedComplaintDeadline({ openedAt: opened, severity: sev, responded: !!s.r, resolved: false }, ctx.now, d);
+      if (!passed) return;
+      const { phase, at: crossedAt } = passed;
       const hours = Math.floor((ctx.now - opened) / 3600_000);
       const what = about(openings[i]);
       const subject = what.summary

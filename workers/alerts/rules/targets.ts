@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { TARGET_KEYS } from '../../../domain/kpis.js';
+import { targetBehind, targetPaceWatched } from '../../../domain/targets.js';
 import { readTargetFigures } from '../../../core/kpi/read-targets.js';
 import { windowsAt } from '../../../core/kpi/windows.js';
 import { SETTLE_MS, type AlertRule, type Condition } from '../rule.js';
@@ -19,11 +20,11 @@ export const targetRule: AlertRule = {
     const local = DateTime.fromMillis(ctx.now, { zone: ctx.timezone });
     const month = local.toFormat('yyyy-MM');
     const conditions: Condition[] = [];
-    if (local.day > ctx.rules.targetPaceAfterDay) {
+    if (targetPaceWatched(local.day, ctx.rules.targetPaceAfterDay)) {
       const targets = await readTargetFigures(ctx.redis, ctx.prefix, ctx.store, windowsAt(ctx.now, ctx.timezone));
       for (const metric of TARGET_KEYS) {
         const t = targets[metric];
-        if (!t || t.pace === null || t.pace >= ctx.rules.targetPaceBelow) continue;
+        if (!t || t.pace === null || !targetBehind(t.pace, local.day, ctx.rules)) continue;
         conditions.push({
           key: `target:${metric}:${month}`,
           level: 1,

@@ -3,7 +3,9 @@
 -- KEYS[7] open by overdue moment.
 -- ARGV[3] complaintId, ARGV[4] phase (opened|responded|resolved), ARGV[5] time ms, ARGV[6] event id,
 -- ARGV[7] severity (opened only), ARGV[8..10] response deadline ms low/medium/high,
--- ARGV[11..13] resolution deadline ms low/medium/high.
+-- ARGV[11..13] resolution deadline ms low/medium/high, both from domain/complaints.ts
+-- (complaintDeadlineArgs): the complaint is due at its response deadline until it is responded,
+-- then at its resolution deadline.
 -- Each moment is the earliest reported; the opening with the earliest time (then the smallest
 -- event id) gives the severity, so the state is the same whatever the arrival order.
 -- The new state and its overdue moment are worked out before the first write (see record-event.lua).
@@ -34,13 +36,11 @@ end
 local due
 if s.o and not s.x then
   local idx = ({ low = 0, medium = 1, high = 2 })[s.sev] or 0
-  local resp = tonumber(ARGV[8 + idx])
-  local resol = tonumber(ARGV[11 + idx])
   local o = tonumber(s.o)
   if s.r then
-    due = o + resol
+    due = o + tonumber(ARGV[11 + idx])
   else
-    due = o + math.min(resp, resol)
+    due = o + tonumber(ARGV[8 + idx])
   end
 end
 redis.call('HSET', KEYS[3], id, cjson.encode(s))

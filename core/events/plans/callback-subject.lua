@@ -2,6 +2,8 @@
 -- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash,
 -- KEYS[7] subject → event id hash (to find the customer for the work list).
 -- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms.
+-- Met as in domain/callbacks.ts (callbackMeets): a reached call from the subject time up to its
+-- deadline, both included.
 -- The subject's time is the earliest of its events, whichever arrives first; met is re-derived from
 -- every reached callback already seen, so a callback reported before its delivery still counts.
 -- Everything is read before the first write (see record-event.lua).

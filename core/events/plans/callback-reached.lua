@@ -1,5 +1,5 @@
 -- A callback that reached the customer. Same KEYS as callback-subject.lua.
--- ARGV[3] subject id, ARGV[4] callback time ms, ARGV[5] deadline ms.
+-- ARGV[3] subject id, ARGV[4] callback time ms, ARGV[5] deadline ms; met as in domain/callbacks.ts.
 -- Both reads come before the first write (see record-event.lua).
 local id, tS, d = ARGV[3], ARGV[4], tonumber(ARGV[5])
 local t = tonumber(tS)

@@ -1,0 +1,76 @@
+/**
+ * The planner's table (core/events/plans): one entry per event type with that type's schema, each
+ * script's .lua beside its plan, and the keys and arguments of a few events worked out by hand.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../domain/events.js';
+import { EVENT_PLANS, EVENT_SCRIPTS } from '../core/events/plans/index.js';
+import { planEvent } from '../core/events/scripts.js';
+import { loadConfig } from '../core/config.js';
+import { ev } from './support/events.js';
+
+const PLANS_DIR = new URL('../core/events/plans/', import.meta.url);
+const cfg = loadConfig({});
+const H = 3600_000;
+
+describe('the planner table', () => {
+  it('has an entry for every event type, with that type’s schema', () => {
+    expect(Object.keys(EVENT_PLANS).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const type of EVENT_TYPES) expect(EVENT_PLANS[type].schema.shape.type.value).toBe(type);
+  });
+
+  it('keeps every script beside a plan, each defined once', () => {
+    const files = readdirSync(PLANS_DIR);
+    const luas = files.filter((f) => f.endsWith('.lua'));
+    expect(luas).toHaveLength(EVENT_SCRIPTS.length);
+    expect(new Set(EVENT_SCRIPTS.map((s) => s.command)).size).toBe(EVENT_SCRIPTS.length);
+    for (const f of luas) expect(existsSync(new URL(f, PLANS_DIR))).toBe(true);
+  });
+
+  it('plans a high complaint with its deadlines from domain/complaints.ts', () => {
+    const e = ev('complaint.opened', '2026-11-20T02:00:00.000Z', {
+      id: 'c1',
+      complaintId: 'X1',
+      channel: 'phone',
+      category: 'sales',
+      severity: 'high',
+    });
+    const p = planEvent(e, 'px', cfg);
+    expect(p.script).toBe('pulseComplaint');
+    expect(p.keys).toEqual(
+      ['log', 'seq', 'cmp', 'cmp:openedz', 'cmp:resolvedz', 'cmp:openz', 'cmp:duez', 'rejected'].map((k) => `px:{HZ01}:${k}`),
+    );
+    expect(p.args.slice(2)).toEqual([
+      'X1',
+      'opened',
+      String(Date.parse('2026-11-20T02:00:00.000Z')),
+      'c1',
+      'high',
+      ...[24, 24, 4, 120, 72, 24].map((h) => String(h * H)),
+    ]);
+  });
+
+  it('plans a delivery and an unreached call', () => {
+    const at = '2026-11-20T02:00:00.000Z';
+    const delivered = planEvent(ev('vehicle.delivered', at, { orderId: 'O1' }), 'px', cfg);
+    expect([delivered.script, delivered.keys.length, delivered.args.slice(2)]).toEqual([
+      'pulseCallbackSubject',
+      8,
+      ['O1', String(Date.parse(at)), String(72 * H)],
+    ]);
+    const call = { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' } as const;
+    const missed = planEvent(ev('callback.attempted', at, call), 'px', cfg);
+    expect([missed.script, missed.keys.length, missed.args.length]).toEqual(['pulseLogOnly', 3, 2]);
+  });
+
+  it('names a lead’s channel and campaign sets by their key index', () => {
+    const at = '2026-11-20T02:00:00.000Z';
+    const p = planEvent(ev('lead.created', at, { leadId: 'L1', channel: 'phone', campaignId: 'CP' }), 'px', cfg);
+    const ms = String(Date.parse(at));
+    // log, seq, records, all, six channels, with campaign, rejected: phone is KEYS[6], campaign KEYS[11].
+    expect(p.keys).toHaveLength(12);
+    expect([p.keys[5], p.keys[10]]).toEqual(['px:{HZ01}:lead:ch:phone', 'px:{HZ01}:lead:cmp:z']);
+    expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'first', `4=${ms};6=${ms};11=${ms}`, 'CP']);
+  });
+});
