@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import { alertRules } from '../../domain/alerts.js';
 import { loadAlertRules, saveAlertRules } from '../../core/books/alert-rules-book.js';
+import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';
 import { parseBody } from './parse-body.js';
@@ -14,7 +15,7 @@ export async function putAlertRules(req: Request, res: Response, deps: AppDeps) 
   await deps.stores.ensure([store]);
   await saveAlertRules(deps.redis, deps.config.prefix, store, body);
   // New thresholds can start or end conditions: the workers evaluate the store again.
-  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store }, { removeOnComplete: true, attempts: 5 });
+  await requestRecheck(deps.queues.maintenance, store);
   res.json({ store, ...body });
 }
 

@@ -13,6 +13,7 @@ import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../core/b
 import { canSeeStore } from '../../core/auth/api-keys.js';
 import { loadBudget } from '../../core/books/budget-book.js';
 import { listOverrides, logOverride } from '../../core/books/budget-overrides.js';
+import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
 import { checkPlannedSpend } from '../../core/kpi/breaker.js';
 import { windowsAt } from '../../core/kpi/windows.js';
@@ -96,7 +97,7 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
     mergeRecord(alert, JSON.stringify({ state: 'open', history: [{ at: alert.at, action: 'raised' }] })),
   );
   // The workers hand it to the webhooks and refresh the walls (the budget's override count).
-  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: budget.store }, { removeOnComplete: true, attempts: 5 });
+  await requestRecheck(deps.queues.maintenance, budget.store);
   res.json({ ...result, override });
 }
 

@@ -4,6 +4,7 @@ import { eventId } from '../../domain/events.js';
 import { budgetSettings } from '../../domain/settings.js';
 import { canSeeStore } from '../../core/auth/api-keys.js';
 import { loadBudget, saveBudget } from '../../core/books/budget-book.js';
+import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
 import { parseBody } from './parse-body.js';
 
@@ -32,7 +33,7 @@ export async function putBudget(req: Request, res: Response, deps: AppDeps) {
   await deps.stores.ensure([b.store]);
   await saveBudget(deps.redis, deps.config.prefix, budgetId, b);
   // A changed amount can cross the warn or trip line without any spend: the workers re-check.
-  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: b.store }, { removeOnComplete: true, attempts: 5 });
+  await requestRecheck(deps.queues.maintenance, b.store);
   res.json({ budgetId, ...b });
 }
 

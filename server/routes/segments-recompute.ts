@@ -4,7 +4,7 @@
  * instead of queueing another.
  */
 import type { Request, Response } from 'express';
-import { requestSegments } from '../../core/segments/schedule.js';
+import { requestSegments } from '../../core/jobs/segments.js';
 import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { storeParam } from './store-settings.js';

@@ -4,7 +4,7 @@ import { storeCode } from '../../domain/events.js';
 import { storeSettings } from '../../domain/settings.js';
 import { globalKeys, seqKeys } from '../../core/redis/keys.js';
 import type { AppDeps } from '../deps.js';
-import { scheduleSegments } from '../../core/segments/schedule.js';
+import { scheduleSegments } from '../../core/jobs/segments.js';
 import { parseBody } from './parse-body.js';
 
 function storeParam(req: Request, res: Response): string | null {
