@@ -4,7 +4,7 @@ import { alertRules } from '../../domain/alerts.js';
 import { loadAlertRules, saveAlertRules } from '../../core/books/alert-rules-book.js';
 import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { storeParam } from './path-params.js';
 import { parseBody } from './parse-body.js';
 
 export async function putAlertRules(req: Request, res: Response, deps: AppDeps) {
