@@ -4,15 +4,14 @@ import { budgetSettings } from '../../domain/settings.js';
 import { loadBudget, saveBudget } from '../../core/books/budget-book.js';
 import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
-import { parseBody } from './parse-body.js';
+import { parsePut } from './parse-body.js';
 import { budgetParam } from './path-params.js';
 import { mayKeep, visibleRecord } from './store-access.js';
 
 export async function putBudget(req: Request, res: Response, deps: AppDeps) {
-  const budgetId = budgetParam(req, res);
-  if (!budgetId) return;
-  const b = parseBody(req, res, budgetSettings, 'invalid_budget');
-  if (b === undefined) return;
+  const put = parsePut(req, res, budgetParam, budgetSettings, 'invalid_budget');
+  if (!put) return;
+  const { id: budgetId, body: b } = put;
   const previous = await loadBudget(deps.redis, deps.config.prefix, budgetId);
   if (!mayKeep(req, res, b.store, previous, 'this key may not manage budgets of this store')) return;
   await deps.stores.ensure([b.store]);

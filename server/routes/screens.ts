@@ -4,14 +4,13 @@ import { screenSettings } from '../../domain/screens.js';
 import { canSeeScreen } from '../../core/auth/api-keys.js';
 import { loadScreen, saveScreen } from '../../core/books/screen-book.js';
 import type { AppDeps } from '../deps.js';
-import { parseBody } from './parse-body.js';
+import { parsePut } from './parse-body.js';
 import { screenParam } from './path-params.js';
 
 export async function putScreen(req: Request, res: Response, deps: AppDeps) {
-  const name = screenParam(req, res);
-  if (!name) return;
-  const body = parseBody(req, res, screenSettings, 'invalid_screen');
-  if (body === undefined) return;
+  const put = parsePut(req, res, screenParam, screenSettings, 'invalid_screen');
+  if (!put) return;
+  const { id: name, body } = put;
   // Screens are shared by name: a store-limited key may not show other stores nor replace a screen that does.
   const previous = await loadScreen(deps.redis, deps.config.prefix, name);
   if (!canSeeScreen(req.principal!, body.items) || (previous && !canSeeScreen(req.principal!, previous.items))) {

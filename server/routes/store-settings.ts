@@ -4,14 +4,13 @@ import { storeSettings } from '../../domain/settings.js';
 import { globalKeys, seqKeys } from '../../core/redis/keys.js';
 import type { AppDeps } from '../deps.js';
 import { scheduleSegments } from '../../core/jobs/segments.js';
-import { parseBody } from './parse-body.js';
+import { parsePut } from './parse-body.js';
 import { storeParam } from './path-params.js';
 
 export async function putStore(req: Request, res: Response, deps: AppDeps) {
-  const store = storeParam(req, res);
-  if (!store) return;
-  const body = parseBody(req, res, storeSettings, 'invalid_store');
-  if (body === undefined) return;
+  const put = parsePut(req, res, storeParam, storeSettings, 'invalid_store');
+  if (!put) return;
+  const { id: store, body } = put;
   const before = await deps.stores.get(store);
   await deps.stores.put(store, body);
   // The nightly segmentation follows the store's time zone.
