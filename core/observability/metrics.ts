@@ -32,12 +32,6 @@ function countedBy<L extends string>(
 
 export function createServerMetrics(registry: Registry) {
   const registers = [registry];
-  const livePushes = countedBy(registers, {
-    name: 'pulse_live_pushes_total',
-    help: 'Pushes to /live rooms: kpis (a snapshot to one room) and alert (an alert or its update to a store and the group)',
-    label: 'kind',
-    values: ['kpis', 'alert'],
-  });
   return {
     httpRequests: new Counter({
       name: 'pulse_http_requests_total',
@@ -58,31 +52,18 @@ export function createServerMetrics(registry: Registry) {
       registers,
     }),
     liveSockets: new Gauge({ name: 'pulse_live_sockets', help: 'Sockets connected to /live now', registers }),
-    livePushes,
+    livePushes: countedBy(registers, {
+      name: 'pulse_live_pushes_total',
+      help: 'Pushes to /live rooms: kpis (a snapshot to one room) and alert (an alert or its update to a store and the group)',
+      label: 'kind',
+      values: ['kpis', 'alert'],
+    }),
   };
 }
 export type ServerMetrics = ReturnType<typeof createServerMetrics>;
 
 export function createWorkerMetrics(registry: Registry, queueNames: readonly string[]) {
   const registers = [registry];
-  const webhookDeliveries = countedBy(registers, {
-    name: 'pulse_webhook_deliveries_total',
-    help: 'Webhook delivery attempts by outcome: delivered, retrying, failed (no attempts left or refused), skipped (webhook gone or disabled)',
-    label: 'outcome',
-    values: ['delivered', 'retrying', 'failed', 'skipped'],
-  });
-  const jobsFailed = countedBy(registers, {
-    name: 'pulse_jobs_failed_total',
-    help: 'Failed job attempts by queue (each failed attempt counts, retried or not)',
-    label: 'queue',
-    values: queueNames,
-  });
-  const eventsRejected = countedBy(registers, {
-    name: 'pulse_events_rejected_total',
-    help: 'Acknowledged events not applied, kept among their store’s rejected events: refused by their script (a sum out of range, a key of the wrong type, a record that cannot be read) or failed in Redis',
-    label: 'reason',
-    values: ['refused', 'failed'],
-  });
   return {
     eventsApplied: new Counter({
       name: 'pulse_events_applied_total',
@@ -94,7 +75,12 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
       help: 'Events the workers found already applied (same store and event id): duplicates, retries, replays',
       registers,
     }),
-    eventsRejected,
+    eventsRejected: countedBy(registers, {
+      name: 'pulse_events_rejected_total',
+      help: 'Acknowledged events not applied, kept among their store’s rejected events: refused by their script (a sum out of range, a key of the wrong type, a record that cannot be read) or failed in Redis',
+      label: 'reason',
+      values: ['refused', 'failed'],
+    }),
     applyBatchSeconds: new Histogram({
       name: 'pulse_apply_batch_seconds',
       help: 'Time to apply one events job (one POST), alert rules and publish included',
@@ -113,8 +99,18 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
       labelNames: ['kind'] as const,
       registers,
     }),
-    webhookDeliveries,
-    jobsFailed,
+    webhookDeliveries: countedBy(registers, {
+      name: 'pulse_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retrying, failed (no attempts left or refused), skipped (webhook gone or disabled)',
+      label: 'outcome',
+      values: ['delivered', 'retrying', 'failed', 'skipped'],
+    }),
+    jobsFailed: countedBy(registers, {
+      name: 'pulse_jobs_failed_total',
+      help: 'Failed job attempts by queue (each failed attempt counts, retried or not)',
+      label: 'queue',
+      values: queueNames,
+    }),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
