@@ -18,8 +18,14 @@ export interface ResolvedRedis {
   stop(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+/** Whether a Redis at `url` answers PING, connecting once (no retries) within `connectTimeoutMs`. */
+export async function redisAnswersAt(url: string, connectTimeoutMs = 1000): Promise<boolean> {
+  const r = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: connectTimeoutMs,
+  });
   r.on('error', () => undefined);
   try {
     await r.connect();
@@ -70,7 +76,7 @@ export async function startRedisServer(dir: string, port?: number): Promise<Reso
   const url = `redis://127.0.0.1:${p}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
-    if (await answers(url)) {
+    if (await redisAnswersAt(url)) {
       return {
         url,
         child,
@@ -108,10 +114,10 @@ export async function resolveTarget(
 export async function resolveRedis(redisUrl: string | undefined, dataDir: string): Promise<ResolvedRedis> {
   if (redisUrl) return { url: redisUrl, stop: async () => undefined };
   const local = 'redis://127.0.0.1:6379';
-  if (await answers(local)) return { url: local, stop: async () => undefined };
+  if (await redisAnswersAt(local)) return { url: local, stop: async () => undefined };
   // Another process of this install (a server beside a worker) may have started it already.
   const ours = `redis://127.0.0.1:${LOCAL_PORT}`;
-  if (await answers(ours)) return { url: ours, stop: async () => undefined };
+  if (await redisAnswersAt(ours)) return { url: ours, stop: async () => undefined };
   if (spawnSync('redis-server', ['--version']).status !== 0) {
     throw new Error(HOW_TO_GET_REDIS);
   }

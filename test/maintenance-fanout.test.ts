@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seqKeys } from '../core/redis/keys.js';
 import { startWorkers, type RunningWorkers } from '../workers/index.js';
-import { tickRechecks } from '../workers/maintenance.processor.js';
+import { tickRechecks } from '../core/jobs/enqueue.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 const STORES = Array.from({ length: 40 }, (_, i) => `FAN${String(i).padStart(2, '0')}`);

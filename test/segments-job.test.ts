@@ -15,13 +15,7 @@ import { getSegmentsJob } from '../server/routes/segments-job.js';
 import { postSegmentsRecompute } from '../server/routes/segments-recompute.js';
 import { SEGMENTS_QUEUE } from '../core/jobs/queues.js';
 import { DAY_MS } from '../core/segments/classify.js';
-import {
-  NIGHTLY_PATTERN,
-  scheduleSegments,
-  schedulerId,
-  SYNC_SCHEDULER,
-  syncSegmentSchedules,
-} from '../core/segments/schedule.js';
+import { NIGHTLY_PATTERN, scheduleSegments, schedulerId, SYNC_SCHEDULER, syncSegmentSchedules } from '../core/jobs/segments.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 

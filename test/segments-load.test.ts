@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
 import { storeKeys } from '../core/redis/keys.js';
 import { DAY_MS } from '../core/segments/classify.js';
-import { requestSegments } from '../core/segments/schedule.js';
+import { requestSegments } from '../core/jobs/segments.js';
 import { segmentKeys } from '../core/segments/segment-store.js';
 import { readHighChurn } from '../core/segments/read-segments.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';

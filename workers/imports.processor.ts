@@ -4,7 +4,7 @@
  * apply jobs as `POST /api/v1/events`, so ids keep it idempotent) and records each invalid row
  * with its line and field. Rows are independent: a bad row is reported, the others are applied.
  */
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { RedisConn } from '../core/redis/connections.js';
 import { differentBodyMessage, FirstOccurrences } from '../domain/event-identity.js';
 import { MAX_BATCH, type PulseEvent } from '../domain/events.js';
@@ -21,17 +21,12 @@ import {
   type ImportCounts,
 } from '../core/books/import-book.js';
 import { retentionHorizon } from '../core/retention/expire-log.js';
-import {
-  APPLY_JOB_OPTIONS,
-  type ApplyEventsJob,
-  type ApplyEventsResult,
-  type ImportJob,
-  type ImportResult,
-} from '../core/jobs/queues.js';
+import type { ImportJob, ImportResult, Queues } from '../core/jobs/queues.js';
+import { enqueueApply } from '../core/jobs/enqueue.js';
 
 export interface ImportsDeps {
   redis: RedisConn;
-  events: Queue<ApplyEventsJob, ApplyEventsResult>;
+  events: Queues['events'];
   config: Pick<Config, 'prefix' | 'retentionDays'>;
   now?: () => number;
 }
@@ -71,11 +66,7 @@ export async function runImport(
   const flush = async () => {
     if (!batch.length) return;
     // A fixed job id per batch: a retried import does not queue its batches twice.
-    await deps.events.add(
-      'apply',
-      { events: batch, receivedAt: now() },
-      { ...APPLY_JOB_OPTIONS, jobId: `import-${importId}-${batches}` },
-    );
+    await enqueueApply(deps.events, batch, now(), `import-${importId}-${batches}`);
     batches++;
     batch = [];
   };

@@ -25,12 +25,9 @@ import {
   type Queues,
 } from '../core/jobs/queues.js';
 import { createSegmentsProcessor } from './segments.processor.js';
-import { startSegmentSchedules } from '../core/segments/schedule.js';
+import { startSegmentSchedules } from '../core/jobs/segments.js';
+import { startMaintenanceSchedules } from '../core/jobs/enqueue.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
-
-export const TICK_SCHEDULER = 'every-minute';
-/** Raw events past the retention horizon leave the log a few times a day. */
-export const RETENTION_SCHEDULER = 'retention';
 
 export interface RunningWorkers {
   /** The workers' metrics (shared with the app when both were given the same registry). */
@@ -147,13 +144,7 @@ export async function startWorkers(
     });
     w.on('error', (err) => workerErrors(w.name, err));
   }
-  // One scheduler for the whole deployment, however many workers run: BullMQ keeps it by id.
-  await queues.maintenance.upsertJobScheduler(TICK_SCHEDULER, { every: 60_000 }, { name: 'tick', data: { kind: 'tick' } });
-  await queues.maintenance.upsertJobScheduler(
-    RETENTION_SCHEDULER,
-    { every: 6 * 3600_000 },
-    { name: 'retention', data: { kind: 'retention' } },
-  );
+  await startMaintenanceSchedules(queues.maintenance);
   await startSegmentSchedules(queues.segments, deps.stores);
   let listener: MetricsListener | null = null;
   if (obs.metricsPort !== undefined) {

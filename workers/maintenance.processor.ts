@@ -5,13 +5,14 @@
  * kept by BullMQ's job scheduler) adds a recheck per store, so the stores spread over every worker
  * process; settings changes add one for their store.
  */
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { execAll } from '../core/redis/exec.js';
 import { globalKeys, storeKeys } from '../core/redis/keys.js';
 import { dispatch, evaluateStore } from './alerts/engine.js';
 import { expireStoreLog } from '../core/retention/expire-log.js';
 import type { ApplyDeps } from './apply-events.processor.js';
-import type { MaintenanceJob } from '../core/jobs/queues.js';
+import type { MaintenanceJob, Queues } from '../core/jobs/queues.js';
+import { enqueueTickRechecks } from '../core/jobs/enqueue.js';
 
 export async function refreshStore(deps: ApplyDeps, store: string, now: number): Promise<void> {
   const { redis, config } = deps;
@@ -24,24 +25,8 @@ export async function refreshStore(deps: ApplyDeps, store: string, now: number):
   await redis.publish(globalKeys(config.prefix).changedChannel, store);
 }
 
-/** The per-store jobs of one tick. Their ids derive from the tick's, so a retried tick adds none twice. */
-export function tickRechecks(tickJobId: string, stores: Iterable<string>) {
-  // BullMQ refuses custom ids with ':' (its key separator); scheduler job ids carry one.
-  const tick = tickJobId.replaceAll(':', '_');
-  return [...stores].map((store) => ({
-    name: 'recheck',
-    data: { kind: 'recheck', store } satisfies MaintenanceJob,
-    opts: {
-      jobId: `${tick}-${store}`,
-      attempts: 3,
-      removeOnComplete: { age: 3600, count: 5000 },
-      removeOnFail: { age: 24 * 3600 },
-    },
-  }));
-}
-
 export const createMaintenanceProcessor =
-  (deps: ApplyDeps & { queue: Queue<MaintenanceJob> }) => async (job: Job<MaintenanceJob>) => {
+  (deps: ApplyDeps & { queue: Queues['maintenance'] }) => async (job: Job<MaintenanceJob>) => {
     const now = deps.now?.() ?? Date.now();
     if (job.data.kind === 'retention') {
       let expired = 0;
@@ -52,7 +37,7 @@ export const createMaintenanceProcessor =
       // The walls' freshness reads this: a tick that stops coming is a pipeline running late.
       await deps.redis.set(globalKeys(deps.config.prefix).lastTick, String(now));
       const stores = [...(await deps.stores.all()).keys()];
-      await deps.queue.addBulk(tickRechecks(job.id ?? `tick-${now}`, stores));
+      await enqueueTickRechecks(deps.queue, job.id ?? `tick-${now}`, stores);
       return { stores: stores.length };
     }
     await refreshStore(deps, job.data.store, now);

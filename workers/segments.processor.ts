@@ -15,7 +15,7 @@ import type { SegmentsJob, SegmentsResult } from '../core/jobs/queues.js';
 import { classifyColumns } from '../core/segments/classify.js';
 import { aggregateAt, CustomerValueFold, worthParsing, type CustomerAggregate } from './segments/fold.js';
 import { scanLog, type ScanStats } from './segments/scan-log.js';
-import { syncSegmentSchedules, type SegmentsQueue } from '../core/segments/schedule.js';
+import { syncSegmentSchedules, type SegmentsQueue } from '../core/jobs/segments.js';
 import { HIGH_CHURN_CAP, writeSegments } from '../core/segments/segment-store.js';
 
 export interface SegmentsDeps {

@@ -75,6 +75,13 @@ export interface ConditionChange {
   pendingSince?: number;
 }
 
+/** One round trip of alert scripts for one store: its keys, the moment as ISO text, the pipeline to fill. */
+const storeBatch = (redis: RedisConn, prefix: string, store: string, now: number) => ({
+  k: storeKeys(prefix, store),
+  nowIso: new Date(now).toISOString(),
+  p: ready(redis).pipeline(),
+});
+
 /** Applies condition changes of one store in one round trip. */
 export async function applyConditionChanges(
   redis: RedisConn,
@@ -84,9 +91,7 @@ export async function applyConditionChanges(
   now: number,
 ): Promise<RaiseOutcome[]> {
   if (!changes.length) return [];
-  const k = storeKeys(prefix, store);
-  const nowIso = new Date(now).toISOString();
-  const p = ready(redis).pipeline();
+  const { k, nowIso, p } = storeBatch(redis, prefix, store, now);
   for (const c of changes) {
     void script(p, 'pulseAlertRaise')(
       k.alertState,
@@ -136,9 +141,7 @@ export async function clearConditions(
   now: number,
 ): Promise<AlertRecord[]> {
   if (!conditions.length) return [];
-  const k = storeKeys(prefix, store);
-  const nowIso = new Date(now).toISOString();
-  const p = ready(redis).pipeline();
+  const { k, nowIso, p } = storeBatch(redis, prefix, store, now);
   for (const c of conditions) void script(p, 'pulseAlertClear')(k.alertState, k.alerts.status, c.condition, nowIso, c.mode);
   const results = (await p.exec()) ?? [];
   const cleared = results

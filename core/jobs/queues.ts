@@ -81,7 +81,7 @@ export const notifyJobOptions = (policy: Pick<DeliveryPolicy, 'attempts' | 'back
     removeOnFail: { age: 7 * 24 * 3600 },
   }) as const;
 
-/** A CSV import: the file and its status wait in Redis under the import id (server/imports/). */
+/** A CSV import: the file and its status wait in Redis under the import id (core/books/import-book.ts). */
 export interface ImportJob {
   importId: string;
 }

@@ -4,7 +4,7 @@
  * (Redis answers). A process that runs the API serves these on its own port instead.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { answerWithin, logFailure, type RedisConn } from '../redis/connections.js';
+import { answerWithin, logFailure, redisAnswers, type RedisConn } from '../redis/connections.js';
 import { setRetryAfter } from '../http/unavailable.js';
 import type { ApiKeys } from '../auth/api-keys.js';
 import { bearer } from '../auth/require-scope.js';
@@ -27,16 +27,6 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function redisAnswers(redis: RedisConn): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), READY_TIMEOUT_MS);
-  });
-  const pong = await Promise.race([redis.ping().catch(() => null), timeout]);
-  clearTimeout(timer);
-  return pong === 'PONG';
-}
-
 export async function startMetricsListener(opts: {
   port: number;
   /** The port is only a default: when another process holds it, take a free one and say so. */
@@ -56,7 +46,7 @@ export async function startMetricsListener(opts: {
     if (path === '/healthz') return json(res, 200, { ok: true });
     if (path === '/readyz') {
       if (draining) return json(res, 503, { ok: false, reason: 'draining' });
-      const ok = await redisAnswers(redis);
+      const ok = await redisAnswers(redis, READY_TIMEOUT_MS);
       return json(res, ok ? 200 : 503, { ok });
     }
     if (path !== '/metrics') return json(res, 404, { error: 'not_found', message: 'no such endpoint' });

@@ -4,7 +4,7 @@
  * one process (tests) without "metric already registered".
  */
 import type { Request, Response } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import type { Queues } from '../jobs/queues.js';
 import type { Logger, ProcessRole } from './logger.js';
 
@@ -20,15 +20,18 @@ export function createRegistry(role: ProcessRole): Registry {
 const SECONDS_FAST = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const SECONDS_LAG = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
 
+/** A counter by one label, each of whose values is shown at 0 from the start (a rate needs a first sample). */
+function countedBy<L extends string>(
+  registers: Registry[],
+  spec: { name: string; help: string; label: L; values: readonly string[] },
+): Counter<L> {
+  const counter = new Counter<L>({ name: spec.name, help: spec.help, labelNames: [spec.label], registers });
+  for (const value of spec.values) counter.inc({ [spec.label]: value } as LabelValues<L>, 0);
+  return counter;
+}
+
 export function createServerMetrics(registry: Registry) {
   const registers = [registry];
-  const livePushes = new Counter({
-    name: 'pulse_live_pushes_total',
-    help: 'Pushes to /live rooms: kpis (a snapshot to one room) and alert (an alert or its update to a store and the group)',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  for (const kind of ['kpis', 'alert']) livePushes.inc({ kind }, 0);
   return {
     httpRequests: new Counter({
       name: 'pulse_http_requests_total',
@@ -49,34 +52,18 @@ export function createServerMetrics(registry: Registry) {
       registers,
     }),
     liveSockets: new Gauge({ name: 'pulse_live_sockets', help: 'Sockets connected to /live now', registers }),
-    livePushes,
+    livePushes: countedBy(registers, {
+      name: 'pulse_live_pushes_total',
+      help: 'Pushes to /live rooms: kpis (a snapshot to one room) and alert (an alert or its update to a store and the group)',
+      label: 'kind',
+      values: ['kpis', 'alert'],
+    }),
   };
 }
 export type ServerMetrics = ReturnType<typeof createServerMetrics>;
 
 export function createWorkerMetrics(registry: Registry, queueNames: readonly string[]) {
   const registers = [registry];
-  const webhookDeliveries = new Counter({
-    name: 'pulse_webhook_deliveries_total',
-    help: 'Webhook delivery attempts by outcome: delivered, retrying, failed (no attempts left or refused), skipped (webhook gone or disabled)',
-    labelNames: ['outcome'] as const,
-    registers,
-  });
-  for (const outcome of ['delivered', 'retrying', 'failed', 'skipped']) webhookDeliveries.inc({ outcome }, 0);
-  const jobsFailed = new Counter({
-    name: 'pulse_jobs_failed_total',
-    help: 'Failed job attempts by queue (each failed attempt counts, retried or not)',
-    labelNames: ['queue'] as const,
-    registers,
-  });
-  for (const queue of queueNames) jobsFailed.inc({ queue }, 0);
-  const eventsRejected = new Counter({
-    name: 'pulse_events_rejected_total',
-    help: 'Acknowledged events not applied, kept among their store’s rejected events: refused by their script (a sum out of range, a key of the wrong type, a record that cannot be read) or failed in Redis',
-    labelNames: ['reason'] as const,
-    registers,
-  });
-  for (const reason of ['refused', 'failed']) eventsRejected.inc({ reason }, 0);
   return {
     eventsApplied: new Counter({
       name: 'pulse_events_applied_total',
@@ -88,7 +75,12 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
       help: 'Events the workers found already applied (same store and event id): duplicates, retries, replays',
       registers,
     }),
-    eventsRejected,
+    eventsRejected: countedBy(registers, {
+      name: 'pulse_events_rejected_total',
+      help: 'Acknowledged events not applied, kept among their store’s rejected events: refused by their script (a sum out of range, a key of the wrong type, a record that cannot be read) or failed in Redis',
+      label: 'reason',
+      values: ['refused', 'failed'],
+    }),
     applyBatchSeconds: new Histogram({
       name: 'pulse_apply_batch_seconds',
       help: 'Time to apply one events job (one POST), alert rules and publish included',
@@ -107,8 +99,18 @@ export function createWorkerMetrics(registry: Registry, queueNames: readonly str
       labelNames: ['kind'] as const,
       registers,
     }),
-    webhookDeliveries,
-    jobsFailed,
+    webhookDeliveries: countedBy(registers, {
+      name: 'pulse_webhook_deliveries_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retrying, failed (no attempts left or refused), skipped (webhook gone or disabled)',
+      label: 'outcome',
+      values: ['delivered', 'retrying', 'failed', 'skipped'],
+    }),
+    jobsFailed: countedBy(registers, {
+      name: 'pulse_jobs_failed_total',
+      help: 'Failed job attempts by queue (each failed attempt counts, retried or not)',
+      label: 'queue',
+      values: queueNames,
+    }),
   };
 }
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

@@ -10,7 +10,8 @@ import { issuesOf } from '../../domain/settings.js';
 import { listAlerts } from '../../core/books/alert-book.js';
 import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { storeParam } from './path-params.js';
+import { mayReach } from './store-access.js';
 
 const STATES: Record<string, AlertState[] | null> = {
   open: ['open'],
@@ -28,10 +29,7 @@ async function answer(req: Request, res: Response, deps: AppDeps, query: Record<
   }
   const q = parsed.data;
   const principal = req.principal!;
-  if (q.store && !canSeeStore(principal, q.store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
-    return;
-  }
+  if (q.store && !mayReach(req, res, q.store, 'read')) return;
   const stores = q.store ? [q.store] : [...(await deps.stores.all()).keys()].filter((s) => canSeeStore(principal, s));
   const states = STATES[q.state];
   const opts = {

@@ -10,15 +10,15 @@ import { budgetCheckBody, type BudgetOverride, type BudgetRefusal } from '../../
 import { maskOverride } from '../../domain/masking.js';
 import { monthKey } from '../../domain/settings.js';
 import { newAlertId, publishAlert, recordAlert, mergeRecord } from '../../core/books/alert-book.js';
-import { canSeeStore } from '../../core/auth/api-keys.js';
-import { loadBudget } from '../../core/books/budget-book.js';
 import { listOverrides, logOverride } from '../../core/books/budget-overrides.js';
+import { requestRecheck } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
 import { checkPlannedSpend } from '../../core/kpi/breaker.js';
 import { windowsAt } from '../../core/kpi/windows.js';
 import { storeKeys } from '../../core/redis/keys.js';
-import { budgetParam } from './budgets.js';
-import { storeParam } from './store-settings.js';
+import { visibleBudget } from './budgets.js';
+import { budgetParam } from './path-params.js';
+import { reachableStore } from './store-access.js';
 import { parseBody } from './parse-body.js';
 
 const money = (yuan: number) => `¥${yuan.toLocaleString('zh-CN')}`;
@@ -29,12 +29,9 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
   const body = parseBody(req, res, budgetCheckBody, 'invalid_check');
   if (body === undefined) return;
   const { redis, config } = deps;
-  const budget = await loadBudget(redis, config.prefix, budgetId);
+  const budget = await visibleBudget(req, res, deps, budgetId);
+  if (!budget) return;
   const principal = req.principal!;
-  if (!budget || !canSeeStore(principal, budget.store)) {
-    res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
-    return;
-  }
   const spentFen = Number((await redis.hget(storeKeys(config.prefix, budget.store).spend.byBudget, budgetId)) ?? 0);
   const result = checkPlannedSpend(budgetId, budget, spentFen, Math.round(body.amount * 100));
   if (result.fits) {
@@ -96,7 +93,7 @@ export async function postBudgetCheck(req: Request, res: Response, deps: AppDeps
     mergeRecord(alert, JSON.stringify({ state: 'open', history: [{ at: alert.at, action: 'raised' }] })),
   );
   // The workers hand it to the webhooks and refresh the walls (the budget's override count).
-  await deps.queues.maintenance.add('recheck', { kind: 'recheck', store: budget.store }, { removeOnComplete: true, attempts: 5 });
+  await requestRecheck(deps.queues.maintenance, budget.store);
   res.json({ ...result, override });
 }
 
@@ -106,12 +103,8 @@ const shownOverrides = (req: Request, list: BudgetOverride[]) =>
 
 /** GET /api/v1/stores/:store/overrides[?month=YYYY-MM] — this month's (or the given month's) overrides, newest first. */
 export async function getStoreOverrides(req: Request, res: Response, deps: AppDeps) {
-  const store = storeParam(req, res);
+  const store = reachableStore(req, res, 'read');
   if (!store) return;
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
-    return;
-  }
   let month = typeof req.query.month === 'string' ? req.query.month : undefined;
   const valid = month === undefined ? null : monthKey.safeParse(month);
   if (valid && !valid.success) {
@@ -127,11 +120,8 @@ export async function getStoreOverrides(req: Request, res: Response, deps: AppDe
 export async function getBudgetOverrides(req: Request, res: Response, deps: AppDeps) {
   const budgetId = budgetParam(req, res);
   if (!budgetId) return;
-  const budget = await loadBudget(deps.redis, deps.config.prefix, budgetId);
-  if (!budget || !canSeeStore(req.principal!, budget.store)) {
-    res.status(404).json({ error: 'not_found', message: `no budget ${budgetId}` });
-    return;
-  }
+  const budget = await visibleBudget(req, res, deps, budgetId);
+  if (!budget) return;
   const overrides = await listOverrides(deps.redis, deps.config.prefix, budget.store, { budgetId });
   res.json({ budgetId, overrides: shownOverrides(req, overrides) });
 }

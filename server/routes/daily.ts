@@ -1,9 +1,9 @@
 /** GET /api/v1/stores/:store/daily?from=YYYY-MM-DD&to=YYYY-MM-DD — daily figures kept past the raw events' retention. */
 import type { Request, Response } from 'express';
 import { readDays } from '../../core/retention/daily-rollup.js';
-import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { storeParam } from './path-params.js';
+import { mayReach } from './store-access.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -20,9 +20,6 @@ export async function getDaily(req: Request, res: Response, deps: AppDeps) {
     res.status(400).json({ error: 'invalid_query', details: bad });
     return;
   }
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
-    return;
-  }
+  if (!mayReach(req, res, store, 'read')) return;
   res.json({ store, days: await readDays(deps.redis, deps.config.prefix, store, from, to) });
 }

@@ -10,3 +10,17 @@ export function parseBody<S extends z.ZodType>(req: Request, res: Response, sche
   res.status(400).json({ error, details: issuesOf(parsed.error) });
   return undefined;
 }
+
+/** A PUT's id from the path and its body: both, or null once the 400 of the first wrong one has been sent. */
+export function parsePut<S extends z.ZodType>(
+  req: Request,
+  res: Response,
+  idOf: (req: Request, res: Response) => string | null,
+  schema: S,
+  error: string,
+): { id: string; body: z.infer<S> } | null {
+  const id = idOf(req, res);
+  if (!id) return null;
+  const body = parseBody(req, res, schema, error);
+  return body === undefined ? null : { id, body };
+}

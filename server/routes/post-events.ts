@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import { RECORDED_WITH_ANOTHER_BODY } from '../../domain/event-identity.js';
 import { validateBody } from '../../domain/events.js';
-import { APPLY_JOB_OPTIONS } from '../../core/jobs/queues.js';
+import { enqueueApply } from '../../core/jobs/enqueue.js';
 import { retentionHorizon } from '../../core/retention/expire-log.js';
 import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
@@ -74,7 +74,7 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   });
   // One job per request: BullMQ stores it in one transaction, so the 202 means all of it is queued.
   // Ids already recorded go too: the workers' log decides, so a stale check can never lose an event.
-  await deps.queues.events.add('apply', { events, receivedAt: Date.now() }, APPLY_JOB_OPTIONS);
+  await enqueueApply(deps.queues.events, events, Date.now());
   deps.metrics.eventsAccepted.inc(events.length);
   res.status(202).json(acceptedAnswer(repeats, indexes, recorded));
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { MAX_IMPORT_BYTES } from '../../domain/imports.js';
-import { IMPORT_JOB_OPTIONS } from '../../core/jobs/queues.js';
+import { enqueueImport } from '../../core/jobs/enqueue.js';
 import type { AppDeps } from '../deps.js';
 import { inspectCsv } from '../../core/imports/csv-events.js';
 import { createImport } from '../../core/books/import-book.js';
@@ -54,6 +54,6 @@ export async function postImport(req: Request, res: Response, deps: AppDeps) {
     owner: { keyId: principal.keyId, stores: principal.stores },
     now: Date.now(),
   });
-  await deps.queues.imports.add('import', { importId }, { ...IMPORT_JOB_OPTIONS, jobId: importId });
+  await enqueueImport(deps.queues.imports, importId);
   res.status(202).location(`/api/v1/imports/${importId}`).json({ importId, rows });
 }

@@ -1,27 +1,16 @@
 /** PUT/GET /api/v1/screens/:name — a TV's playlist of wall pages (admin names it, TVs read it). */
 import type { Request, Response } from 'express';
-import { screenName, screenSettings } from '../../domain/screens.js';
+import { screenSettings } from '../../domain/screens.js';
 import { canSeeScreen } from '../../core/auth/api-keys.js';
 import { loadScreen, saveScreen } from '../../core/books/screen-book.js';
 import type { AppDeps } from '../deps.js';
-import { parseBody } from './parse-body.js';
-
-function nameParam(req: Request, res: Response): string | null {
-  const r = screenName.safeParse(req.params.name);
-  if (!r.success) {
-    res
-      .status(400)
-      .json({ error: 'invalid_screen', details: [{ path: 'name', message: 'must be 1-64 characters of A-Za-z0-9_-' }] });
-    return null;
-  }
-  return r.data;
-}
+import { parsePut } from './parse-body.js';
+import { screenParam } from './path-params.js';
 
 export async function putScreen(req: Request, res: Response, deps: AppDeps) {
-  const name = nameParam(req, res);
-  if (!name) return;
-  const body = parseBody(req, res, screenSettings, 'invalid_screen');
-  if (body === undefined) return;
+  const put = parsePut(req, res, screenParam, screenSettings, 'invalid_screen');
+  if (!put) return;
+  const { id: name, body } = put;
   // Screens are shared by name: a store-limited key may not show other stores nor replace a screen that does.
   const previous = await loadScreen(deps.redis, deps.config.prefix, name);
   if (!canSeeScreen(req.principal!, body.items) || (previous && !canSeeScreen(req.principal!, previous.items))) {
@@ -32,7 +21,7 @@ export async function putScreen(req: Request, res: Response, deps: AppDeps) {
 }
 
 export async function getScreen(req: Request, res: Response, deps: AppDeps) {
-  const name = nameParam(req, res);
+  const name = screenParam(req, res);
   if (!name) return;
   const screen = await loadScreen(deps.redis, deps.config.prefix, name);
   if (!screen) {

@@ -4,17 +4,12 @@
  * result or error once finished.
  */
 import type { Request, Response } from 'express';
-import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { reachableStore } from './store-access.js';
 
 export async function getSegmentsJob(req: Request, res: Response, deps: AppDeps) {
-  const store = storeParam(req, res);
+  const store = reachableStore(req, res, 'manage');
   if (!store) return;
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not manage this store' });
-    return;
-  }
   const jobId = String(req.params.jobId);
   const job = await deps.queues.segments.getJob(jobId);
   if (!job || job.data.kind !== 'segment' || job.data.store !== store) {

@@ -4,18 +4,13 @@
  * instead of queueing another.
  */
 import type { Request, Response } from 'express';
-import { requestSegments } from '../../core/segments/schedule.js';
-import { canSeeStore } from '../../core/auth/api-keys.js';
+import { requestSegments } from '../../core/jobs/segments.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { reachableStore } from './store-access.js';
 
 export async function postSegmentsRecompute(req: Request, res: Response, deps: AppDeps) {
-  const store = storeParam(req, res);
+  const store = reachableStore(req, res, 'manage');
   if (!store) return;
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not manage this store' });
-    return;
-  }
   if (!(await deps.stores.get(store))) {
     res.status(404).json({ error: 'not_found', message: `no store ${store}` });
     return;

@@ -1,28 +1,16 @@
 /** PUT/GET /api/v1/stores/:store — name and time zone. */
 import type { Request, Response } from 'express';
-import { storeCode } from '../../domain/events.js';
 import { storeSettings } from '../../domain/settings.js';
 import { globalKeys, seqKeys } from '../../core/redis/keys.js';
 import type { AppDeps } from '../deps.js';
-import { scheduleSegments } from '../../core/segments/schedule.js';
-import { parseBody } from './parse-body.js';
-
-function storeParam(req: Request, res: Response): string | null {
-  const r = storeCode.safeParse(req.params.store);
-  if (!r.success) {
-    res
-      .status(400)
-      .json({ error: 'invalid_store', details: [{ path: 'store', message: 'must be 1-32 characters of A-Za-z0-9_-' }] });
-    return null;
-  }
-  return r.data;
-}
+import { scheduleSegments } from '../../core/jobs/segments.js';
+import { parsePut } from './parse-body.js';
+import { storeParam } from './path-params.js';
 
 export async function putStore(req: Request, res: Response, deps: AppDeps) {
-  const store = storeParam(req, res);
-  if (!store) return;
-  const body = parseBody(req, res, storeSettings, 'invalid_store');
-  if (body === undefined) return;
+  const put = parsePut(req, res, storeParam, storeSettings, 'invalid_store');
+  if (!put) return;
+  const { id: store, body } = put;
   const before = await deps.stores.get(store);
   await deps.stores.put(store, body);
   // The nightly segmentation follows the store's time zone.
@@ -46,5 +34,3 @@ export async function getStore(req: Request, res: Response, deps: AppDeps) {
   }
   res.json({ store, ...settings });
 }
-
-export { storeParam };

@@ -4,7 +4,7 @@ import { monthKey, targetSettings } from '../../domain/settings.js';
 import { globalKeys } from '../../core/redis/keys.js';
 import { loadTargets, saveTargets } from '../../core/books/material-book.js';
 import type { AppDeps } from '../deps.js';
-import { storeParam } from './store-settings.js';
+import { storeParam } from './path-params.js';
 import { parseBody } from './parse-body.js';
 
 function monthParam(req: Request, res: Response): string | null {

@@ -7,9 +7,6 @@ import { noSuchWebhook, webhookParams } from './webhook-params.js';
 export async function deleteWebhookRoute(req: Request, res: Response, deps: AppDeps) {
   const p = webhookParams(req, res);
   if (!p) return;
-  if (!(await deleteWebhook(deps.redis, deps.config.prefix, p.store, p.webhookId))) {
-    noSuchWebhook(res, p.store, p.webhookId);
-    return;
-  }
-  res.status(204).end();
+  if (await deleteWebhook(deps.redis, deps.config.prefix, p.store, p.webhookId)) res.status(204).end();
+  else noSuchWebhook(res, p.store, p.webhookId);
 }

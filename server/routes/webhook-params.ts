@@ -1,18 +1,11 @@
 /** The `:store/webhooks/:webhookId` part of the webhook routes, checked, and the key's right to the store. */
 import type { Request, Response } from 'express';
 import { webhookId as webhookIdSchema } from '../../domain/webhooks.js';
-import { canSeeStore } from '../../core/auth/api-keys.js';
-import { storeParam } from './store-settings.js';
+import { reachableStore } from './store-access.js';
 
 /** The store of the path, or null once a 400 or 403 has been sent. */
 export function webhookStore(req: Request, res: Response): string | null {
-  const store = storeParam(req, res);
-  if (!store) return null;
-  if (!canSeeStore(req.principal!, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not manage this store' });
-    return null;
-  }
-  return store;
+  return reachableStore(req, res, 'manage');
 }
 
 export function webhookParams(req: Request, res: Response): { store: string; webhookId: string } | null {

@@ -6,7 +6,6 @@
 import type { Request, Response } from 'express';
 import { WORK_LISTS, type WorkList, type WorkListName } from '../../domain/work-lists.js';
 import { readHighChurn, readSegments } from '../../core/segments/read-segments.js';
-import { canSeeStore } from '../../core/auth/api-keys.js';
 import type { AppDeps } from '../deps.js';
 import { isoInZone } from '../../core/kpi/windows.js';
 import { materialLines } from '../../core/kpi/read-operations.js';
@@ -14,7 +13,8 @@ import { storeKeys } from '../../core/redis/keys.js';
 import { openComplaints } from '../../core/work-lists/open-complaints.js';
 import { overdueComplaints } from '../../core/work-lists/overdue-complaints.js';
 import { pendingCallbacks } from '../../core/work-lists/pending-callbacks.js';
-import { storeParam } from './store-settings.js';
+import { storeParam } from './path-params.js';
+import { mayReach } from './store-access.js';
 
 const LIMIT = 500;
 
@@ -49,11 +49,8 @@ export async function getWorkList(req: Request, res: Response, deps: AppDeps) {
       .json({ error: 'invalid_list', details: [{ path: 'list', message: `must be one of ${WORK_LISTS.join(', ')}` }] });
     return;
   }
+  if (!mayReach(req, res, store, 'read')) return;
   const principal = req.principal!;
-  if (!canSeeStore(principal, store)) {
-    res.status(403).json({ error: 'forbidden', message: 'this key may not read this store' });
-    return;
-  }
   const settings = await deps.stores.get(store);
   if (!settings) {
     res.status(404).json({ error: 'not_found', message: `no store ${store}` });

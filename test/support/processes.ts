@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { freePort } from '../../launcher/redis-launcher.js';
+import { freePort, redisAnswersAt } from '../../launcher/redis-launcher.js';
 import { queuePrefix } from '../../core/redis/keys.js';
 import { EVENTS_QUEUE } from '../../core/jobs/queues.js';
 import { ADMIN_TOKEN } from './stack.js';
@@ -325,16 +325,7 @@ export class OwnRedis {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async ping(): Promise<boolean> {
-    const r = new Redis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true, connectTimeout: 500 });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
+  private ping(): Promise<boolean> {
+    return redisAnswersAt(this.url, 500);
   }
 }

@@ -10,7 +10,7 @@
 import type { Job, Queue } from 'bullmq';
 import { DEFAULT_TIMEZONE } from '../../domain/settings.js';
 import type { StoreRegistry } from '../books/store-registry.js';
-import { SEGMENTS_JOB_OPTIONS, type SegmentsJob, type SegmentsResult } from '../jobs/queues.js';
+import { SEGMENTS_JOB_OPTIONS, type SegmentsJob, type SegmentsResult } from './queues.js';
 
 export type SegmentsQueue = Queue<SegmentsJob, SegmentsResult>;
 
