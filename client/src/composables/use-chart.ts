@@ -63,3 +63,17 @@ export const stillOptions = () => ({
   events: [] as (keyof HTMLElementEventMap)[],
   plugins: { legend: { display: false }, tooltip: { enabled: false } },
 });
+
+/** Tick fonts, tick paddings and grid lines of a line chart's two axes, in px for the current rem. */
+export function sizeAxes<D, L>(c: Chart<'line', D, L>, rem: number): void {
+  const font = { size: Math.round(1.5 * rem), family: getComputedStyle(document.body).fontFamily };
+  const scales = c.options.scales as Record<
+    'x' | 'y',
+    { ticks: { font: unknown; padding: number }; grid: { lineWidth: number } }
+  >;
+  for (const axis of ['x', 'y'] as const) {
+    scales[axis].ticks.font = font;
+    scales[axis].ticks.padding = Math.round(0.4 * rem);
+    scales[axis].grid.lineWidth = Math.max(1, rem / 16);
+  }
+}
