@@ -3,9 +3,9 @@
  * their minutes under two days, then days — in both languages; and the stale warning's minutes.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Messages } from '../client/src/i18n.js';
+import type { Messages } from '../client/src/i18n/index.js';
 
-// The wall's words (client/src/i18n.ts) set the page's title and language when loaded: give it a page.
+// The wall's words (client/src/i18n/) set the page's title and language when loaded: give it a page.
 let age: typeof import('../client/src/age-text.js');
 let zh: Messages;
 let en: Messages;
@@ -13,7 +13,7 @@ beforeAll(async () => {
   vi.stubGlobal('document', { documentElement: {}, title: '', createElement: () => ({}) });
   vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
   age = await import('../client/src/age-text.js');
-  const { messages } = await import('../client/src/i18n.js');
+  const { messages } = await import('../client/src/i18n/index.js');
   zh = messages['zh-CN'];
   en = messages.en;
 });

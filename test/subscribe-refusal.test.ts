@@ -3,7 +3,7 @@
  * live namespace gives, in the page's language, never the server's own words.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Messages } from '../client/src/i18n.js';
+import type { Messages } from '../client/src/i18n/index.js';
 
 let text: typeof import('../client/src/live/subscribe-refusal.js').subscribeRefusalText;
 let zh: Messages;
@@ -13,7 +13,7 @@ beforeAll(async () => {
   vi.stubGlobal('document', { documentElement: {}, title: '', createElement: () => ({}) });
   vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
   ({ subscribeRefusalText: text } = await import('../client/src/live/subscribe-refusal.js'));
-  const { messages } = await import('../client/src/i18n.js');
+  const { messages } = await import('../client/src/i18n/index.js');
   zh = messages['zh-CN'];
   en = messages.en;
 });

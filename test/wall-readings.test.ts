@@ -9,9 +9,9 @@ import { budgetReading } from '../domain/budget-reading.js';
 import { actorName, humaniseId } from '../domain/display-names.js';
 import { isEarlyMonth } from '../domain/early-month.js';
 import { materialLowMessage, needsReorder, stockReading } from '../domain/material-stock.js';
-import type { Messages } from '../client/src/i18n.js';
+import type { Messages } from '../client/src/i18n/index.js';
 
-// The wall's words (client/src/i18n.ts) set the page's title and language when loaded: give it a page.
+// The wall's words (client/src/i18n/) set the page's title and language when loaded: give it a page.
 let alertText: typeof import('../client/src/alert-text.js').alertText;
 let zh: Messages;
 let en: Messages;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   vi.stubGlobal('document', { documentElement: {}, title: '', createElement: () => ({}) });
   vi.stubGlobal('localStorage', { getItem: () => null, setItem: () => undefined });
   ({ alertText } = await import('../client/src/alert-text.js'));
-  const { messages } = await import('../client/src/i18n.js');
+  const { messages } = await import('../client/src/i18n/index.js');
   zh = messages['zh-CN'];
   en = messages.en;
 });

@@ -2,7 +2,7 @@
  * How long ago something was, in the wall's language: "3 分钟前" / "3 min ago" for an alert or the
  * figures a TV kept, and the whole minutes the figures on screen have not been updated for.
  */
-import type { Messages } from './i18n.js';
+import type { Messages } from './i18n/index.js';
 
 const MINUTE_MS = 60_000;
 

@@ -7,7 +7,7 @@ import { actorName, humaniseId } from '../../domain/display-names.js';
 import { maskName } from '../../domain/masking.js';
 import { stockReading } from '../../domain/material-stock.js';
 import { formatCount, formatDateTime, formatPercent, formatYuan } from './format.js';
-import type { Messages } from './i18n.js';
+import type { Messages } from './i18n/index.js';
 
 function pick(data: Alert['data'], ...keys: string[]): string | null {
   if (!data) return null;

@@ -1,5 +1,5 @@
 /** Points for the calendar charts: running totals of daily figures, and straight reference lines. */
-import type { CalendarPoint } from './components/CalendarChart.vue';
+import type { CalendarPoint } from './components/charts/CalendarChart.vue';
 
 /**
  * The running total of `daily` (one value per day of the month so far, today last) as points at the

@@ -1,5 +1,5 @@
 /** Number and time formats of the wall. A missing ratio is "—", never 0 % or 100 %. */
-import type { Locale } from './i18n.js';
+import type { Locale } from './i18n/index.js';
 
 export const DASH = '—';
 

@@ -21,21 +21,15 @@
  * - Offline first: the last snapshot taken is kept in the browser (offline/snapshot-cache.ts) and
  *   shown at once when the page starts, marked `fromCache`, until the server answers.
  */
-import { io, type Socket } from 'socket.io-client';
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
 import type { AlertRecord } from '../../../domain/alerts.js';
 import type { Snapshot } from '../../../domain/kpis.js';
-import {
-  GROUP,
-  LIVE_NAMESPACE,
-  type ClientToServerEvents,
-  type Response,
-  type ServerToClientEvents,
-} from '../../../domain/protocol.js';
+import { GROUP } from '../../../domain/protocol.js';
 import { isStale, wallStatus, type Freshness, type WallStatus } from '../../../domain/freshness.js';
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
 import { browserFrames, frameCoalescer } from '../live/frame-coalescer.js';
+import { isUnauthorized, RETRY_MS, RETRY_REFUSED_MS, useLiveSocket } from '../live/use-live-socket.js';
 import { snapshotCache, snapshotKey } from '../offline/snapshot-cache.js';
 import { useNow } from './use-now.js';
 
@@ -43,11 +37,7 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 /** Not live for this long (or the browser reports no network) reads as offline. */
 export const OFFLINE_AFTER_MS = 30_000;
-const ACK_TIMEOUT_MS = 10_000;
-/** Pause before trying again after the server refused the key. */
-const RETRY_REFUSED_MS = 60_000;
-/** Pause before trying again after any other refusal; doubled each time, up to RETRY_MAX_MS. */
-const RETRY_MS = 5_000;
+/** The pause after a refusal that may be temporary (RETRY_MS) doubles each time, up to this. */
 const RETRY_MAX_MS = 30_000;
 /** While stale but connected, ask for a fresh snapshot this often. */
 const RESYNC_WHEN_STALE_MS = 60_000;
@@ -113,8 +103,6 @@ function cachedSnapshot(store: string): { snapshot: Snapshot; savedAt: number } 
   return { snapshot: s, savedAt: cached.savedAt };
 }
 
-const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
-
 export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapshot {
   const snapshot = shallowRef<Snapshot | null>(null);
   const alerts = shallowRef<readonly AlertRecord[]>([]);
@@ -173,30 +161,24 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     () => undefined, // the socket reports what is wrong
   );
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url ?? LIVE_NAMESPACE, {
-    auth: { token: options.token },
-    transports: ['websocket'],
-    reconnection: true,
-    reconnectionAttempts: Infinity,
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 10_000,
-    timeout: 10_000,
-  });
-
-  /** Bumped on every connect and disconnect: answers from an older connection are dropped. */
-  let epoch = 0;
   /** Highest `seq` pushed on the current connection before its ack arrived. */
   let pushedSeq: number | null = null;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let lastResync = 0;
-
-  function retryLater(action: () => void, ms: number): void {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      if (!disposed) action();
-    }, ms);
-  }
+  const live = useLiveSocket(options, {
+    onConnect() {
+      pushedSeq = null;
+      connected.value = true;
+      subscribed.value = false;
+      serverCutOff.value = false;
+      void subscribe();
+    },
+    onDisconnect() {
+      // A push waiting for its frame is shown now: the next connection's ack decides from there.
+      pushes.flush();
+      markDown();
+    },
+  });
+  const socket = live.socket;
 
   /** Pushes waiting for the next animation frame: only the newest of them is applied. */
   const pushes = frameCoalescer<Snapshot>(show, browserFrames);
@@ -234,19 +216,9 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   }
 
   async function subscribe(): Promise<void> {
-    const mine = epoch;
-    let res: Response<Snapshot>;
-    try {
-      res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('subscribe', { store });
-    } catch {
-      // No answer in time: treat the link as dead; the reconnect subscribes again.
-      if (mine === epoch && socket.connected) {
-        socket.disconnect();
-        socket.connect();
-      }
-      return;
-    }
-    if (mine !== epoch || disposed) return;
+    const answer = await live.request<Snapshot>((timed) => timed.emitWithAck('subscribe', { store }));
+    if (!answer || disposed) return;
+    const { res, mine } = answer;
     if ('error' in res) {
       subscribeError.value = res.error;
       unauthorized.value = isUnauthorized(res.error);
@@ -254,10 +226,9 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
       // being reloaded. Said as such, the figures kept, retried soon.
       const unknown = /^no store /.test(res.error) && snapshot.value !== null;
       if (unknown) problem.value = 'unknownStore';
-      retryLater(
-        () => {
-          if (mine === epoch) void subscribe();
-        },
+      live.retryIfCurrent(
+        mine,
+        () => void subscribe(),
         unknown ? backOff() : isUnauthorized(res.error) ? RETRY_REFUSED_MS : RETRY_MS * 6,
       );
       return;
@@ -289,7 +260,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     pushedAlerts = meanwhile;
     try {
       const body = await apiGet<{ alerts: AlertRecord[] }>(activeAlertsPath(store), options.token);
-      if (mine !== epoch || disposed || pushedAlerts !== meanwhile) return;
+      if (!live.isCurrent(mine) || disposed || pushedAlerts !== meanwhile) return;
       alerts.value = resyncAlerts(body.alerts, meanwhile, store);
     } catch {
       // The ticker still fills from live alerts.
@@ -304,33 +275,6 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     alerts.value = mergeAlerts(alerts.value, [alert], store);
   }
 
-  socket.on('connect', () => {
-    epoch += 1;
-    pushedSeq = null;
-    clearTimeout(retryTimer);
-    connected.value = true;
-    subscribed.value = false;
-    serverCutOff.value = false;
-    void subscribe();
-  });
-
-  /** A stopping server's `serverShutdown`: when to connect again (to another server). */
-  let shutdownHintMs: number | null = null;
-  socket.on('serverShutdown', (info) => {
-    shutdownHintMs = info.reconnectInMs;
-  });
-
-  socket.on('disconnect', (reason) => {
-    // A push waiting for its frame is shown now: the next connection's ack decides from there.
-    pushes.flush();
-    epoch += 1;
-    markDown();
-    // The manager does not reconnect after the server closed the socket on purpose: we do, after
-    // the delay a stopping server asked for, else after a pause.
-    if (reason === 'io server disconnect') retryLater(() => socket.connect(), shutdownHintMs ?? RETRY_MS);
-    shutdownHintMs = null;
-  });
-
   socket.on('connect_error', (err) => {
     markDown();
     const refused = isUnauthorized(err.message);
@@ -344,7 +288,7 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     // `active` is false when the server refused the handshake: the manager gives up, we do not.
     if (!socket.active) {
       const wait = refused && !mayComeBack ? RETRY_REFUSED_MS : backOff();
-      retryLater(() => socket.connect(), wait);
+      live.reconnectLater(wait);
     }
   });
 
@@ -423,12 +367,9 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
   onScopeDispose(() => {
     disposed = true;
     pushes.dispose();
-    clearTimeout(retryTimer);
     if (saveTimer !== undefined) saveNow();
     window.removeEventListener('online', onOnline);
     window.removeEventListener('offline', onOffline);
-    socket.removeAllListeners();
-    socket.disconnect();
   });
 
   return {

@@ -12,15 +12,11 @@
  * - Offline first: the last playlist taken is kept in the browser (offline/snapshot-cache.ts) and
  *   played at once when the page starts, marked `fromCache`, until the server answers.
  */
-import { io, type Socket } from 'socket.io-client';
-import { onScopeDispose, ref, shallowRef, type Ref } from 'vue';
-import { LIVE_NAMESPACE, type ClientToServerEvents, type Response, type ServerToClientEvents } from '../../../domain/protocol.js';
+import { ref, shallowRef, type Ref } from 'vue';
 import type { Screen } from '../../../domain/screens.js';
+import { isUnauthorized, RETRY_MS, RETRY_REFUSED_MS, useLiveSocket, type LiveSocketClient } from '../live/use-live-socket.js';
 import { playlistKey, snapshotCache } from '../offline/snapshot-cache.js';
 
-const ACK_TIMEOUT_MS = 10_000;
-const RETRY_REFUSED_MS = 60_000;
-const RETRY_MS = 5_000;
 /** A screen that is not set up yet is asked for again this often. */
 const RETRY_MISSING_MS = 30_000;
 
@@ -30,7 +26,7 @@ export interface ScreenPlaylist {
   error: Readonly<Ref<string | null>>;
   unauthorized: Readonly<Ref<boolean>>;
   /** The connection, shared with the device reports (use-screen-device.ts). */
-  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  socket: LiveSocketClient;
   /** The playlist playing is the one this browser kept: the server has not answered since the page started. */
   fromCache: Readonly<Ref<boolean>>;
 }
@@ -41,7 +37,6 @@ function cachedPlaylist(name: string): Screen | null {
   return s && s.name === name && typeof s.version === 'number' && Array.isArray(s.items) ? s : null;
 }
 
-const isUnauthorized = (message: string): boolean => /unauthori[sz]ed/i.test(message);
 /** The server could not read the playlist now (Redis away): asked for again as soon as a dropped connection is. */
 const isUnavailable = (message: string): boolean => /unavailable/i.test(message);
 
@@ -51,28 +46,8 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
   const error = ref<string | null>(null);
   const unauthorized = ref(false);
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url ?? LIVE_NAMESPACE, {
-    auth: { token: options.token },
-    transports: ['websocket'],
-    reconnection: true,
-    reconnectionAttempts: Infinity,
-    reconnectionDelay: 1_000,
-    reconnectionDelayMax: 10_000,
-    timeout: 10_000,
-  });
-
-  /** Bumped on every connect and disconnect: answers from an older connection are dropped. */
-  let epoch = 0;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let disposed = false;
-
-  function retryLater(action: () => void, ms: number): void {
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      if (!disposed) action();
-    }, ms);
-  }
+  const live = useLiveSocket(options, { onConnect: () => void watchScreen() });
+  const socket = live.socket;
 
   function take(next: Screen): void {
     if (next.name !== name) return;
@@ -87,25 +62,15 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
   }
 
   async function watchScreen(): Promise<void> {
-    const mine = epoch;
-    let res: Response<Screen>;
-    try {
-      res = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('watchScreen', { name });
-    } catch {
-      if (mine === epoch && socket.connected) {
-        socket.disconnect();
-        socket.connect();
-      }
-      return;
-    }
-    if (mine !== epoch || disposed) return;
+    const answer = await live.request<Screen>((timed) => timed.emitWithAck('watchScreen', { name }));
+    if (!answer) return;
+    const { res, mine } = answer;
     if ('error' in res) {
       error.value = res.error;
       unauthorized.value = isUnauthorized(res.error);
-      retryLater(
-        () => {
-          if (mine === epoch) void watchScreen();
-        },
+      live.retryIfCurrent(
+        mine,
+        () => void watchScreen(),
         unauthorized.value ? RETRY_REFUSED_MS : isUnavailable(res.error) ? RETRY_MS : RETRY_MISSING_MS,
       );
       return;
@@ -115,34 +80,11 @@ export function useScreenPlaylist(name: string, options: { token: string; url?: 
     take(res.data);
   }
 
-  socket.on('connect', () => {
-    epoch += 1;
-    clearTimeout(retryTimer);
-    void watchScreen();
-  });
-  /** A stopping server's `serverShutdown`: when to connect again (to another server). */
-  let shutdownHintMs: number | null = null;
-  socket.on('serverShutdown', (info) => {
-    shutdownHintMs = info.reconnectInMs;
-  });
-
-  socket.on('disconnect', (reason) => {
-    epoch += 1;
-    if (reason === 'io server disconnect') retryLater(() => socket.connect(), shutdownHintMs ?? RETRY_MS);
-    shutdownHintMs = null;
-  });
   socket.on('connect_error', (err) => {
     if (isUnauthorized(err.message)) unauthorized.value = true;
-    if (!socket.active) retryLater(() => socket.connect(), unauthorized.value ? RETRY_REFUSED_MS : RETRY_MS);
+    if (!socket.active) live.reconnectLater(unauthorized.value ? RETRY_REFUSED_MS : RETRY_MS);
   });
   socket.on('screen', take);
-
-  onScopeDispose(() => {
-    disposed = true;
-    clearTimeout(retryTimer);
-    socket.removeAllListeners();
-    socket.disconnect();
-  });
 
   return { screen, error, unauthorized, socket, fromCache };
 }

@@ -3,7 +3,7 @@
  * written for the API's users ("no store marketing"), the screen says what it means in the page's
  * language, never the server's words.
  */
-import type { Messages } from '../i18n.js';
+import type { Messages } from '../i18n/index.js';
 
 export function subscribeRefusalText(error: string, m: Messages): string {
   const r = m.subscribeRefusal;
