@@ -79,10 +79,25 @@ function pushOf(base: Snapshot, i: number): Snapshot {
   const spent = k.spend.spent + 3 * i;
   const trend = [...base.series.appointmentRate];
   if (trend.length) trend[trend.length - 1] = month.value;
+  const now = new Date().toISOString();
   return {
     ...base,
     seq: base.seq + SEQ_GAP + i,
-    asOf: new Date().toISOString(),
+    asOf: now,
+    // What a live pipeline's push carries. A copy of the base's freshness would repeat the state
+    // the pipeline was in when the base was read (a backlog just after the month was loaded), 757
+    // times a second, over the server's own heartbeats: the page would rightly go stale after a
+    // minute and the soak would measure a different page from then on.
+    ...(base.freshness && {
+      freshness: {
+        ...base.freshness,
+        state: 'live' as const,
+        asOf: now,
+        appliedThrough: now,
+        backlog: 0,
+        oldestWaitingSeconds: 0,
+      },
+    }),
     kpis: {
       ...k,
       appointmentRate: { ...k.appointmentRate, today: appointments(k.appointmentRate.today), month },
@@ -193,6 +208,9 @@ export async function soak(redisUrl: string) {
       const inPage = await pageCounts(page);
       const pagePushes = inPage.pushes - inPageAtStart.pushes;
       if (pagePushes !== emitted) throw new Error(`soak: the page's socket delivered ${pagePushes} of ${emitted} pushes`);
+      // The page under soak is a live wall throughout: one that went stale measures another page.
+      const state = await page.getByTestId('conn-state').getAttribute('data-state');
+      if (state !== 'live') throw new Error(`soak: the wall says ${state}, not live, after ${emitted} pushes`);
       for (let i = 0; i < 2; i++) await cdp.send('HeapProfiler.collectGarbage');
       const { metrics } = await cdp.send('Performance.getMetrics');
       const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
