@@ -84,10 +84,8 @@ function pushOf(base: Snapshot, i: number): Snapshot {
     ...base,
     seq: base.seq + SEQ_GAP + i,
     asOf: now,
-    // What a live pipeline's push carries. A copy of the base's freshness would repeat the state
-    // the pipeline was in when the base was read (a backlog just after the month was loaded), 757
-    // times a second, over the server's own heartbeats: the page would rightly go stale after a
-    // minute and the soak would measure a different page from then on.
+    // What a live pipeline's push carries, not a copy of the state the pipeline was in when the
+    // base was read: the page under soak is a live wall, and each reading checks it says so.
     ...(base.freshness && {
       freshness: {
         ...base.freshness,
