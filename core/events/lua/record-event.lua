@@ -22,6 +22,20 @@ local function wrongType(key, letter)
     return key .. ' holds a ' .. have .. ', not a ' .. TYPE_NAMES[letter]
   end
 end
+-- Whether the copy of a record already kept ('at|eid|…', or nil) stands against the event at
+-- `atS` with id `eid`: the later of the two when `later`, else the earlier; the same time goes to
+-- the greater event id either way. Bodies use it so that any order of arrival keeps the same copy.
+local function keptStands(cur, atS, eid, later)
+  if not cur then
+    return false
+  end
+  local cAt, cEid = string.match(cur, '^([^|]*)|([^|]*)|')
+  local a, ca = tonumber(atS), tonumber(cAt)
+  if later then
+    return a < ca or (a == ca and eid <= cEid)
+  end
+  return a > ca or (a == ca and eid >= cEid)
+end
 for i = 1, #KEYS - 1 do
   local at = math.min(i, #KEY_TYPES)
   local letter = string.sub(KEY_TYPES, at, at)

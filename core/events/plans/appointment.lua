@@ -12,13 +12,9 @@ if phase == 'cancelled' then
   redis.call('ZREM', KEYS[7], id)
   return 1
 end
-local cur = redis.call('HGET', KEYS[3], id)
-if cur then
-  local cAt, cEid = string.match(cur, '^([^|]*)|([^|]*)|')
-  local a, ca = tonumber(atS), tonumber(cAt)
-  if a < ca or (a == ca and eid <= cEid) then
-    return 1
-  end
+-- The latest booking stands.
+if keptStands(redis.call('HGET', KEYS[3], id), atS, eid, true) then
+  return 1
 end
 redis.call('HSET', KEYS[3], id, atS .. '|' .. eid .. '|' .. ARGV[7])
 if redis.call('SISMEMBER', KEYS[4], id) == 1 then
