@@ -16,6 +16,8 @@ export const REPORTS_QUEUE = 'reports';
 export interface ApplyEventsJob {
   events: PulseEvent[];
   receivedAt: number;
+  /** A history load: the events are the store's past as loaded, never late for a report. */
+  history?: boolean;
 }
 export interface ApplyEventsResult {
   applied: number;
