@@ -94,10 +94,11 @@ export async function deliverReport(deps: ReportDeliveryDeps, store: string, per
   // Built once, and only when something is left to send: the report reads the whole period.
   let report: Promise<{ report: Report; summary: Summary }> | null = null;
   const content = () =>
-    (report ??= buildStoreReport({ redis, stores: deps.stores, config }, store, period, now).then((r) => ({
-      report: r,
-      summary: buildSummary(r, period, cadence, config.publicUrl),
-    })));
+    (report ??= buildStoreReport({ redis, stores: deps.stores, config }, store, period, now).then((r) => {
+      // The settings PUT registers the store: a missing one was removed by hand since.
+      if (!r) throw new Error(`store ${store} is not registered`);
+      return { report: r, summary: buildSummary(r, period, cadence, config.publicUrl) };
+    }));
 
   for (const channel of Object.keys(channels)) {
     if (channels[channel] === 'already') continue;
