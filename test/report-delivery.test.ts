@@ -19,7 +19,8 @@ import {
   type ReportDeliverySettings,
 } from '../domain/report-delivery.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
-import { saveReportDelivery, sentChannels } from '../core/books/report-delivery-book.js';
+import { isPeriodDone, saveReportDelivery, sentChannels } from '../core/books/report-delivery-book.js';
+import { storeKeys } from '../core/redis/keys.js';
 import { saveWebhook } from '../core/books/webhook-book.js';
 import { StoreRegistry } from '../core/books/store-registry.js';
 import { requestRecheck } from '../core/jobs/enqueue.js';
@@ -371,6 +372,46 @@ describe('a week’s summary', () => {
     expect(json!.body.markdown).toBe(wecom!.body.markdown.content);
     // Signed like every delivery of the webhook.
     expect(json!.headers['x-pulse-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+  });
+});
+
+describe('a sender that dies mid-send', () => {
+  it('leaves the channel to the next try once its lock lapses: late, never lost', async () => {
+    const STORE = 'RDX';
+    await setUpStore(STORE, { webhooks: false });
+    const { redis } = stack.app.deps;
+    // A sender took the e-mail and died before recording it: its lock is left, no sent marker.
+    await redis.set(storeKeys(stack.config.prefix, STORE).reportDelivery.lock(WEEK.id, 'email'), 'dead-sender', 'PX', 400);
+    const d = senderDeps();
+    try {
+      await expect(deliverReport(d, STORE, WEEK.id)).rejects.toThrow(`${STORE} ${WEEK.id}: email busy`);
+      expect(mailsOf(STORE)).toHaveLength(0);
+      expect(await isPeriodDone(redis, stack.config.prefix, STORE, WEEK.id)).toBe(false);
+      await sleep(500);
+      expect(await deliverReport(d, STORE, WEEK.id)).toEqual({ kind: 'deliver', period: WEEK.id, channels: { email: 'sent' } });
+      await waitFor(async () => mailsOf(STORE).length >= 1, 5000, 'the e-mail');
+      expect(await isPeriodDone(redis, stack.config.prefix, STORE, WEEK.id)).toBe(true);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('skips e-mail when no SMTP server is configured, and still posts to the webhooks', async () => {
+    const STORE = 'RDN';
+    await setUpStore(STORE);
+    const d = senderDeps();
+    try {
+      const result = await deliverReport({ ...d, mailer: null }, STORE, WEEK.id);
+      expect(result).toEqual({
+        kind: 'deliver',
+        period: WEEK.id,
+        channels: { email: 'skipped', 'webhook:dingtalk': 'sent', 'webhook:json': 'sent', 'webhook:wecom': 'sent' },
+      });
+      expect(mailsOf(STORE)).toHaveLength(0);
+      expect(webhookCalls.filter((c) => c.path.startsWith(`/${STORE}/`))).toHaveLength(3);
+    } finally {
+      d.close();
+    }
   });
 });
 

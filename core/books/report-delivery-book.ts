@@ -12,11 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisConn } from '../redis/connections.js';
 import { storeKeys } from '../redis/keys.js';
-import {
-  REPORT_CADENCES,
-  reportDeliverySettings,
-  type ReportDeliveryRecord,
-} from '../../domain/report-delivery.js';
+import { REPORT_CADENCES, reportDeliverySettings, type ReportDeliveryRecord } from '../../domain/report-delivery.js';
 
 /** Markers are kept past any look-back: the catch-up asks only for the last due week and month. */
 const MARKER_TTL_S = 400 * 24 * 3600;

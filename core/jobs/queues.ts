@@ -107,10 +107,7 @@ export const IMPORT_JOB_OPTIONS = {
  * 09:00 came (its scheduler), or a check found a due summary not yet sent; deliver: send one
  * period's summary of one store on every channel; sync: bring the schedulers in step with the stores.
  */
-export type ReportsJob =
-  | { kind: 'due'; store: string }
-  | { kind: 'deliver'; store: string; period: string }
-  | { kind: 'sync' };
+export type ReportsJob = { kind: 'due'; store: string } | { kind: 'deliver'; store: string; period: string } | { kind: 'sync' };
 export type ChannelOutcome = 'sent' | 'already' | 'busy' | 'failed' | 'skipped';
 export type ReportsResult =
   | { kind: 'due'; queued: string[] }

@@ -14,12 +14,7 @@ import type { Logger } from '../../core/observability/logger.js';
 import type { RedisConn } from '../../core/redis/connections.js';
 import type { StoreRegistry } from '../../core/books/store-registry.js';
 import { listWebhooks, type StoredWebhook } from '../../core/books/webhook-book.js';
-import {
-  claimChannel,
-  loadReportDelivery,
-  markPeriodDone,
-  sentChannels,
-} from '../../core/books/report-delivery-book.js';
+import { claimChannel, loadReportDelivery, markPeriodDone, sentChannels } from '../../core/books/report-delivery-book.js';
 import type { ChannelOutcome, ReportsResult } from '../../core/jobs/queues.js';
 import { buildStoreReport } from '../../core/reports/build-report.js';
 import { reportWorkbook } from '../../core/reports/report-xlsx.js';
@@ -32,13 +27,7 @@ export interface ReportDeliveryDeps {
   stores: StoreRegistry;
   config: Pick<
     Config,
-    | 'prefix'
-    | 'callbackDeadlineMs'
-    | 'complaintDeadlinesMs'
-    | 'notify'
-    | 'webhookAllowHosts'
-    | 'publicUrl'
-    | 'reportDelivery'
+    'prefix' | 'callbackDeadlineMs' | 'complaintDeadlinesMs' | 'notify' | 'webhookAllowHosts' | 'publicUrl' | 'reportDelivery'
   >;
   /** null: no SMTP server configured, e-mail is skipped. */
   mailer: Mailer | null;
