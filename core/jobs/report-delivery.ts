@@ -35,8 +35,8 @@ const SYNC_EVERY_MS = 3600_000;
 export const deliverJobId = (store: string, period: string) => `report.${store}.${period}`;
 
 /**
- * A summary is retried with doubling delays for about two hours (a mail server or a robot down for
- * a while); finished jobs stay longer than a month, so that the same period is not queued again.
+ * A summary is retried with doubling delays, ten tries over about an hour and a half (a mail
+ * server or a robot down for a while); finished jobs stay longer than a month, so that the same period is not queued again.
  */
 export const DELIVER_JOB_OPTIONS = {
   attempts: 10,
