@@ -7,6 +7,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,6 +253,13 @@ describe('settings API', () => {
       { id: 'report-monthly-RDA', pattern: '0 9 1 * *', tz: 'Europe/Berlin' },
       { id: 'report-weekly-RDA', pattern: '0 9 * * 1', tz: 'Europe/Berlin' },
     ]);
+    // Their next runs, read on a Berlin clock: a Monday at 09:00, a 1st at 09:00.
+    const next = async (id: string) => {
+      const s = (await queues.reports.getJobSchedulers(0, -1)).find((x) => x.key === id);
+      return DateTime.fromMillis(s!.next!, { zone: 'Europe/Berlin' });
+    };
+    expect((await next('report-weekly-RDA')).toFormat('c HH:mm')).toBe('1 09:00');
+    expect((await next('report-monthly-RDA')).toFormat('d HH:mm')).toBe('1 09:00');
     // The store moves zone: its schedulers follow. Monthly off: its scheduler goes.
     await stack.request('PUT', '/api/v1/stores/RDA', { name: 'A店', timezone: 'Asia/Shanghai' });
     await stack.request('PUT', storePath('RDA'), { ...body, monthly: false });
