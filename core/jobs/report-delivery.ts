@@ -9,8 +9,7 @@
  * recheck, `catchUpReports` looks at the store's last due week and month and queues any whose
  * summary is not settled yet (only those: a summary is news for a week or a month, not a backlog).
  */
-import type { Queue } from 'bullmq';
-import type { RepeatOptions } from 'bullmq';
+import type { Queue, RepeatOptions } from 'bullmq';
 import {
   DELIVERY_PATTERNS,
   REPORT_CADENCES,
