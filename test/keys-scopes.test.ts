@@ -225,6 +225,11 @@ const cases = (): Record<string, Case> => ({
   'GET /api/v1/stores/:store/webhooks/:webhookId/deliveries': { path: `/api/v1/stores/${B}/webhooks/hook1/deliveries` },
   'POST /api/v1/stores/:store/webhooks/:webhookId/test': { path: `/api/v1/stores/${B}/webhooks/hook1/test` },
   'DELETE /api/v1/stores/:store/webhooks/:webhookId': { path: `/api/v1/stores/${B}/webhooks/hook1` },
+  'GET /api/v1/stores/:store/report-delivery': { path: `/api/v1/stores/${B}/report-delivery` },
+  'PUT /api/v1/stores/:store/report-delivery': {
+    path: `/api/v1/stores/${B}/report-delivery`,
+    body: { weekly: true, monthly: false, emails: ['ops@example.com'], webhooks: true },
+  },
 });
 
 const routeName = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

@@ -155,6 +155,17 @@ export function storeKeys(prefix: string, store: string) {
     overrides: k('budget:overrides'),
     /** HASH budgetId → number of overrides. */
     overrideCount: k('budget:override-count'),
+    reportDelivery: {
+      /** STRING the weekly and monthly summaries' settings JSON, with when each cadence was turned on. */
+      settings: k('report:delivery'),
+      /**
+       * HASH channel (`email`, `webhook:<id>`) → when the period's summary was sent on it; field
+       * `done` once every channel is settled. Kept about a year.
+       */
+      sent: (period: string) => k(`report:${period}:sent`),
+      /** STRING a sender's token while it sends the period's summary on a channel (expires: a dead sender's lapses). */
+      lock: (period: string, channel: string) => k(`report:${period}:lock:${channel}`),
+    },
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

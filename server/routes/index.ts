@@ -34,6 +34,8 @@ import { getWebhookDeliveries } from './webhook-deliveries.js';
 import { putWebhook } from './webhook-put.js';
 import { postWebhookTest } from './webhook-send-test.js';
 import { getWebhooks } from './webhooks-list.js';
+import { getReportDelivery } from './report-delivery-get.js';
+import { putReportDelivery } from './report-delivery-put.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -94,4 +96,6 @@ export const routes: Route[] = [
   { method: 'delete', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: deleteWebhookRoute },
   { method: 'get', path: '/api/v1/stores/:store/webhooks/:webhookId/deliveries', scope: 'admin', handler: getWebhookDeliveries },
   { method: 'post', path: '/api/v1/stores/:store/webhooks/:webhookId/test', scope: 'admin', handler: postWebhookTest },
+  { method: 'get', path: '/api/v1/stores/:store/report-delivery', scope: 'admin', handler: getReportDelivery },
+  { method: 'put', path: '/api/v1/stores/:store/report-delivery', scope: 'admin', handler: putReportDelivery },
 ];
