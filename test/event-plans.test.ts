@@ -57,7 +57,7 @@ describe('the planner table', () => {
     expect([delivered.script, delivered.keys.length, delivered.args.slice(2)]).toEqual([
       'pulseCallbackSubject',
       8,
-      ['O1', String(Date.parse(at)), String(72 * H)],
+      ['O1', String(Date.parse(at)), String(72 * H), 'last'],
     ]);
     const call = { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' } as const;
     const missed = planEvent(ev('callback.attempted', at, call), 'px', cfg);
@@ -71,6 +71,6 @@ describe('the planner table', () => {
     // log, seq, records, all, six channels, with campaign, rejected: phone is KEYS[6], campaign KEYS[11].
     expect(p.keys).toHaveLength(12);
     expect([p.keys[5], p.keys[10]]).toEqual(['px:{HZ01}:lead:ch:phone', 'px:{HZ01}:lead:cmp:z']);
-    expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'first', `4=${ms};6=${ms};11=${ms}`, 'CP']);
+    expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'last', `4=${ms};6=${ms};11=${ms}`, 'CP']);
   });
 });
