@@ -120,10 +120,10 @@ const shEvents: PulseEvent[] = [
   ev('survey.completed', sh('2026-11-12T10:00:00'), { ...S, id: 'svc-a', surveyId: 'SVA', kind: 'service', score: 80 }),
   ev('survey.completed', sh('2026-11-12T11:00:00'), { ...S, id: 'svc-b', surveyId: 'SVB', kind: 'service', score: 85 }),
   ev('survey.completed', sh('2026-11-12T12:00:00'), { ...S, id: 'svc-c', surveyId: 'SVC', kind: 'service', score: 91 }),
-  // Media. M1 negative, then neutral a day later: neutral stands. M2's copies share their moment:
+  // Media. M1 neutral, then negative a day later: negative stands. M2's copies share their moment:
   // md2-b (negative) stands. M3 sent twice.
-  ev('media.mention', sh('2026-11-11T10:00:00'), { ...S, id: 'md1-fix', mentionId: 'M1', sentiment: 'neutral', outlet: '微博' }),
-  ev('media.mention', sh('2026-11-10T10:00:00'), { ...S, id: 'md1', mentionId: 'M1', sentiment: 'negative', outlet: '微博' }),
+  ev('media.mention', sh('2026-11-11T10:00:00'), { ...S, id: 'md1-fix', mentionId: 'M1', sentiment: 'negative', outlet: '微博' }),
+  ev('media.mention', sh('2026-11-10T10:00:00'), { ...S, id: 'md1', mentionId: 'M1', sentiment: 'neutral', outlet: '微博' }),
   ev('media.mention', sh('2026-11-12T10:00:00'), { ...S, id: 'md2-b', mentionId: 'M2', sentiment: 'negative', outlet: '懂车帝' }),
   ev('media.mention', sh('2026-11-12T10:00:00'), { ...S, id: 'md2-a', mentionId: 'M2', sentiment: 'positive', outlet: '懂车帝' }),
   ev('media.mention', sh('2026-11-13T10:00:00'), { ...S, id: 'md3', mentionId: 'M3', sentiment: 'negative', outlet: '汽车之家' }),
@@ -438,8 +438,8 @@ describe('one record per business id', () => {
   });
 
   it('media: a re-report counts once; the latest copy (or the greater event id) says the sentiment', () => {
-    // M1 neutral by its correction; M2 negative by the greater id; M3 once.
-    expect(sh01.kpis.media).toEqual({ today: { total: 0, negative: 0 }, month: { total: 3, negative: 2 } });
+    // M1 negative by its correction; M2 negative by the greater id; M3 once.
+    expect(sh01.kpis.media).toEqual({ today: { total: 0, negative: 0 }, month: { total: 3, negative: 3 } });
   });
 
   it('members: counted at their first joining', () => {
