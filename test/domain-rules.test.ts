@@ -187,7 +187,7 @@ describe('target pace', () => {
     expect(targetPace(actual, [{ target, elapsedMs: share * MONTH, monthMs: MONTH }], day)).toBe(expected),
   );
 
-  it('sums what each store\'s target asks by its own clock', () => {
+  it("sums what each store's target asks by its own clock", () => {
     // 40 × 0.5 + 60 × 0.25 = 35 due by now; 21 done: pace 0.6.
     const due = [
       { target: 40, elapsedMs: MONTH / 2, monthMs: MONTH },
