@@ -6,7 +6,7 @@
  * pace sum stores on their own clocks. Every expected figure is worked out here, and every quotient
  * is compared with toBe against the JS quotient of the exact sums: nothing is rounded in the JSON.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
 import type { Snapshot } from '../domain/kpis.js';
 import { saveBudget } from '../core/books/budget-book.js';
@@ -15,7 +15,7 @@ import { checkPlannedSpend } from '../core/kpi/breaker.js';
 import { KpiService } from '../core/kpi/kpi-service.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { ev, shuffled } from './support/events.js';
-import { applyDeps, readOptions } from './support/stack.js';
+import { applyDeps, readOptions, startStack, type Stack } from './support/stack.js';
 
 const H = 3_600_000;
 /** November: 30 days in both zones (Berlin left summer time in October). */
@@ -529,5 +529,85 @@ describe('order of arrival', () => {
     for (const s of [again.sh, again.be, again.group]) s.seq = 0;
     for (const s of [sh01, be01, group]) s.seq = 0;
     expect(again).toEqual({ sh: sh01, be: be01, group });
+  });
+});
+
+/**
+ * The same through the public API: the real server and workers, the settings PUT and the events
+ * POSTed, the snapshots read with GET at the pinned moments. The process clock (Date only: timers
+ * stay real, so the queues run) is pinned for the server and the workers alike.
+ */
+describe('through the API', () => {
+  let stack: Stack;
+  /** GET the snapshot at the clock's moment, without the parts that tell when and how fresh. */
+  const get = async (path: string) => {
+    const res = await stack.request('GET', path);
+    expect(res.status).toBe(200);
+    const snap = res.body as Snapshot & { freshness?: unknown };
+    delete snap.freshness;
+    return bare(snap);
+  };
+  /** A snapshot as JSON carries it, without its seq (the API's store counts its settings too). */
+  const bare = (snap: Snapshot) => {
+    const copy = JSON.parse(JSON.stringify(snap)) as Partial<Snapshot>;
+    delete copy.seq;
+    return copy as Omit<Snapshot, 'seq'>;
+  };
+
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    stack = await startStack('precision-api');
+    const put = async (path: string, body: unknown) => expect((await stack.request('PUT', path, body)).status).toBeLessThan(300);
+    await put('/api/v1/stores/SH01', { name: 'SH01', timezone: 'Asia/Shanghai' });
+    await put('/api/v1/stores/BE01', { name: 'BE01', timezone: 'Europe/Berlin' });
+    await put('/api/v1/budgets/B-SH', {
+      store: 'SH01',
+      name: '线上',
+      month: '2026-11',
+      amount: 1000,
+      warnAt: 0.8,
+      campaignId: 'CMP-X',
+    });
+    await put('/api/v1/budgets/B-SH2', { store: 'SH01', name: '车展', month: '2026-11', amount: 300, warnAt: 0.8 });
+    await put('/api/v1/materials/POSTER', { store: 'SH01', name: '海报', reorderLevel: 10 });
+    await put('/api/v1/targets/SH01/2026-11', { orders: 40, leads: 60 });
+    await put('/api/v1/targets/BE01/2026-11', { orders: 30 });
+    const posted = await stack.request('POST', '/api/v1/events?history=1', { events: [...shEvents, ...beEvents] });
+    expect(posted.status).toBe(202);
+    // The workers apply them in the background: wait (on real timers) until the last store has all.
+    for (let i = 0; ; i++) {
+      const g = await get('/api/v1/kpis');
+      if (g.kpis.orders.month.count === 6 && g.kpis.satisfaction.month.sales.count === 23 && g.kpis.members.total === 3) break;
+      if (i > 200) throw new Error('the events were not applied');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }, 30_000);
+  afterAll(async () => {
+    await stack?.close();
+    vi.useRealTimers();
+  });
+
+  it('serves the store and group snapshots worked out above, unrounded', async () => {
+    expect(await get('/api/v1/stores/SH01/kpis')).toEqual(bare(sh01));
+    expect(await get('/api/v1/stores/BE01/kpis')).toEqual(bare(be01));
+    const g = await get('/api/v1/kpis');
+    expect(g).toEqual(bare(group));
+    expect(g.kpis.satisfaction.month.sales.nps).toBe(-700 / 18);
+    expect((await get('/api/v1/stores/SH01/kpis')).kpis.satisfaction.month.sales.nps).toBe(-43.75);
+  });
+
+  it('holds pace back until 00:00 of the 4th in each store’s zone and in the group’s', async () => {
+    vi.setSystemTime(Date.parse(sh('2026-11-03T23:59:00')));
+    expect((await get('/api/v1/stores/SH01/kpis')).kpis.targets.orders?.pace).toBeNull();
+    expect((await get('/api/v1/kpis')).kpis.targets.orders?.pace).toBeNull();
+    vi.setSystemTime(Date.parse(sh('2026-11-04T00:00:00')));
+    expect((await get('/api/v1/stores/SH01/kpis')).kpis.targets.orders?.pace).toBe(0.25);
+    expect((await get('/api/v1/stores/BE01/kpis')).kpis.targets.orders?.pace).toBeNull();
+    expect((await get('/api/v1/kpis')).kpis.targets.orders?.pace).toBe((2 * MONTH) / (40 * 72 * H + 30 * 65 * H));
+    vi.setSystemTime(Date.parse(be('2026-11-03T23:59:00')));
+    expect((await get('/api/v1/stores/BE01/kpis')).kpis.targets.orders?.pace).toBeNull();
+    vi.setSystemTime(Date.parse(be('2026-11-04T00:00:00')));
+    expect((await get('/api/v1/stores/BE01/kpis')).kpis.targets.orders?.pace).toBe((1 * MONTH) / (30 * 72 * H));
   });
 });
