@@ -74,11 +74,13 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 600,
-    // Two pages: the walls and screens (index.html), and the staff page (staff.html), each loading only its own code.
+    // Three pages: the walls and screens (index.html), the staff page (staff.html) and the period
+    // reports (reports.html), each loading only its own code.
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('./client/index.html', import.meta.url)),
         staff: fileURLToPath(new URL('./client/staff.html', import.meta.url)),
+        reports: fileURLToPath(new URL('./client/reports.html', import.meta.url)),
       },
     },
   },
