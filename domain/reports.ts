@@ -547,6 +547,9 @@ export interface Report {
 
 const valueOf = (f: Fraction): number | null => (f.den === 0 ? null : f.num / f.den);
 
+/** A comparable figure's value over some counts (null: a ratio or mean with nothing counted). */
+export const figureValue = (def: FigureDef, c: PeriodCounts): number | null => valueOf(def.fraction(c));
+
 /** The change from `was` to `now` as one quotient (ratios ×100: percentage points). */
 function change(now: Fraction, was: Fraction, unit: FigureUnit): number | null {
   if (now.den === 0 || was.den === 0) return null;

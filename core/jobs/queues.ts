@@ -15,6 +15,8 @@ export const IMPORTS_QUEUE = 'imports';
 export interface ApplyEventsJob {
   events: PulseEvent[];
   receivedAt: number;
+  /** A history load: the events are the store's past as loaded, never late for a report. */
+  history?: boolean;
 }
 export interface ApplyEventsResult {
   applied: number;
