@@ -41,5 +41,5 @@ export function changeTone(name: string, delta: number | null): ChangeTone {
   if (delta === null || delta === 0 || !Number.isFinite(delta)) return 'neutral';
   const dir = figureDirection(name);
   if (dir === 'neutral') return 'neutral';
-  return (delta > 0) === (dir === 'upIsGood') ? 'good' : 'bad';
+  return delta > 0 === (dir === 'upIsGood') ? 'good' : 'bad';
 }

@@ -24,8 +24,7 @@ export function dispositionName(header: string | null): string | null {
 
 export async function downloadReport(apiPath: string, format: ReportFormat, token: string, fallbackName: string): Promise<void> {
   const path = format === 'xlsx' ? `${apiPath}.xlsx` : apiPath;
-  const accept =
-    format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+  const accept = format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
   const res = await fetch(new URL(path, location.origin), { headers: { authorization: `Bearer ${token}`, accept } });
   if (!res.ok) {
     let message = `HTTP ${res.status}`;
