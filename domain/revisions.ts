@@ -64,7 +64,10 @@ export function figuresChangedBy(e: PulseEvent): string[] {
  * figure: 'eventId|arrivedAtMs|figure,figure'.
  */
 export function lateRecord(e: PulseEvent, arrivedAt: number | null): string {
-  if (arrivedAt === null || arrivedAt - Date.parse(e.at) <= LATE_AFTER_MS) return '';
+  if (arrivedAt === null) return '';
+  // A reached call counts in its subject's period: its script, which knows the subject's time, decides.
+  const bySubject = e.type === 'callback.attempted' && e.outcome === 'reached';
+  if (!bySubject && arrivedAt - Date.parse(e.at) <= LATE_AFTER_MS) return '';
   const figures = figuresChangedBy(e);
   return figures.length ? `${e.id}|${arrivedAt}|${figures.join(',')}` : '';
 }

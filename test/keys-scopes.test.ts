@@ -138,6 +138,27 @@ const cases = (): Record<string, Case> => ({
     },
   },
   'GET /api/v1/stores/:store/kpis': { path: `/api/v1/stores/${B}/kpis` },
+  'GET /api/v1/stores/:store/reports/:period': { path: `/api/v1/stores/${B}/reports/${MONTH}` },
+  'GET /api/v1/stores/:store/reports/:period/trend': { path: `/api/v1/stores/${B}/reports/${MONTH}/trend` },
+  'GET /api/v1/reports/:period': {
+    path: `/api/v1/reports/${MONTH}`,
+    check(res) {
+      expect(res.status).toBe(200);
+      expect(res.body.stores).toEqual([A]);
+    },
+  },
+  'GET /api/v1/reports/:period/trend': {
+    path: `/api/v1/reports/${MONTH}/trend?count=2`,
+    check(res) {
+      expect(res.status).toBe(200);
+      // Store A has no events: B's would show.
+      expect(
+        Object.values(res.body.values as Record<string, (number | null)[]>)
+          .flat()
+          .filter((v) => v !== null && v !== 0),
+      ).toEqual([]);
+    },
+  },
   'GET /api/v1/stores/:store/alerts': { path: `/api/v1/stores/${B}/alerts` },
   'GET /api/v1/alerts': {
     path: '/api/v1/alerts?state=all',

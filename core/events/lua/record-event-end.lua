@@ -8,7 +8,7 @@ end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 if LATE ~= '' then
-  redis.call('ZADD', KEYS[#KEYS - 1], ARGV[#ARGV - 1], LATE)
+  redis.call('ZADD', KEYS[#KEYS - 1], LATE_AT, LATE)
 end
 if wasRejected then
   redis.call('HDEL', KEYS[#KEYS], ARGV[1])

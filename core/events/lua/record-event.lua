@@ -10,7 +10,8 @@
 -- standing for any further key: h hash, s string, t set, z sorted set, or '-' for a key the body
 -- reads, or writes first, before any other write (a wrong type then fails before anything is
 -- written, so it need not be checked). ARGV[1] event id, ARGV[2] event JSON, ARGV[#ARGV - 1] the
--- event's time (ms) and ARGV[#ARGV] its late-event record ('' when on time: domain/revisions.ts).
+-- event's time (ms) and ARGV[#ARGV] its late-event record ('' when on time: domain/revisions.ts);
+-- a body may file the record under another time (LATE_AT) or drop it (LATE = '').
 -- Returns 0 for an id already in the log (nothing changes), {-1, reason} for a refused event.
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return 0
@@ -38,7 +39,7 @@ local function keptStands(cur, atS, eid, later)
   end
   return a > ca or (a == ca and eid >= cEid)
 end
-local LATE = ARGV[#ARGV]
+local LATE, LATE_AT = ARGV[#ARGV], ARGV[#ARGV - 1]
 if LATE ~= '' then
   local why = wrongType(KEYS[#KEYS - 1], 'z')
   if why then
