@@ -12,6 +12,8 @@ import { nextPeriod, periodOf, previousPeriod, switchKind } from '../client/src/
 import { periodTick, periodWords } from '../client/src/reports/period-words.js';
 import { parseReportRoute, reportApiPath, reportPath } from '../client/src/reports/report-path.js';
 import { dispositionName } from '../client/src/reports/report-download.js';
+import { reportLinkPath } from '../client/src/staff/report-link.js';
+import { GROUP } from '../domain/protocol.js';
 
 const P = (id: string): Period => {
   const r = parsePeriod(id);
@@ -142,6 +144,13 @@ describe('addresses', () => {
     expect(reportPath('HZ01')).toBe('/reports/HZ01');
     expect(reportApiPath('HZ01', '2026-11', '/trend')).toBe('/api/v1/stores/HZ01/reports/2026-11/trend');
     expect(reportApiPath('*', '2026-11')).toBe('/api/v1/reports/2026-11');
+  });
+
+  it("the staff page's link is the report page's address", () => {
+    for (const store of ['HZ01', GROUP, 'a_b-9']) {
+      expect(reportLinkPath(store)).toBe(reportPath(store));
+      expect(parseReportRoute(reportLinkPath(store))).toEqual({ kind: 'report', store, period: null });
+    }
   });
 
   it("takes a download's name from Content-Disposition", () => {

@@ -35,7 +35,10 @@ let stack: Stack;
 let browser: Browser;
 let key = '';
 
-/** The month: 5 visits (4 first), 3 test drives, 2 orders, 3 complaints, 2 leads, 8,500 yuan spent. */
+/**
+ * The month: 5 visits (4 first), 3 test drives, 2 orders (1 delivered, its callback met), 3 complaints,
+ * 2 leads, 8,500 yuan spent, 2 repairs of which 1 booked.
+ */
 function monthEvents(store: string) {
   const e = (type: string, minute: number, fields: Record<string, unknown>) =>
     ev(type as never, at(month, 10, minute), { store, ...fields } as never);
@@ -50,6 +53,19 @@ function monthEvents(store: string) {
     e('lead.created', 40, { leadId: `${store}-L1`, channel: 'web', campaignId: `${store}-C1` }),
     e('lead.created', 41, { leadId: `${store}-L2`, channel: 'web' }),
     e('spend.recorded', 50, { spendId: `${store}-S1`, budgetId: `${store}-B1`, amount: 8500 }),
+    // O1 delivered and its customer reached the next day: 1 callback met of 1.
+    e('vehicle.delivered', 25, { orderId: `${store}-O1` }),
+    ev('callback.attempted', at(month, 11), {
+      store,
+      callbackId: `${store}-CB1`,
+      kind: 'sales',
+      subjectId: `${store}-O1`,
+      outcome: 'reached',
+    }),
+    // Two repairs, one of them booked: an appointment rate of 1 in 2.
+    ev('appointment.booked', at(month, 9), { store, appointmentId: `${store}-A1`, scheduledFor: at(month, 10) }),
+    e('repair.opened', 55, { roId: `${store}-R1`, appointmentId: `${store}-A1` }),
+    e('repair.opened', 56, { roId: `${store}-R2` }),
   ];
 }
 
@@ -152,10 +168,10 @@ describe('the report page of a store, a closed month', () => {
     expect(await page.getByTestId('report-store').textContent()).toBe('杭州西湖店');
     expect(await page.getByTestId('report-period').textContent()).toBe(`${month.year}年${month.month}月`);
     await expect(page.getByTestId('report-partial').count()).resolves.toBe(0);
-    // Sent after the month's close: 16 late events, the banner names what they changed.
-    expect(api.revised.events).toBe(16);
+    // Sent after the month's close: 21 late events, the banner names what they changed.
+    expect(api.revised.events).toBe(21);
     const banner = (await page.getByTestId('report-revised').textContent()) ?? '';
-    expect(banner).toContain('16 条迟到事件');
+    expect(banner).toContain('21 条迟到事件');
     expect(banner).toContain('新增投诉');
 
     expect(await cell(page, 'testDriveRate', 'value')).toBe('75.0%');
@@ -175,8 +191,13 @@ describe('the report page of a store, a closed month', () => {
     // No data a year before: a dash, never 0.
     expect(await cell(page, 'complaints.opened', 'last-year')).toBe('—');
     expect(await cell(page, 'complaints.opened', 'last-year-change')).toBe('—');
-    // A ratio of nothing (no repairs): a dash.
-    expect(await cell(page, 'appointmentRate', 'value')).toBe('—');
+    // 1 callback met of 1; 1 booked repair of 2; no service callbacks: a ratio of nothing is a dash.
+    expect(await cell(page, 'salesCallbackRate', 'value')).toBe('100.0%');
+    expect(await cell(page, 'appointmentRate', 'value')).toBe('50.0%');
+    expect(await cell(page, 'serviceCallbackRate', 'value')).toBe('—');
+    // The month before had no repairs: nothing to compare the rate with.
+    expect(await cell(page, 'appointmentRate', 'previous-change')).toBe('—');
+    expect(await cell(page, 'deliveries.count', 'value')).toBe('1');
     expect(await cell(page, 'spend.spent', 'value')).toBe('¥8,500');
 
     // The month's target (5 orders, 2 made: 40.0 %, not met) and budget (8,500 of 10,000: 85.0 %, 预警).

@@ -69,8 +69,6 @@ const zh = {
   downloadFailed: (why: string) => `下载失败：${why}`,
   printedAt: (at: string) => `打印于 ${at}`,
   revisedFigures: { targets: '目标', campaigns: '活动' } as Record<string, string>,
-  staffLink: '报表',
-  staffLinkLabel: (name: string) => `${name}的期间报表`,
   badPeriod: '期间格式不对：应为 2026-11、2026-W48、2026-11-23 或 2026-Q4',
 };
 
@@ -139,8 +137,6 @@ const en: ReportMessages = {
   downloadFailed: (why) => `Download failed: ${why}`,
   printedAt: (at) => `printed ${at}`,
   revisedFigures: { targets: 'targets', campaigns: 'campaigns' },
-  staffLink: 'Reports',
-  staffLinkLabel: (name) => `Period reports of ${name}`,
   badPeriod: 'A period is written 2026-11, 2026-W48, 2026-11-23 or 2026-Q4',
 };
 

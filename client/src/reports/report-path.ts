@@ -1,8 +1,6 @@
 /**
  * The report page's addresses: `/reports/{store}/{period}` and `/reports/group/{period}`; without a
- * period (`/reports/{store}`, the staff page's link) the page opens the current month. Kept apart from
- * the period arithmetic (domain/periods.ts, with its date library) so that the staff page can link
- * here without loading it.
+ * period (`/reports/{store}`: the staff page's link, staff/report-link.ts) it opens the current month.
  */
 import { GROUP } from '../../../domain/protocol.js';
 
