@@ -45,6 +45,8 @@ export const callbackPlans: EventPlans<'vehicle.delivered' | 'repair.closed' | '
     schema: EVENT_SCHEMAS['callback.attempted'],
     script: (e) => (e.outcome === 'reached' ? reachedScript : logOnlyScript),
     keys: (e, k) => (e.outcome === 'reached' ? keys(k, e.kind) : []),
-    args: (e, c) => (e.outcome === 'reached' ? [...args(e.kind, e.subjectId, c), String(LATE_AFTER_MS)] : []),
+    // A reached call: subject, time, deadline, and how late an arrival must be to revise a report.
+    args: (e, c) =>
+      e.outcome === 'reached' ? [e.subjectId, c.at, String(c.deadlines.callbackDeadlineMs[e.kind]), String(LATE_AFTER_MS)] : [],
   },
 };
