@@ -15,6 +15,7 @@ import type { MaintenanceJob, Queues } from '../core/jobs/queues.js';
 import { enqueueTickRechecks } from '../core/jobs/enqueue.js';
 import { catchUpReports, type ReportsQueue } from '../core/jobs/report-delivery.js';
 import { DEFAULT_TIMEZONE } from '../domain/settings.js';
+import { keepClosingValues } from '../core/reports/closing-values.js';
 
 export async function refreshStore(deps: ApplyDeps, store: string, now: number): Promise<void> {
   const { redis, config } = deps;
@@ -48,6 +49,16 @@ async function catchUpStoreReports(deps: ApplyDeps & { reports?: ReportsCatchUp 
   }
 }
 
+/** The figures of the store's periods that closed since the last minute, kept for their revision notices. */
+async function keepStoreClosings(deps: ApplyDeps, store: string, now: number) {
+  try {
+    const zone = (await deps.stores.get(store))?.timezone ?? DEFAULT_TIMEZONE;
+    await keepClosingValues(deps.redis, deps.config, store, zone, now);
+  } catch (err) {
+    deps.log?.error({ err, store }, 'could not keep the figures of the periods that closed');
+  }
+}
+
 export const createMaintenanceProcessor =
   (deps: ApplyDeps & { queue: Queues['maintenance']; reports?: ReportsCatchUp }) => async (job: Job<MaintenanceJob>) => {
     const now = deps.now?.() ?? Date.now();
@@ -64,6 +75,7 @@ export const createMaintenanceProcessor =
       return { stores: stores.length };
     }
     await refreshStore(deps, job.data.store, now);
+    await keepStoreClosings(deps, job.data.store, now);
     await catchUpStoreReports(deps, job.data.store, now);
     return { stores: 1 };
   };

@@ -37,6 +37,8 @@ export function storeKeys(prefix: string, store: string) {
      * its close.
      */
     late: k('late:z'),
+    /** HASH period id → the period's figures at its close (core/reports/closing-values.ts). */
+    reportClosing: k('report:closing'),
     ...seqKeys(prefix, store),
     callback: (kind: CallbackKind) => ({
       /** HASH subject id → subject time (ms), the earliest seen. */

@@ -21,6 +21,7 @@ import type { StoreRegistry } from '../books/store-registry.js';
 import type { StoreSettings } from '../../domain/settings.js';
 import { readPeriodCounts, type PeriodReadConfig } from './read-period.js';
 import { mergeLate, readLateEvents, type LateCounts } from './revisions.js';
+import { changedNames, closingValues, readClosingValues } from './closing-values.js';
 
 export const GROUP_REPORT_NAME = '集团';
 
@@ -56,10 +57,28 @@ async function countsOf(deps: ReportDeps, s: StoreRead, period: Period, now: num
   return readPeriodCounts(deps.redis, deps.config, s.store, period, bounds, now);
 }
 
-async function lateOf(deps: ReportDeps, s: StoreRead, period: Period, now: number): Promise<LateCounts | null> {
+/**
+ * The store's late events of the period, once it has closed. The figures named are those the
+ * events can change that did change since the close, when the values at the close were kept.
+ */
+async function lateOf(
+  deps: ReportDeps,
+  s: StoreRead,
+  period: Period,
+  counts: PeriodCounts,
+  now: number,
+): Promise<LateCounts | null> {
   const close = periodClose(period, s.settings.timezone);
   if (now < close) return null;
-  return readLateEvents(deps.redis, deps.config.prefix, s.store, periodBounds(period, s.settings.timezone), close);
+  const bounds = periodBounds(period, s.settings.timezone);
+  const late = await readLateEvents(deps.redis, deps.config.prefix, s.store, bounds, close);
+  if (late.events === 0) return late;
+  const atClose = await readClosingValues(deps.redis, deps.config.prefix, s.store, period);
+  if (atClose) {
+    const moved = changedNames(atClose, closingValues(counts));
+    late.figures = new Set([...late.figures].filter((f) => moved.has(f)));
+  }
+  return late;
 }
 
 /** The report over some stores: one store's, or the group's summed. */
@@ -69,15 +88,14 @@ async function reportOver(
   period: Period,
   now: number,
 ): Promise<{ counts: PeriodCounts; figures: Report['figures']; late: LateCounts | null }> {
-  const prev = shiftPeriod(period, 1);
-  const ly = lastYearPeriod(period);
-  const read = (p: Period) => Promise.all(stores.map((s) => countsOf(deps, s, p, now))).then(mergePeriodCounts);
-  const [counts, previous, lastYear, lates] = await Promise.all([
+  const read = (p: Period) => Promise.all(stores.map((s) => countsOf(deps, s, p, now)));
+  const [perStore, previous, lastYear] = await Promise.all([
     read(period),
-    read(prev),
-    read(ly),
-    Promise.all(stores.map((s) => lateOf(deps, s, period, now))),
+    read(shiftPeriod(period, 1)).then(mergePeriodCounts),
+    read(lastYearPeriod(period)).then(mergePeriodCounts),
   ]);
+  const counts = mergePeriodCounts(perStore);
+  const lates = await Promise.all(stores.map((s, i) => lateOf(deps, s, period, perStore[i]!, now)));
   const figures = reportFigures(counts, hasData(previous) ? previous : null, hasData(lastYear) ? lastYear : null);
   const known = lates.filter((l): l is LateCounts => l !== null);
   // The period closes store by store; before the first close there is nothing to revise.
