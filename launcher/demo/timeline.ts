@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
 import type { StoreProfile } from './dealership.js';
 import { between, type Rng } from './random.js';
+import { volumeLevel, type DayLevel } from './season.js';
 
 /** An event body before it is placed: every field but `store` and `at`. */
 export type EventBody = PulseEvent extends infer E ? (E extends PulseEvent ? Omit<E, 'store' | 'at'> : never) : never;
@@ -66,6 +67,8 @@ export interface Day {
   /** `2026-11`, for budgets and campaigns. */
   month: string;
   weekend: boolean;
+  /** How busy the day is against the base volumes (season, holidays, growth, the week). */
+  level: DayLevel;
 }
 
 export function dayOf(store: StoreProfile, seed: number, start: DateTime): Day {
@@ -77,6 +80,7 @@ export function dayOf(store: StoreProfile, seed: number, start: DateTime): Day {
     key: start.toFormat('yyyyLLdd'),
     month: start.toFormat('yyyy-LL'),
     weekend: start.weekday >= 6,
+    level: volumeLevel(store, seed, start),
   };
 }
 
