@@ -21,7 +21,7 @@ import { MAX_BATCH, type PulseEvent } from '../../domain/events.js';
 import { breakerDesk } from './breaker-desk.js';
 import { STORES, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
-import { heldBackForRevision, historyMonth, historyMonths } from './history-backfill.js';
+import { heldBackForRevision, historyMonths, historySpan } from './history-backfill.js';
 import { HISTORY_SHARE } from './history-sample.js';
 import { generateHistory } from './history.js';
 import { monthBackfill } from './month-backfill.js';
@@ -46,6 +46,8 @@ const BATCH = 500;
 const BACKFILL_IN_FLIGHT = 2;
 /** …while no more than this many batches wait to be applied, so the wall stays live (实时) meanwhile. */
 const BACKLOG_MAX = 6;
+/** History months planned at once per store: a quarter blocks the process for about a second. */
+const HISTORY_SPAN = 3;
 const TICK_MS = 500;
 /** Simulated time generated ahead at once; generation is a pure function of the range. */
 const CHUNK_MS = 6 * 3_600_000;
@@ -191,30 +193,30 @@ async function loadHistory(
   const months = historyMonths(STORES[0]!, demoStart);
   const late: PulseEvent[] = [];
   let sent = 0;
-  let lastShown = -1;
-  for (const [i, month] of months.entries()) {
+  // A quarter of a store at a time: planned in one go, posted a month at a time.
+  for (let i = 0; i < months.length; i += HISTORY_SPAN) {
+    const span = months.slice(i, i + HISTORY_SPAN);
     for (const store of STORES) {
-      if (signal?.aborted) return [];
-      const history = historyMonth(store, SEED, month);
-      const targets = targetCall(store, SEED, month, history.targets);
-      await api.send(targets.method, targets.path, targets.body);
-      for (const call of budgetCalls(store, month, HISTORY_SHARE)) await api.send(call.method, call.path, call.body);
-      let events = history.events;
-      // Last month of the flagship store: a few events wait for the back-fill to be over (see above).
-      if (i === 0 && store === STORES[0]) {
-        const held = new Set(heldBackForRevision(events).map((e) => e.id));
-        late.push(...events.filter((e) => held.has(e.id)));
-        events = events.filter((e) => !held.has(e.id));
+      for (const [j, history] of historySpan(store, SEED, span).entries()) {
+        if (signal?.aborted) return [];
+        const { month } = history;
+        const targets = targetCall(store, SEED, month, history.targets);
+        await api.send(targets.method, targets.path, targets.body);
+        for (const call of budgetCalls(store, month, HISTORY_SHARE)) await api.send(call.method, call.path, call.body);
+        let events = history.events;
+        // Last month of the flagship store: a few events wait for the back-fill to be over (see above).
+        if (i + j === 0 && store === STORES[0]) {
+          const held = new Set(heldBackForRevision(events).map((e) => e.id));
+          late.push(...events.filter((e) => held.has(e.id)));
+          events = events.filter((e) => !held.has(e.id));
+        }
+        // The customers of earlier years go with the oldest month.
+        if (i + j === months.length - 1) events = [...events, ...generateHistory(store, SEED, demoStart)];
+        sent += await postBackfill(api, events, signal);
       }
-      // The customers of earlier years go with the oldest month.
-      if (i === months.length - 1) events = [...events, ...generateHistory(store, SEED, demoStart)];
-      sent += await postBackfill(api, events, signal);
     }
-    const percent = Math.round(((i + 1) / months.length) * 100);
-    if (percent - lastShown >= 10 || i === months.length - 1) {
-      lastShown = percent;
-      log(`载入历史数据 loading history ${percent}% (back to ${month}, ${sent} events)`);
-    }
+    const percent = Math.round(((i + span.length) / months.length) * 100);
+    log(`载入历史数据 loading history ${percent}% (back to ${span[span.length - 1]}, ${sent} events)`);
   }
   log(`载入历史数据 100%: ${sent} events of ${months.length} months in ${Math.round((Date.now() - started) / 1000)} s`);
   return late;

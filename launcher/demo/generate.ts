@@ -121,8 +121,7 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
       planSpend(sink, share === undefined ? budget : budgetIn(budget, share), m, opts.seed, opts.demoStart ?? opts.now);
     }
   }
-  const events = sink.events(opts.from, until);
-  return share === undefined ? events : events.filter((e) => keptInHistory(e, opts.seed, share));
+  return sink.events(opts.from, until, share === undefined ? undefined : (e) => keptInHistory(e, opts.seed, share));
 }
 
 /**

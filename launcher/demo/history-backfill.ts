@@ -32,10 +32,27 @@ export interface HistoryMonth {
  * (handovers, calls, resolutions) is planned by the month back-fill alike, and sent with it.
  */
 export function historyMonth(store: StoreProfile, seed: number, month: string, share = HISTORY_SHARE): HistoryMonth {
-  const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: store.timezone });
-  const end = start.plus({ months: 1 }).toMillis();
+  return historySpan(store, seed, [month], share)[0]!;
+}
+
+/**
+ * Several consecutive months at once, in the order given: planned in one go, since the generator
+ * plans a fortnight around any range and a month alone would be planned nearly twice over.
+ */
+export function historySpan(store: StoreProfile, seed: number, months: readonly string[], share = HISTORY_SHARE): HistoryMonth[] {
+  const sorted = [...months].sort();
+  const start = DateTime.fromFormat(sorted[0]!, 'yyyy-LL', { zone: store.timezone });
+  const end = DateTime.fromFormat(sorted[sorted.length - 1]!, 'yyyy-LL', { zone: store.timezone })
+    .plus({ months: 1 })
+    .toMillis();
   const events = generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end, historyShare: share });
-  return { month, events, targets: targetsFor(store, actualsOf(events)) };
+  const byMonth = new Map<string, PulseEvent[]>(months.map((m) => [m, []]));
+  // `at` is local time with its offset: its first seven characters are the store's month.
+  for (const e of events) byMonth.get(e.at.slice(0, 7))!.push(e);
+  return months.map((month) => {
+    const own = byMonth.get(month)!;
+    return { month, events: own, targets: targetsFor(store, actualsOf(own)) };
+  });
 }
 
 /**

@@ -8,6 +8,8 @@
  * satisfaction) stays what the plan gives, and a month compares with the month before and the year
  * before as the plan does. Spend follows the same share, with budgets of that share (`budgetIn`).
  *
+ * Complaints and media mentions, a handful a week, are all kept.
+ *
  * Besides, history leaves out what no report figure reads: stock movements (stock is counted on the
  * 1st of the month the demo starts in), post-sale tasks' openings (all were done long ago; reports
  * count completions), call attempts that reached nobody (met and missed are judged by reaching the
@@ -17,12 +19,12 @@
  * kept ones are evenly spread, so a month's count is the plan's times the share within one or two,
  * and growth or a holiday dip shows as clearly in the sample as in the plan.
  */
-import type { PulseEvent } from '../../domain/events.js';
 import type { BudgetPlan } from './dealership.js';
 import { hashSeed } from './random.js';
+import type { EventBody } from './timeline.js';
 
 /** Share of the plan the history keeps: sized for ≤ 200 MB of Redis and a start-up of about a minute (see README). */
-export const HISTORY_SHARE = 0.25;
+export const HISTORY_SHARE = 0.2;
 
 /** What a planned thing's events are named after: `HZ01-or-20261125-07-cb1` belongs to `HZ01-or-20261125-07`. */
 function thingOf(id: string): string {
@@ -46,7 +48,7 @@ export function inSample(thing: string, seed: number, share: number): boolean {
 }
 
 /** Whether an event planned for a history day goes into the history back-fill. */
-export function keptInHistory(e: PulseEvent, seed: number, share: number): boolean {
+export function keptInHistory(e: EventBody, seed: number, share: number): boolean {
   switch (e.type) {
     case 'material.moved':
     case 'appointment.cancelled':
@@ -63,7 +65,11 @@ export function keptInHistory(e: PulseEvent, seed: number, share: number): boole
       break;
     case 'spend.recorded':
     case 'media.mention':
-      // Spend is planned against the sampled budgets already; mentions are a handful a week.
+    case 'complaint.opened':
+    case 'complaint.responded':
+    case 'complaint.resolved':
+      // Spend is planned against the sampled budgets already. Mentions and complaints are a handful a
+      // week: all kept, so that no month shows none, and they compare with the live month as they are.
       return true;
   }
   return inSample(thingOf(e.id), seed, share);

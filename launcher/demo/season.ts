@@ -36,14 +36,17 @@ export interface DayLevel {
 /** Local calendar day as days since 1970-01-01. */
 const dayNumber = (d: DateTime): number => Date.UTC(d.year, d.month - 1, d.day) / DAY_MS;
 
+/** Some weeks go better than others (a good campaign, bad weather): ±10 %, the same for the whole ISO week. */
+export function weekFactor(store: StoreProfile, seed: number, start: DateTime): number {
+  const u = (hashSeed(seed, store.code, 'week', `${start.weekYear}-W${start.weekNumber}`) % 10_000) / 10_000;
+  return 0.9 + 0.2 * u;
+}
+
 /** The day's level: season × holidays × growth × how the week goes. */
 export function volumeLevel(store: StoreProfile, seed: number, start: DateTime): DayLevel {
   const n = dayNumber(start);
   const growth = (1 + YEARLY_GROWTH) ** ((n * DAY_MS - GROWTH_ANCHOR_MS) / YEAR_MS);
-  // Some weeks go better than others (a good campaign, bad weather): ±10 %, the same for the whole ISO week.
-  const week = `${start.weekYear}-W${start.weekNumber}`;
-  const u = (hashSeed(seed, store.code, 'week', week) % 10_000) / 10_000;
-  const weekly = 0.9 + 0.2 * u;
+  const weekly = weekFactor(store, seed, start);
   let sales = SALES_MONTHS[start.month - 1]! * growth * weekly;
   let service = SERVICE_MONTHS[start.month - 1]! * growth * weekly;
   // Spring Festival: from 除夕 to the 6th day of the new year, then a slow restart.

@@ -46,11 +46,14 @@ export class Sink {
     this.planned.push({ ms: Math.floor(ms / 1000) * 1000, body });
   }
 
-  /** The events with `from ≤ at < until`, ordered by time (then id, so that the order is stable). */
-  events(from: number, until: number): PulseEvent[] {
+  /**
+   * The events with `from ≤ at < until` (and that `keep` keeps, given the body and its moment),
+   * ordered by time (then id, so that the order is stable).
+   */
+  events(from: number, until: number, keep?: (body: EventBody) => boolean): PulseEvent[] {
     const { code, timezone } = this.store;
     return this.planned
-      .filter((p) => p.ms >= from && p.ms < until)
+      .filter((p) => p.ms >= from && p.ms < until && (!keep || keep(p.body)))
       .sort((a, b) => a.ms - b.ms || (a.body.id < b.body.id ? -1 : 1))
       .map((p) => ({ ...p.body, store: code, at: formatAt(p.ms, timezone) }) as PulseEvent);
   }
