@@ -89,6 +89,7 @@ export function markdown(r: Results, pair: { before: StoredRun; after: StoredRun
     'timed (one warm-up call each), then the sizes are called in turn, one call of each per round, so that other work on the machine slows them alike.',
     changedLine('redis', 'inProcess'),
     '',
+    ...reportLines(r),
     '| stores | events per store | KpiService.group() cold: every store read, median | min / max | calls | warm: one store changed, median | min / max | calls | stores read per warm call (median / max) | load average |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...r.snapshot.groups.map((g) => {
@@ -322,4 +323,27 @@ function latencyLines(l: LatencyResults): string[] {
     );
   }
   return lines;
+}
+
+/** The period reports' cost against the store's history, measured in the same rounds as store(). */
+function reportLines(r: Results): string[] {
+  const rows = r.snapshot.histories.filter((h) => h.reports);
+  if (!rows.length) return [];
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
+  const ratio = (a: number, b: number) => round(a / b, 2);
+  return [
+    '### Period reports versus history (buildStoreReport: the period, the one before, last year, the revisions)',
+    '',
+    `| events in the store | report of a month (${first.reports!.month}) median | min / max | report of a quarter (${first.reports!.quarter}) median | min / max | calls |`,
+    '|---|---|---|---|---|---|',
+    ...rows.map(
+      (h) =>
+        `| ${h.applied} | **${h.reports!.monthReport.medianMs} ms** | ${h.reports!.monthReport.minMs} / ${h.reports!.monthReport.maxMs} ms | **${h.reports!.quarterReport.medianMs} ms** | ${h.reports!.quarterReport.minMs} / ${h.reports!.quarterReport.maxMs} ms | ${h.reports!.monthReport.calls} |`,
+    ),
+    '',
+    `Target: a report's cost flat in history size — the largest history's median at most 1.5× the smallest's. Measured: month ×${ratio(last.reports!.monthReport.medianMs, first.reports!.monthReport.medianMs)}, quarter ×${ratio(last.reports!.quarterReport.medianMs, first.reports!.quarterReport.medianMs)} (${last.applied} against ${first.applied} events).`,
+    'Each report reads range counts of the period (and of the two compared periods) and the records whose time falls in them; nothing of the rest of the history.',
+    '',
+  ];
 }

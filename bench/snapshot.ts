@@ -13,6 +13,8 @@ import { applyEvents } from '../workers/apply-events.processor.js';
 import { defineEventScripts } from '../core/events/scripts.js';
 import { readSegments } from '../core/segments/read-segments.js';
 import { groupMoments } from './group-moments.js';
+import { buildStoreReport } from '../core/reports/build-report.js';
+import { periodHolding, shiftPeriod } from '../domain/periods.js';
 import { demoEvents, history, monthStartOf } from './support/demo-events.js';
 import { chunks, log, median, round, timeCalls } from './support/measure.js';
 import { ADMIN_TOKEN, HISTORY_BUDGET_MS, P, SMOKE } from './support/params.js';
@@ -76,6 +78,8 @@ async function loadHistory(redisUrl: string, n: number): Promise<LoadedHistory> 
   };
 }
 
+const reportDeps = (l: LoadedHistory) => ({ redis: l.deps.redis, stores: l.deps.stores, config: l.deps.config });
+
 /** Frees the memory of a loaded history. */
 async function dropHistory({ deps, prefix }: LoadedHistory): Promise<void> {
   for (let cursor = '0'; ;) {
@@ -99,25 +103,37 @@ export async function snapshotVsHistory(redisUrl: string, sizes: readonly number
       log('history', loaded[loaded.length - 1]!.row);
     }
     const now = Date.now();
-    const times = loaded.map(() => [] as number[]);
-    for (const l of loaded) await l.deps.coldKpis().store(store, now);
+    const zone = STORES[0]!.timezone;
+    // Reports of closed periods, well inside every history: last month and last quarter.
+    const month = shiftPeriod(periodHolding('month', now, zone), 1);
+    const quarter = shiftPeriod(periodHolding('quarter', now, zone), 1);
+    const calls = {
+      store: (l: LoadedHistory) => l.deps.coldKpis().store(store, now),
+      month: (l: LoadedHistory) => buildStoreReport(reportDeps(l), store, month, now),
+      quarter: (l: LoadedHistory) => buildStoreReport(reportDeps(l), store, quarter, now),
+    };
+    const times = loaded.map(() => ({ store: [] as number[], month: [] as number[], quarter: [] as number[] }));
+    for (const l of loaded) for (const call of Object.values(calls)) await call(l);
     for (let i = 0; i < P.readCalls; i++) {
       for (const [j, l] of loaded.entries()) {
-        const t = performance.now();
-        await l.deps.coldKpis().store(store, now);
-        times[j]!.push(performance.now() - t);
+        for (const [name, call] of Object.entries(calls) as [keyof typeof calls, (l: LoadedHistory) => Promise<unknown>][]) {
+          const t = performance.now();
+          await call(l);
+          times[j]![name].push(performance.now() - t);
+        }
       }
     }
-    return loaded.map((l, j) => {
-      const ts = times[j]!;
-      const read = {
-        medianMs: round(median(ts), 2),
-        minMs: round(Math.min(...ts), 2),
-        maxMs: round(Math.max(...ts), 2),
-        calls: ts.length,
-      };
-      return { ...l.row, store: read };
+    const summary = (ts: number[]) => ({
+      medianMs: round(median(ts), 2),
+      minMs: round(Math.min(...ts), 2),
+      maxMs: round(Math.max(...ts), 2),
+      calls: ts.length,
     });
+    return loaded.map((l, j) => ({
+      ...l.row,
+      store: summary(times[j]!.store),
+      reports: { month: month.id, quarter: quarter.id, monthReport: summary(times[j]!.month), quarterReport: summary(times[j]!.quarter) },
+    }));
   } finally {
     for (const l of loaded) await dropHistory(l);
   }

@@ -112,6 +112,21 @@ const envSchema = z.object({
     .pipe(
       z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must list origins such as https://bi.example.com')),
     ),
+  /** Where people open the product (links in report summaries): scheme, host, port, no trailing slash needed. */
+  PULSE_PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** The mail server summaries are sent through, smtp://user:pass@host:587 or smtps://…:465; unset: no e-mail. */
+  PULSE_SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The sender of summary e-mails. */
+  PULSE_MAIL_FROM: z.string().min(3).max(256).default('展厅脉搏 Showroom Pulse <pulse@localhost>'),
   /**
    * Internal addresses webhooks may reach after all (docs/alerts-webhooks.md): host names, IP
    * addresses, either with :port, or CIDR ranges, comma-separated; none by default.
@@ -179,6 +194,15 @@ export interface Config {
   corsOrigins: string[];
   /** Loopback, private and link-local addresses webhooks may reach after all; empty: none. */
   webhookAllowHosts: WebhookAllowList;
+  /** Where people open the product: report links in summaries start with it. */
+  publicUrl: string;
+  /** Summary e-mails: the SMTP server (unset: none are sent) and the sender. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /**
+   * Scheduled summaries: how long a sender holds a period's channel (longer than a send may take:
+   * a dead sender's channel is taken over after it), and the timeout of one SMTP exchange.
+   */
+  reportDelivery: { lockMs: number; smtpTimeoutMs: number };
 }
 
 /** Where a worker-only process serves /metrics when PULSE_METRICS_PORT is not set. */
@@ -245,6 +269,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     keyRecheckMs: 30_000,
     corsOrigins: e.PULSE_CORS_ORIGINS,
     webhookAllowHosts: e.PULSE_WEBHOOK_ALLOW_HOSTS,
+    publicUrl: e.PULSE_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    mail: { smtpUrl: e.PULSE_SMTP_URL, from: e.PULSE_MAIL_FROM },
+    reportDelivery: { lockMs: 5 * 60_000, smtpTimeoutMs: 60_000 },
     ...overrides,
   };
 }

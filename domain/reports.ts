@@ -547,6 +547,9 @@ export interface Report {
 
 const valueOf = (f: Fraction): number | null => (f.den === 0 ? null : f.num / f.den);
 
+/** A comparable figure's value over some counts (null: a ratio or mean with nothing counted). */
+export const figureValue = (def: FigureDef, c: PeriodCounts): number | null => valueOf(def.fraction(c));
+
 /** The change from `was` to `now` as one quotient (ratios ×100: percentage points). */
 function change(now: Fraction, was: Fraction, unit: FigureUnit): number | null {
   if (now.den === 0 || was.den === 0) return null;
@@ -600,6 +603,8 @@ function campaignLines(c: PeriodCounts): ReportCampaign[] {
     .sort((x, y) => y.orderAmount - x.orderAmount || x.campaignId.localeCompare(y.campaignId));
 }
 
+const CALLBACK_FIGURES: Record<string, 'sales' | 'service'> = { salesCallbackRate: 'sales', serviceCallbackRate: 'service' };
+
 /** The report's figures: each comparable one with its previous and last-year values and changes. */
 export function reportFigures(cur: PeriodCounts, previous: PeriodCounts | null, lastYear: PeriodCounts | null): ReportFigures {
   const out: Record<string, unknown> = {};
@@ -610,16 +615,17 @@ export function reportFigures(cur: PeriodCounts, previous: PeriodCounts | null, 
       fig.numerator = f.num;
       fig.denominator = f.den;
     }
-    setPath(out, def.name, fig);
+    const kind = CALLBACK_FIGURES[def.name];
+    if (kind) {
+      // As in the snapshot: still to call, and past the deadline without a reached call.
+      const cb = cur.callbacks[kind];
+      const missed = cb.due - cb.dueMet;
+      fig.pending = cb.subjects - cb.met - missed;
+      fig.missed = missed;
+    }
     fig.previous = compared(def, f, previous);
     fig.lastYear = compared(def, f, lastYear);
-  }
-  for (const kind of ['sales', 'service'] as const) {
-    const cb = cur.callbacks[kind];
-    const fig = out[`${kind}CallbackRate`] as Record<string, unknown>;
-    const missed = cb.due - cb.dueMet;
-    // Keep the keys in the snapshot's order: value, numerator, denominator, pending, missed.
-    Object.assign(fig, { pending: cb.subjects - cb.met - missed, missed, previous: fig.previous, lastYear: fig.lastYear });
+    setPath(out, def.name, fig);
   }
   const spend = out.spend as Record<string, unknown>;
   spend.budgets = budgetLines(cur);

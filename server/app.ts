@@ -223,6 +223,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
       await queues.segments.close();
       await queues.notify.close();
       await queues.imports.close();
+      await queues.reports.close();
       redis.disconnect();
       subscriber.disconnect();
       queueConnection.disconnect();

@@ -39,7 +39,20 @@ describe('the planner table', () => {
     const p = planEvent(e, 'px', cfg);
     expect(p.script).toBe('pulseComplaint');
     expect(p.keys).toEqual(
-      ['log', 'seq', 'cmp', 'cmp:openedz', 'cmp:resolvedz', 'cmp:openz', 'cmp:duez', 'rejected'].map((k) => `px:{HZ01}:${k}`),
+      [
+        'log',
+        'seq',
+        'cmp',
+        'cmp:openedz',
+        'cmp:resolvedz',
+        'cmp:openz',
+        'cmp:duez',
+        'cmp:closedz',
+        'cmp:ovaz',
+        'cmp:ovbz',
+        'late:z',
+        'rejected',
+      ].map((k) => `px:{HZ01}:${k}`),
     );
     expect(p.args.slice(2)).toEqual([
       'X1',
@@ -48,6 +61,8 @@ describe('the planner table', () => {
       'c1',
       'high',
       ...[24, 24, 4, 120, 72, 24].map((h) => String(h * H)),
+      String(Date.parse('2026-11-20T02:00:00.000Z')),
+      '',
     ]);
   });
 
@@ -56,21 +71,34 @@ describe('the planner table', () => {
     const delivered = planEvent(ev('vehicle.delivered', at, { orderId: 'O1' }), 'px', cfg);
     expect([delivered.script, delivered.keys.length, delivered.args.slice(2)]).toEqual([
       'pulseCallbackSubject',
-      8,
-      ['O1', String(Date.parse(at)), String(72 * H)],
+      9,
+      ['O1', String(Date.parse(at)), String(72 * H), String(Date.parse(at)), ''],
     ]);
     const call = { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' } as const;
     const missed = planEvent(ev('callback.attempted', at, call), 'px', cfg);
-    expect([missed.script, missed.keys.length, missed.args.length]).toEqual(['pulseLogOnly', 3, 2]);
+    expect([missed.script, missed.keys.length, missed.args.length]).toEqual(['pulseLogOnly', 4, 4]);
   });
 
   it('names a lead’s channel and campaign sets by their key index', () => {
     const at = '2026-11-20T02:00:00.000Z';
     const p = planEvent(ev('lead.created', at, { leadId: 'L1', channel: 'phone', campaignId: 'CP' }), 'px', cfg);
     const ms = String(Date.parse(at));
-    // log, seq, records, all, six channels, with campaign, rejected: phone is KEYS[6], campaign KEYS[11].
-    expect(p.keys).toHaveLength(12);
+    // log, seq, records, all, six channels, with campaign, late, rejected: phone is KEYS[6], campaign KEYS[11].
+    expect(p.keys).toHaveLength(13);
     expect([p.keys[5], p.keys[10]]).toEqual(['px:{HZ01}:lead:ch:phone', 'px:{HZ01}:lead:cmp:z']);
-    expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'first', `4=${ms};6=${ms};11=${ms}`, 'CP']);
+    expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'first', `4=${ms};6=${ms};11=${ms}`, 'CP', ms, '']);
+  });
+
+  it('records an event applied more than 20 hours after its time as late, with the figures it can change', () => {
+    const at = '2026-11-20T02:00:00.000Z';
+    const lead = ev('lead.created', at, { id: 'l9', leadId: 'L9', channel: 'web' });
+    const arrived = Date.parse(at) + 20 * H + 1;
+    expect(planEvent(lead, 'px', cfg, arrived).args.at(-1)).toBe(`l9|${arrived}|leads.total,leads.byChannel.web,targets`);
+    // Exactly 20 hours is on time; a history load (null) is never late.
+    expect(planEvent(lead, 'px', cfg, Date.parse(at) + 20 * H).args.at(-1)).toBe('');
+    expect(planEvent(lead, 'px', cfg, null).args.at(-1)).toBe('');
+    // An unreached call changes no report figure: not recorded.
+    const call = ev('callback.attempted', at, { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' });
+    expect(planEvent(call, 'px', cfg, arrived + 9 * 24 * H).args.at(-1)).toBe('');
   });
 });

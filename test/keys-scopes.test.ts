@@ -138,6 +138,27 @@ const cases = (): Record<string, Case> => ({
     },
   },
   'GET /api/v1/stores/:store/kpis': { path: `/api/v1/stores/${B}/kpis` },
+  'GET /api/v1/stores/:store/reports/:period': { path: `/api/v1/stores/${B}/reports/${MONTH}` },
+  'GET /api/v1/stores/:store/reports/:period/trend': { path: `/api/v1/stores/${B}/reports/${MONTH}/trend` },
+  'GET /api/v1/reports/:period': {
+    path: `/api/v1/reports/${MONTH}`,
+    check(res) {
+      expect(res.status).toBe(200);
+      expect(res.body.stores).toEqual([A]);
+    },
+  },
+  'GET /api/v1/reports/:period/trend': {
+    path: `/api/v1/reports/${MONTH}/trend?count=2`,
+    check(res) {
+      expect(res.status).toBe(200);
+      // Store A has no events: B's would show.
+      expect(
+        Object.values(res.body.values as Record<string, (number | null)[]>)
+          .flat()
+          .filter((v) => v !== null && v !== 0),
+      ).toEqual([]);
+    },
+  },
   'GET /api/v1/stores/:store/alerts': { path: `/api/v1/stores/${B}/alerts` },
   'GET /api/v1/alerts': {
     path: '/api/v1/alerts?state=all',
@@ -204,6 +225,11 @@ const cases = (): Record<string, Case> => ({
   'GET /api/v1/stores/:store/webhooks/:webhookId/deliveries': { path: `/api/v1/stores/${B}/webhooks/hook1/deliveries` },
   'POST /api/v1/stores/:store/webhooks/:webhookId/test': { path: `/api/v1/stores/${B}/webhooks/hook1/test` },
   'DELETE /api/v1/stores/:store/webhooks/:webhookId': { path: `/api/v1/stores/${B}/webhooks/hook1` },
+  'GET /api/v1/stores/:store/report-delivery': { path: `/api/v1/stores/${B}/report-delivery` },
+  'PUT /api/v1/stores/:store/report-delivery': {
+    path: `/api/v1/stores/${B}/report-delivery`,
+    body: { weekly: true, monthly: false, emails: ['ops@example.com'], webhooks: true },
+  },
 });
 
 const routeName = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;

@@ -42,6 +42,8 @@ export interface ApplyDeps {
 export interface ApplyOptions {
   /** The job's last attempt: an event Redis cannot run for now is rejected instead of retried. */
   lastAttempt?: boolean;
+  /** When the events reached the API (late for a report after its period's close); null: a history load. */
+  arrivedAt?: number | null;
 }
 
 export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: ApplyOptions = {}): Promise<ApplyEventsResult> {
@@ -57,7 +59,7 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
     redis,
     events,
     (e) => e.store,
-    (p, e) => queuePlan(p, planEvent(e, config.prefix, config)),
+    (p, e) => queuePlan(p, planEvent(e, config.prefix, config, opts.arrivedAt === undefined ? now : opts.arrivedAt)),
   );
   const changed = new Map<string, Set<EventType>>();
   const celebrations: Celebration[] = [];
@@ -113,7 +115,8 @@ export const createApplyEventsProcessor = (deps: ApplyDeps) => async (job: Job<A
   const started = performance.now();
   // attemptsMade counts the attempts finished before this one.
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const result = await applyEvents(deps, job.data.events, { lastAttempt });
+  const arrivedAt = job.data.history ? null : job.data.receivedAt;
+  const result = await applyEvents(deps, job.data.events, { lastAttempt, arrivedAt });
   const m = deps.metrics;
   if (m) {
     m.eventsApplied.inc(result.applied);

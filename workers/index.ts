@@ -21,13 +21,20 @@ import {
   IMPORTS_QUEUE,
   MAINTENANCE_QUEUE,
   NOTIFY_QUEUE,
+  REPORTS_QUEUE,
   SEGMENTS_QUEUE,
   type Queues,
 } from '../core/jobs/queues.js';
+import { startReportSchedules } from '../core/jobs/report-delivery.js';
+import { createReportsProcessor } from './report-delivery.processor.js';
+import { createMailer } from './report-delivery/mail.js';
 import { createSegmentsProcessor } from './segments.processor.js';
 import { startSegmentSchedules } from '../core/jobs/segments.js';
 import { startMaintenanceSchedules } from '../core/jobs/enqueue.js';
 import { startWorkerHeartbeat } from './worker-heartbeat.js';
+
+/** Summaries sent at once per worker process: few stores fall due in the same minute, and each waits on mail servers. */
+const REPORTS_CONCURRENCY = 2;
 
 export interface RunningWorkers {
   /** The workers' metrics (shared with the app when both were given the same registry). */
@@ -47,6 +54,8 @@ export interface WorkerObservability {
   metricsPortOrFree?: boolean;
   /** Recorded on every job this process runs (BullMQ's `processedBy`); host and pid by default. */
   workerName?: string;
+  /** Tests only: the clock of the scheduled summaries (which week or month is due), so they need not wait for a Monday. */
+  now?: () => number;
 }
 
 export async function startWorkers(
@@ -58,7 +67,14 @@ export async function startWorkers(
 ): Promise<RunningWorkers> {
   const log = (obs.log ?? createLogger({ role: 'worker', level: config.logLevel })).child({ component: 'worker' });
   const registry = obs.registry ?? createRegistry('worker');
-  const metrics = createWorkerMetrics(registry, [EVENTS_QUEUE, MAINTENANCE_QUEUE, SEGMENTS_QUEUE, NOTIFY_QUEUE, IMPORTS_QUEUE]);
+  const metrics = createWorkerMetrics(registry, [
+    EVENTS_QUEUE,
+    MAINTENANCE_QUEUE,
+    SEGMENTS_QUEUE,
+    NOTIFY_QUEUE,
+    IMPORTS_QUEUE,
+    REPORTS_QUEUE,
+  ]);
   const redis = connectRedis(target, { maxRetriesPerRequest: null });
   const connection = connectRedis(target, { maxRetriesPerRequest: null });
   defineEventScripts(redis);
@@ -88,13 +104,17 @@ export async function startWorkers(
     concurrency: config.workerConcurrency.events,
   });
   // The minute tick fans out one job per store, so every worker process takes a share of the stores.
-  const maintenance = new Worker(MAINTENANCE_QUEUE, createMaintenanceProcessor({ ...deps, queue: queues.maintenance }), {
-    connection,
-    prefix,
-    name,
-    ...locks,
-    concurrency: config.workerConcurrency.maintenance,
-  });
+  const maintenance = new Worker(
+    MAINTENANCE_QUEUE,
+    createMaintenanceProcessor({ ...deps, queue: queues.maintenance, reports: { queue: queues.reports, now: obs.now } }),
+    {
+      connection,
+      prefix,
+      name,
+      ...locks,
+      concurrency: config.workerConcurrency.maintenance,
+    },
+  );
   // Customer value scans a whole log: one at a time by default, on its own worker and Redis
   // connection, so its large replies never queue in front of the event scripts.
   const scanRedis = connectRedis(target, { maxRetriesPerRequest: null });
@@ -129,8 +149,19 @@ export async function startWorkers(
     ...locks,
     concurrency: config.workerConcurrency.imports,
   });
+  // The weekly and monthly summaries: each reads a period of the store and sends to mail servers
+  // and robots; a few at once, on the scanning connection (a period's reads are large).
+  const mailer = createMailer(config);
+  const reportsDeps = { ...deps, redis: scanRedis, queue: queues.reports, mailer, now: obs.now };
+  const reports = new Worker(REPORTS_QUEUE, createReportsProcessor(reportsDeps), {
+    connection,
+    prefix,
+    name,
+    ...locks,
+    concurrency: REPORTS_CONCURRENCY,
+  });
   const workerErrors = workerErrorLog(log);
-  for (const w of [events, maintenance, segments, notify, imports]) {
+  for (const w of [events, maintenance, segments, notify, imports, reports]) {
     w.on('failed', (job, err) => {
       metrics.jobsFailed.inc({ queue: w.name });
       // attemptsMade already counts this attempt; BullMQ retries while attempts remain.
@@ -146,6 +177,8 @@ export async function startWorkers(
   }
   await startMaintenanceSchedules(queues.maintenance);
   await startSegmentSchedules(queues.segments, deps.stores);
+  // Summaries that fell due while no worker ran are queued now (once, whatever the workers starting).
+  await startReportSchedules(redis, queues.reports, deps.stores, config.prefix, obs.now?.() ?? Date.now());
   let listener: MetricsListener | null = null;
   if (obs.metricsPort !== undefined) {
     listener = await startMetricsListener({
@@ -166,7 +199,15 @@ export async function startWorkers(
     async close() {
       // Not ready while the jobs in flight finish; the listener goes with the workers.
       listener?.drain();
-      await Promise.all([events.close(), maintenance.close(), segments.close(), notify.close(), imports.close()]);
+      await Promise.all([
+        events.close(),
+        maintenance.close(),
+        segments.close(),
+        notify.close(),
+        imports.close(),
+        reports.close(),
+      ]);
+      mailer?.close();
       await heartbeat.close();
       await listener?.close();
       redis.disconnect();

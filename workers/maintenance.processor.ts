@@ -13,6 +13,8 @@ import { expireStoreLog } from '../core/retention/expire-log.js';
 import type { ApplyDeps } from './apply-events.processor.js';
 import type { MaintenanceJob, Queues } from '../core/jobs/queues.js';
 import { enqueueTickRechecks } from '../core/jobs/enqueue.js';
+import { catchUpReports, type ReportsQueue } from '../core/jobs/report-delivery.js';
+import { DEFAULT_TIMEZONE } from '../domain/settings.js';
 
 export async function refreshStore(deps: ApplyDeps, store: string, now: number): Promise<void> {
   const { redis, config } = deps;
@@ -25,8 +27,29 @@ export async function refreshStore(deps: ApplyDeps, store: string, now: number):
   await redis.publish(globalKeys(config.prefix).changedChannel, store);
 }
 
+/** The summaries' queue, and their clock when a test pins it. */
+export interface ReportsCatchUp {
+  queue: ReportsQueue;
+  now?: () => number;
+}
+
+/**
+ * A store's weekly or monthly summary that fell due while no worker ran (or whose scheduler was
+ * late) is queued by the store's next minute recheck; a failure here waits for the next one.
+ */
+async function catchUpStoreReports(deps: ApplyDeps & { reports?: ReportsCatchUp }, store: string, now: number) {
+  if (!deps.reports) return;
+  try {
+    const zone = (await deps.stores.get(store))?.timezone ?? DEFAULT_TIMEZONE;
+    const at = deps.reports.now?.() ?? now;
+    await catchUpReports(deps.redis, deps.reports.queue, deps.config.prefix, store, zone, at);
+  } catch (err) {
+    deps.log?.error({ err, store }, 'could not check the store for summaries due');
+  }
+}
+
 export const createMaintenanceProcessor =
-  (deps: ApplyDeps & { queue: Queues['maintenance'] }) => async (job: Job<MaintenanceJob>) => {
+  (deps: ApplyDeps & { queue: Queues['maintenance']; reports?: ReportsCatchUp }) => async (job: Job<MaintenanceJob>) => {
     const now = deps.now?.() ?? Date.now();
     if (job.data.kind === 'retention') {
       let expired = 0;
@@ -41,5 +64,6 @@ export const createMaintenanceProcessor =
       return { stores: stores.length };
     }
     await refreshStore(deps, job.data.store, now);
+    await catchUpStoreReports(deps, job.data.store, now);
     return { stores: 1 };
   };

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { ChainableCommander } from 'ioredis';
 import type { RedisConn } from '../redis/connections.js';
 import type { EventOf, EventType, PulseEvent } from '../../domain/events.js';
+import { lateRecord } from '../../domain/revisions.js';
 import { storeKeys } from '../redis/keys.js';
 import type { Deadlines, EventPlan, EventScript } from './event-plan.js';
 import { EVENT_PLANS, EVENT_SCRIPTS } from './plans/index.js';
@@ -31,8 +32,8 @@ const VARIABLE = new Set(EVENT_SCRIPTS.filter((s) => s.variable).map((s) => s.co
 export function defineEventScripts(redis: RedisConn): void {
   for (const s of EVENT_SCRIPTS) {
     const source = scriptSource(s);
-    // The rejected events' hash is the one key beyond the typed ones.
-    redis.defineCommand(s.command, s.variable ? { lua: source } : { lua: source, numberOfKeys: s.types.length + 1 });
+    // The late events' sorted set and the rejected events' hash are the two keys beyond the typed ones.
+    redis.defineCommand(s.command, s.variable ? { lua: source } : { lua: source, numberOfKeys: s.types.length + 2 });
   }
 }
 
@@ -45,16 +46,20 @@ export interface Plan {
 /** The table's entry for an event's type. */
 const planOf = <T extends EventType>(e: EventOf<T>): EventPlan<T> => EVENT_PLANS[e.type as T];
 
-/** Pure: which script, keys and arguments apply this event; the store's rejected events are the last key. */
-export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines): Plan {
+/**
+ * Pure: which script, keys and arguments apply this event; the store's late events and rejected
+ * events are the last two keys, the event's time and its late-event record the last two arguments. `arrivedAt`: when the
+ * event reached the API (null for a history load, which is never late).
+ */
+export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines, arrivedAt: number | null = null): Plan {
   const k = storeKeys(prefix, e.store);
   const entry = planOf(e);
   const script = typeof entry.script === 'function' ? entry.script(e) : entry.script;
   const ctx = { at: String(Date.parse(e.at)), deadlines: cfg };
   return {
     script: script.command,
-    keys: [k.log, k.seq, ...entry.keys(e, k), k.rejected],
-    args: [e.id, JSON.stringify(e), ...entry.args(e, ctx)],
+    keys: [k.log, k.seq, ...entry.keys(e, k), k.late, k.rejected],
+    args: [e.id, JSON.stringify(e), ...entry.args(e, ctx), ctx.at, lateRecord(e, arrivedAt)],
   };
 }
 

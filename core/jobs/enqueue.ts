@@ -7,16 +7,18 @@ import { APPLY_JOB_OPTIONS, IMPORT_JOB_OPTIONS, type MaintenanceJob, type Queues
 
 /**
  * Queues events to be applied. `jobId` fixes the job's id (an import's batch), so adding it again
- * adds nothing; without it every call is a job of its own.
+ * adds nothing; without it every call is a job of its own. `history`: the events are the store's
+ * past as loaded (reports do not flag them as late).
  */
 export async function enqueueApply(
   queue: Queues['events'],
   events: PulseEvent[],
   receivedAt: number,
   jobId?: string,
+  history = false,
 ): Promise<void> {
   const opts = jobId === undefined ? APPLY_JOB_OPTIONS : { ...APPLY_JOB_OPTIONS, jobId };
-  await queue.add('apply', { events, receivedAt }, opts);
+  await queue.add('apply', history ? { events, receivedAt, history } : { events, receivedAt }, opts);
 }
 
 /** Queues a stored CSV import; its id is the job's, so an import is queued once. */

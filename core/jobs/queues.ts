@@ -11,10 +11,13 @@ export const MAINTENANCE_QUEUE = 'maintenance';
 export const SEGMENTS_QUEUE = 'segments';
 export const NOTIFY_QUEUE = 'notify';
 export const IMPORTS_QUEUE = 'imports';
+export const REPORTS_QUEUE = 'reports';
 
 export interface ApplyEventsJob {
   events: PulseEvent[];
   receivedAt: number;
+  /** A history load: the events are the store's past as loaded, never late for a report. */
+  history?: boolean;
 }
 export interface ApplyEventsResult {
   applied: number;
@@ -99,6 +102,19 @@ export const IMPORT_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/**
+ * Scheduled summaries (core/jobs/report-delivery.ts). due: a store's Monday or 1st-of-the-month
+ * 09:00 came (its scheduler), or a check found a due summary not yet sent; deliver: send one
+ * period's summary of one store on every channel; sync: bring the schedulers in step with the stores.
+ */
+export type ReportsJob = { kind: 'due'; store: string } | { kind: 'deliver'; store: string; period: string } | { kind: 'sync' };
+export type ChannelOutcome = 'sent' | 'already' | 'busy' | 'failed' | 'skipped';
+export type ReportsResult =
+  | { kind: 'due'; queued: string[] }
+  | { kind: 'deliver'; period: string; channels: Record<string, ChannelOutcome> }
+  | { kind: 'sync'; upserted: number; removed: number }
+  | { kind: 'skipped'; reason: string };
+
 export function createQueues(connection: ConnectionOptions, prefix: string) {
   const opts = { connection, prefix: queuePrefix(prefix) };
   return {
@@ -107,6 +123,7 @@ export function createQueues(connection: ConnectionOptions, prefix: string) {
     segments: new Queue<SegmentsJob, SegmentsResult>(SEGMENTS_QUEUE, opts),
     notify: new Queue<NotifyJob, NotifyResult>(NOTIFY_QUEUE, opts),
     imports: new Queue<ImportJob, ImportResult>(IMPORTS_QUEUE, opts),
+    reports: new Queue<ReportsJob, ReportsResult>(REPORTS_QUEUE, opts),
   };
 }
 export type Queues = ReturnType<typeof createQueues>;

@@ -31,6 +31,12 @@ export function storeKeys(prefix: string, store: string) {
      * (core/books/rejected-book.ts); an event leaves it when it applies.
      */
     rejected: k('rejected'),
+    /**
+     * ZSET of events applied long after their own time (domain/revisions.ts), by event time:
+     * 'eventId|arrivedAtMs|figures'. A period's report reads its range to tell what changed after
+     * its close.
+     */
+    late: k('late:z'),
     ...seqKeys(prefix, store),
     callback: (kind: CallbackKind) => ({
       /** HASH subject id → subject time (ms), the earliest seen. */
@@ -63,6 +69,11 @@ export function storeKeys(prefix: string, store: string) {
       open: k('cmp:openz'),
       /** ZSET open complaints by the moment they become overdue. */
       due: k('cmp:duez'),
+      /** ZSET complaints opened and resolved, by the later of the two moments (open at a period's end). */
+      closed: k('cmp:closedz'),
+      /** ZSETs 'complaintId:1|2' by the start / end of each span in which it is overdue (overdue at a period's end). */
+      overdueFrom: k('cmp:ovaz'),
+      overdueUntil: k('cmp:ovbz'),
     },
     spend: {
       /** HASH spendId → "atMs|eventId|budgetId|fen" (the standing record). */
@@ -144,6 +155,17 @@ export function storeKeys(prefix: string, store: string) {
     overrides: k('budget:overrides'),
     /** HASH budgetId → number of overrides. */
     overrideCount: k('budget:override-count'),
+    reportDelivery: {
+      /** STRING the weekly and monthly summaries' settings JSON, with when each cadence was turned on. */
+      settings: k('report:delivery'),
+      /**
+       * HASH channel (`email`, `webhook:<id>`) → when the period's summary was sent on it; field
+       * `done` once every channel is settled. Kept about a year.
+       */
+      sent: (period: string) => k(`report:${period}:sent`),
+      /** STRING a sender's token while it sends the period's summary on a channel (expires: a dead sender's lapses). */
+      lock: (period: string, channel: string) => k(`report:${period}:lock:${channel}`),
+    },
   };
 }
 export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -10,6 +10,7 @@ import { getWhoami } from './whoami.js';
 import { getDaily } from './daily.js';
 import { getBudget, putBudget } from './budgets.js';
 import { getGroupKpis, getStoreKpis } from './kpis.js';
+import { getGroupReport, getGroupTrend, getStoreReport, getStoreTrend } from './reports.js';
 import { deleteKey, getKeys, postKey } from './keys.js';
 import { postEvents } from './post-events.js';
 import { getRejectedEvents } from './rejected-events.js';
@@ -33,6 +34,8 @@ import { getWebhookDeliveries } from './webhook-deliveries.js';
 import { putWebhook } from './webhook-put.js';
 import { postWebhookTest } from './webhook-send-test.js';
 import { getWebhooks } from './webhooks-list.js';
+import { getReportDelivery } from './report-delivery-get.js';
+import { putReportDelivery } from './report-delivery-put.js';
 
 export interface Route {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -51,6 +54,10 @@ export const routes: Route[] = [
   { method: 'get', path: '/api/v1/kpis', scope: 'read', handler: getGroupKpis },
   { method: 'get', path: '/api/v1/stores', scope: 'read', handler: getStores },
   { method: 'get', path: '/api/v1/stores/:store/kpis', scope: 'read', handler: getStoreKpis },
+  { method: 'get', path: '/api/v1/stores/:store/reports/:period', scope: 'read', handler: getStoreReport },
+  { method: 'get', path: '/api/v1/stores/:store/reports/:period/trend', scope: 'read', handler: getStoreTrend },
+  { method: 'get', path: '/api/v1/reports/:period', scope: 'read', handler: getGroupReport },
+  { method: 'get', path: '/api/v1/reports/:period/trend', scope: 'read', handler: getGroupTrend },
   { method: 'get', path: '/api/v1/stores/:store/alerts', scope: 'read', handler: getStoreAlerts },
   { method: 'get', path: '/api/v1/alerts', scope: 'read', handler: getAlerts },
   { method: 'post', path: '/api/v1/alerts/:alertId/ack', scope: 'ack', handler: postAlertAck },
@@ -89,4 +96,6 @@ export const routes: Route[] = [
   { method: 'delete', path: '/api/v1/stores/:store/webhooks/:webhookId', scope: 'admin', handler: deleteWebhookRoute },
   { method: 'get', path: '/api/v1/stores/:store/webhooks/:webhookId/deliveries', scope: 'admin', handler: getWebhookDeliveries },
   { method: 'post', path: '/api/v1/stores/:store/webhooks/:webhookId/test', scope: 'admin', handler: postWebhookTest },
+  { method: 'get', path: '/api/v1/stores/:store/report-delivery', scope: 'admin', handler: getReportDelivery },
+  { method: 'put', path: '/api/v1/stores/:store/report-delivery', scope: 'admin', handler: putReportDelivery },
 ];

@@ -36,7 +36,28 @@ function acceptedAnswer(repeats: number, indexes: number[], recorded: Recorded[]
   };
 }
 
+/** `?history=1`: the events are the store's past as loaded (an initial load), never late for a report. */
+function historyFlag(req: Request): boolean | 'invalid' {
+  const v = req.query.history;
+  if (v === undefined) return false;
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  return 'invalid';
+}
+
 export async function postEvents(req: Request, res: Response, deps: AppDeps) {
+  const history = historyFlag(req);
+  if (history === 'invalid') {
+    res.status(400).json({ error: 'invalid_query', details: [{ path: 'history', message: 'must be 1 or 0' }] });
+    return;
+  }
+  if (history && !req.principal!.scopes.includes('admin')) {
+    res.status(403).json({
+      error: 'forbidden',
+      details: [{ path: 'history', message: 'a history load needs a key with scope admin' }],
+    });
+    return;
+  }
   const { events, indexes, repeats, issues } = validateBody(req.body);
   if (issues.length) {
     res.status(400).json({ error: 'invalid_events', details: issues.slice(0, 100) });
@@ -74,7 +95,7 @@ export async function postEvents(req: Request, res: Response, deps: AppDeps) {
   });
   // One job per request: BullMQ stores it in one transaction, so the 202 means all of it is queued.
   // Ids already recorded go too: the workers' log decides, so a stale check can never lose an event.
-  await enqueueApply(deps.queues.events, events, Date.now());
+  await enqueueApply(deps.queues.events, events, Date.now(), undefined, history);
   deps.metrics.eventsAccepted.inc(events.length);
   res.status(202).json(acceptedAnswer(repeats, indexes, recorded));
 }

@@ -4,6 +4,8 @@ import { storeSettings } from '../../domain/settings.js';
 import { globalKeys, seqKeys } from '../../core/redis/keys.js';
 import type { AppDeps } from '../deps.js';
 import { scheduleSegments } from '../../core/jobs/segments.js';
+import { scheduleStoreReports } from '../../core/jobs/report-delivery.js';
+import { loadReportDelivery } from '../../core/books/report-delivery-book.js';
 import { parsePut } from './parse-body.js';
 import { storeParam } from './path-params.js';
 
@@ -13,8 +15,12 @@ export async function putStore(req: Request, res: Response, deps: AppDeps) {
   const { id: store, body } = put;
   const before = await deps.stores.get(store);
   await deps.stores.put(store, body);
-  // The nightly segmentation follows the store's time zone.
+  // The nightly segmentation and the summaries' 09:00 follow the store's time zone.
   await scheduleSegments(deps.queues.segments, store, body.timezone);
+  if (before?.timezone !== body.timezone) {
+    const delivery = await loadReportDelivery(deps.redis, deps.config.prefix, store);
+    if (delivery) await scheduleStoreReports(deps.queues.reports, store, delivery, body.timezone);
+  }
   // A known store's new name or time zone is a new snapshot: its seq moves, or the walls would not
   // be pushed it (a push goes out only for a seq above the last pushed, server/live/push-claim.ts).
   if (before && (before.name !== body.name || before.timezone !== body.timezone)) {

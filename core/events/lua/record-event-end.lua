@@ -7,6 +7,9 @@ if code ~= 1 then
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
+if LATE ~= '' then
+  redis.call('ZADD', KEYS[#KEYS - 1], LATE_AT, LATE)
+end
 if wasRejected then
   redis.call('HDEL', KEYS[#KEYS], ARGV[1])
 end

@@ -4,11 +4,14 @@
 -- change counter and the type of each key marked in KEY_TYPES; in the body what it reads and the
 -- sums it changes. The event enters the log last, with its effect (record-event-end.lua): an
 -- event is never logged without being counted.
--- KEYS[1] log hash, KEYS[2] seq counter, KEYS[#KEYS] the store's rejected events (hash).
+-- KEYS[1] log hash, KEYS[2] seq counter, KEYS[#KEYS - 1] the store's late events (sorted set),
+-- KEYS[#KEYS] the store's rejected events (hash).
 -- KEY_TYPES (set before this prologue): one letter for each key but the last, its last letter
 -- standing for any further key: h hash, s string, t set, z sorted set, or '-' for a key the body
 -- reads, or writes first, before any other write (a wrong type then fails before anything is
--- written, so it need not be checked). ARGV[1] event id, ARGV[2] event JSON.
+-- written, so it need not be checked). ARGV[1] event id, ARGV[2] event JSON, ARGV[#ARGV - 1] the
+-- event's time (ms) and ARGV[#ARGV] its late-event record ('' when on time: domain/revisions.ts);
+-- a body may file the record under another time (LATE_AT) or drop it (LATE = '').
 -- Returns 0 for an id already in the log (nothing changes), {-1, reason} for a refused event.
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
   return 0
@@ -36,7 +39,14 @@ local function keptStands(cur, atS, eid, later)
   end
   return a > ca or (a == ca and eid >= cEid)
 end
-for i = 1, #KEYS - 1 do
+local LATE, LATE_AT = ARGV[#ARGV], ARGV[#ARGV - 1]
+if LATE ~= '' then
+  local why = wrongType(KEYS[#KEYS - 1], 'z')
+  if why then
+    return {-1, why}
+  end
+end
+for i = 1, #KEYS - 2 do
   local at = math.min(i, #KEY_TYPES)
   local letter = string.sub(KEY_TYPES, at, at)
   if letter ~= '-' then

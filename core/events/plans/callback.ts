@@ -7,6 +7,7 @@ import type { CallbackKind } from '../../../domain/callbacks.js';
 import type { StoreKeys } from '../../redis/keys.js';
 import { eventScript, type EventPlans, type PlanContext } from '../event-plan.js';
 import { logOnlyScript } from './log-only.js';
+import { LATE_AFTER_MS } from '../../../domain/revisions.js';
 
 const subjectScript = eventScript('pulseCallbackSubject', new URL('./callback-subject.lua', import.meta.url), '---zz-h');
 const reachedScript = eventScript('pulseCallbackReached', new URL('./callback-reached.lua', import.meta.url), '----z--');
@@ -39,6 +40,6 @@ export const callbackPlans: EventPlans<'vehicle.delivered' | 'repair.closed' | '
     schema: EVENT_SCHEMAS['callback.attempted'],
     script: (e) => (e.outcome === 'reached' ? reachedScript : logOnlyScript),
     keys: (e, k) => (e.outcome === 'reached' ? keys(k, e.kind) : []),
-    args: (e, c) => (e.outcome === 'reached' ? args(e.kind, e.subjectId, c) : []),
+    args: (e, c) => (e.outcome === 'reached' ? [...args(e.kind, e.subjectId, c), String(LATE_AFTER_MS)] : []),
   },
 };

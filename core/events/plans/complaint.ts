@@ -4,14 +4,14 @@ import { EVENT_SCHEMAS, type EventOf } from '../../../domain/events.js';
 import type { StoreKeys } from '../../redis/keys.js';
 import { eventScript, type EventPlan, type EventPlans, type PlanContext } from '../event-plan.js';
 
-const script = eventScript('pulseComplaint', new URL('./complaint.lua', import.meta.url), '---zzzz');
+const script = eventScript('pulseComplaint', new URL('./complaint.lua', import.meta.url), '---zzzzzzz');
 export const complaintScripts = [script];
 
 type ComplaintType = 'complaint.opened' | 'complaint.responded' | 'complaint.resolved';
 
 const keys = (_: unknown, k: StoreKeys) => {
   const c = k.complaints;
-  return [c.state, c.opened, c.resolved, c.open, c.due];
+  return [c.state, c.opened, c.resolved, c.open, c.due, c.closed, c.overdueFrom, c.overdueUntil];
 };
 
 /** The same script for the three phases: the phase and, for an opening, the severity. */

@@ -1,7 +1,8 @@
 -- One record per business id (a lead, a media mention, a survey, a member) whatever the number of
 -- events that name it: policy 'first' keeps the earliest event (then the smallest event id),
 -- 'last' the latest (then the largest), so the outcome does not depend on arrival order.
--- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last key is the rejected events').
+-- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last two keys are the late and the
+-- rejected events').
 -- ARGV[3] record id, ARGV[4] time ms, ARGV[5] event id, ARGV[6] policy,
 -- ARGV[7] membership 'i=score;i=score' (i: index into KEYS), ARGV[8] payload (no '|').
 -- The record standing so far is read and checked before the first write (see record-event.lua);
@@ -23,7 +24,7 @@ if cur then
   end
   for i in string.gmatch(cMembership, '(%d+)=') do
     local n = tonumber(i)
-    if n < 4 or n >= #KEYS then
+    if n < 4 or n >= #KEYS - 1 then
       return -1, 'the record of ' .. id .. ' cannot be read: ' .. cur
     end
     table.insert(stale, KEYS[n])
