@@ -7,7 +7,7 @@
  * 2. The month so far is back-filled, shuffled: the figures do not depend on arrival order; the
  *    wall has its figures as soon as it is applied.
  * 3. Two years of history follow, month by month from the latest (history-backfill.ts), each month
- *    with its budgets and targets, together with the customers of earlier years (200–700 days ago).
+ *    with its budgets and targets: its customers are those of earlier years for customer value.
  *    The whole back-fill is posted as history (`?history=1`): it is the store's past as loaded, never
  *    late. A few events of last month are held back and sent after it without the flag, so that last
  *    month's report shows how a revision (已修订) looks. Then each store's customer value is recomputed.
@@ -16,14 +16,15 @@
  *    now — the wall moves quickly, yet nothing is ever dated in the future. Meanwhile a marketing
  *    desk asks the budget breaker before each planned top-up (see breaker-desk.ts).
  */
+import { Worker } from 'node:worker_threads';
 import { DateTime } from 'luxon';
 import { MAX_BATCH, type PulseEvent } from '../../domain/events.js';
 import { breakerDesk } from './breaker-desk.js';
 import { STORES, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
-import { heldBackForRevision, historyMonths, historySpan } from './history-backfill.js';
+import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from './history-backfill.js';
+import type { SpanRequest } from './history-thread.js';
 import { HISTORY_SHARE } from './history-sample.js';
-import { generateHistory } from './history.js';
 import { monthBackfill } from './month-backfill.js';
 import { rngFor, shuffle } from './random.js';
 import { budgetCalls, materialCalls, screenCalls, targetCall } from './setup.js';
@@ -193,11 +194,19 @@ async function loadHistory(
   const months = historyMonths(STORES[0]!, demoStart);
   const late: PulseEvent[] = [];
   let sent = 0;
-  // A quarter of a store at a time: planned in one go, posted a month at a time.
+  // A quarter of a store at a time, planned in one go on a thread of its own while the one before
+  // is posted, then posted a month at a time.
+  const planner = historyPlanner();
+  const spans = [];
   for (let i = 0; i < months.length; i += HISTORY_SPAN) {
-    const span = months.slice(i, i + HISTORY_SPAN);
-    for (const store of STORES) {
-      for (const [j, history] of historySpan(store, SEED, span).entries()) {
+    for (const store of STORES) spans.push({ i, store, months: months.slice(i, i + HISTORY_SPAN) });
+  }
+  let next = planner.plan(spans[0]!.store, spans[0]!.months);
+  for (const [k, { i, store, months: span }] of spans.entries()) {
+    const planned = await next;
+    if (k + 1 < spans.length) next = planner.plan(spans[k + 1]!.store, spans[k + 1]!.months);
+    {
+      for (const [j, history] of planned.entries()) {
         if (signal?.aborted) return [];
         const { month } = history;
         const targets = targetCall(store, SEED, month, history.targets);
@@ -210,16 +219,49 @@ async function loadHistory(
           late.push(...events.filter((e) => held.has(e.id)));
           events = events.filter((e) => !held.has(e.id));
         }
-        // The customers of earlier years go with the oldest month.
-        if (i + j === months.length - 1) events = [...events, ...generateHistory(store, SEED, demoStart)];
         sent += await postBackfill(api, events, signal);
       }
     }
-    const percent = Math.round(((i + span.length) / months.length) * 100);
-    log(`载入历史数据 loading history ${percent}% (back to ${span[span.length - 1]}, ${sent} events)`);
+    if (store === STORES[STORES.length - 1]) {
+      const percent = Math.round(((i + span.length) / months.length) * 100);
+      log(`载入历史数据 loading history ${percent}% (back to ${span[span.length - 1]}, ${sent} events)`);
+    }
   }
+  await planner.close();
   log(`载入历史数据 100%: ${sent} events of ${months.length} months in ${Math.round((Date.now() - started) / 1000)} s`);
   return late;
+}
+
+/**
+ * History planned on a worker thread (history-thread.ts); where threads cannot run the module (an
+ * unusual loader), on this one.
+ */
+function historyPlanner() {
+  let worker: Worker | null = null;
+  const waiting: { store: StoreProfile; months: string[]; resolve: (months: HistoryMonth[]) => void }[] = [];
+  const onThisThread = () => {
+    worker = null;
+    for (const w of waiting.splice(0)) w.resolve(historySpan(w.store, SEED, w.months));
+  };
+  try {
+    worker = new Worker(new URL('./history-thread.ts', import.meta.url));
+    worker.unref();
+    worker.on('message', (months: HistoryMonth[]) => waiting.shift()?.resolve(months));
+    worker.on('error', onThisThread);
+  } catch {
+    worker = null;
+  }
+  return {
+    plan(store: StoreProfile, months: string[]): Promise<HistoryMonth[]> {
+      if (!worker) return Promise.resolve(historySpan(store, SEED, months));
+      const thread = worker;
+      return new Promise((resolve) => {
+        waiting.push({ store, months, resolve });
+        thread.postMessage({ store: store.code, seed: SEED, months } satisfies SpanRequest);
+      });
+    },
+    close: async () => void (await worker?.terminate()),
+  };
 }
 
 /** Waits until no batch waits to be applied (the pipeline's backlog, as the wall's header reads it). */
