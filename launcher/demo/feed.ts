@@ -88,8 +88,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   await waitApplied(api, opts.signal);
   if (late.length && !opts.signal?.aborted) {
     const sent = await postAll(api, late, opts.signal);
+    // A month closes a day after its end: from the 2nd on, these arrive after last month's close.
     log(
-      `上月补录 late events for last month: ${sent} sent after its close (callbacks, a complaint resolved): its report shows 已修订`,
+      `上月补录 late events for last month: ${sent} sent (callbacks, a complaint resolved); arriving after its close ` +
+        `(the 2nd), they show in its report as a revision (已修订)`,
     );
   }
   await recomputeSegments(api, backfill, log, opts.signal);
@@ -205,22 +207,23 @@ async function loadHistory(
   for (const [k, { i, store, months: span }] of spans.entries()) {
     const planned = await next;
     if (k + 1 < spans.length) next = planner.plan(spans[k + 1]!.store, spans[k + 1]!.months);
-    {
-      for (const [j, history] of planned.entries()) {
-        if (signal?.aborted) return [];
-        const { month } = history;
-        const targets = targetCall(store, SEED, month, history.targets);
-        await api.send(targets.method, targets.path, targets.body);
-        for (const call of budgetCalls(store, month, HISTORY_SHARE)) await api.send(call.method, call.path, call.body);
-        let events = history.events;
-        // Last month of the flagship store: a few events wait for the back-fill to be over (see above).
-        if (i + j === 0 && store === STORES[0]) {
-          const held = new Set(heldBackForRevision(events).map((e) => e.id));
-          late.push(...events.filter((e) => held.has(e.id)));
-          events = events.filter((e) => !held.has(e.id));
-        }
-        sent += await postBackfill(api, events, signal);
+    for (const [j, history] of planned.entries()) {
+      if (signal?.aborted) {
+        await planner.close();
+        return [];
       }
+      const { month } = history;
+      const targets = targetCall(store, SEED, month, history.targets);
+      await api.send(targets.method, targets.path, targets.body);
+      for (const call of budgetCalls(store, month, HISTORY_SHARE)) await api.send(call.method, call.path, call.body);
+      let events = history.events;
+      // Last month of the flagship store: a few events wait for the back-fill to be over (see above).
+      if (i + j === 0 && store === STORES[0]) {
+        const held = new Set(heldBackForRevision(events).map((e) => e.id));
+        late.push(...events.filter((e) => held.has(e.id)));
+        events = events.filter((e) => !held.has(e.id));
+      }
+      sent += await postBackfill(api, events, signal);
     }
     if (store === STORES[STORES.length - 1]) {
       const percent = Math.round(((i + span.length) / months.length) * 100);
