@@ -132,7 +132,12 @@ export async function snapshotVsHistory(redisUrl: string, sizes: readonly number
     return loaded.map((l, j) => ({
       ...l.row,
       store: summary(times[j]!.store),
-      reports: { month: month.id, quarter: quarter.id, monthReport: summary(times[j]!.month), quarterReport: summary(times[j]!.quarter) },
+      reports: {
+        month: month.id,
+        quarter: quarter.id,
+        monthReport: summary(times[j]!.month),
+        quarterReport: summary(times[j]!.quarter),
+      },
     }));
   } finally {
     for (const l of loaded) await dropHistory(l);

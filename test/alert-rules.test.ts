@@ -165,7 +165,7 @@ describe('callbacks', () => {
       outcome: 'reached',
     });
 
-  it('due soon 4 h before the deadline, missed at it, cleared by a call reported late, missed again when the delivery moves earlier', async () => {
+  it('due soon 4 h before the deadline, missed at it, cleared by a call reported late, missed again when a later delivery stands', async () => {
     await apply(T0, delivered('D1', T0)); // deadline T0 + 72 h
     expect((await tick('RK', T0 + 67 * H)).raised).toEqual([]); // 5 h left
     const soon = await tick('RK', T0 + 68 * H); // 4 h left
@@ -178,15 +178,19 @@ describe('callbacks', () => {
     expect(missed.raised.map((a) => a.kind)).toEqual(['callback_missed']);
 
     await apply(T0 + 73 * H, reached('D1', T0 + 70 * H)); // the call was made in time, reported late
-    await apply(T0 + 74 * H, delivered('D1', T0 - 5 * H)); // the delivery was earlier: deadline T0 + 67 h, the call is late
+    // The delivery re-reported at T0 + 71 h: the latest copy stands, the call came before it, and
+    // the new deadline T0 + 143 h passes without another.
+    await apply(T0 + 74 * H, delivered('D1', T0 + 71 * H));
     await tick('RK', T0 + 74 * H + SETTLE_MS);
+    await tick('RK', T0 + 143 * H);
+    await tick('RK', T0 + 143 * H + SETTLE_MS);
     expect(await history('RK')).toEqual([
       'callback_due_soon:duesoon:sales:D1 cleared',
       'callback_missed:missed:sales:D1 cleared',
       'callback_missed:missed:sales:D1 open',
     ]);
     // A week after the deadline the miss is no longer watched: the alert expires.
-    const late = await tick('RK', T0 + 67 * H + 7 * D + 1);
+    const late = await tick('RK', T0 + 143 * H + 7 * D + 1);
     expect(late.raised).toEqual([]);
     expect(late.updated.map((a) => `${a.kind} ${a.history.at(-1)?.note}`)).toEqual(['callback_missed expired']);
   });
@@ -265,7 +269,7 @@ describe('materials, media, targets', () => {
     // 28 November 08:00: 27 days 8 h elapsed = 0.9111: pace 70 / 91.11 = 0.768.
     await tick('RT', Date.parse('2026-11-28T08:00:00+08:00') - SETTLE_MS);
     const again = await tick('RT', Date.parse('2026-11-28T08:00:00+08:00'));
-    expect(again.raised.map((a) => a.data?.pace)).toEqual([0.7683]);
+    expect(again.raised.map((a) => a.data?.pace)).toEqual([(70 * 720 * H) / (100 * 656 * H)]); // unrounded: 0.768…
     await tick('RT', Date.parse('2026-12-01T08:00:00+08:00'));
     expect(await history('RT')).toEqual([
       'target_behind:target:orders:2026-11 cleared',

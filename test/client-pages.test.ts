@@ -1,6 +1,6 @@
 /**
  * The built client as the server sends it (server/http/client-pages.ts): staff.html for the staff
- * page's addresses, index.html for the walls, and each script or style sheet as its gzip copy to a
+ * page's addresses, reports.html for the report pages', index.html for the walls, and each script or style sheet as its gzip copy to a
  * browser that accepts gzip, as it is otherwise.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +51,7 @@ beforeAll(async () => {
   base = await serve({
     'index.html': '<title>walls</title>',
     'staff.html': '<title>staff</title>',
+    'reports.html': '<title>reports</title>',
     'assets/staff-1.js': SCRIPT,
     'assets/staff-1.js.gz': gzipSync(SCRIPT),
     'assets/staff-1.css': STYLE,
@@ -75,6 +76,14 @@ describe('client pages', () => {
     }
     expect((await get(base, '/staffroom', 'identity')).status).toBe(404);
     expect((await get(older, '/staff/HZ01', 'identity')).body.toString()).toBe('<title>walls</title>');
+  });
+
+  it('sends the report pages their own entry; a build without it has no report page', async () => {
+    for (const path of ['/reports/HZ01/2026-11', '/reports/group/2026-W48', '/reports/HZ01', '/reports/']) {
+      expect((await get(base, path, 'identity')).body.toString(), path).toBe('<title>reports</title>');
+    }
+    expect((await get(base, '/reportsx', 'identity')).status).toBe(404);
+    expect((await get(older, '/reports/HZ01/2026-11', 'identity')).status).toBe(404);
   });
 
   it('sends a script or style sheet gzipped to a browser that accepts gzip, whole to one that does not', async () => {

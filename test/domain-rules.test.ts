@@ -174,16 +174,33 @@ describe('budget status', () => {
 });
 
 describe('target pace', () => {
+  const MONTH = 30 * 86_400_000;
   it.each([
-    // target, actual, elapsed share, pace
-    [100, 30, 0.3, 1],
-    [100, 27, 0.3, 0.9],
-    [30, 10, 0.5, 0.6667],
-    [40, 0, 0.1, 0],
-    [40, 5, 0, null], // nothing of the month elapsed yet
-  ])('target %d, actual %d, %d of the month: pace %s', (target, actual, elapsed, expected) =>
-    expect(targetPace(target, actual, elapsed)).toBe(expected),
+    // target, actual, elapsed share, local day, pace (unrounded)
+    [100, 30, 0.3, 10, 1],
+    [100, 27, 0.3, 10, 0.9],
+    [30, 10, 0.5, 16, 2 / 3],
+    [40, 0, 0.1, 4, 0],
+    [40, 5, 0.1, 3, null], // before 00:00 of the 4th: held back
+    [40, 5, 0, 4, null], // nothing of the month elapsed
+  ])('target %d, actual %d, %d of the month, day %d: pace %s', (target, actual, share, day, expected) =>
+    expect(targetPace(actual, [{ target, elapsedMs: share * MONTH, monthMs: MONTH }], day)).toBe(expected),
   );
+
+  it("sums what each store's target asks by its own clock", () => {
+    // 40 × 0.5 + 60 × 0.25 = 35 due by now; 21 done: pace 0.6.
+    const due = [
+      { target: 40, elapsedMs: MONTH / 2, monthMs: MONTH },
+      { target: 60, elapsedMs: MONTH / 4, monthMs: MONTH },
+    ];
+    expect(targetPace(21, due, 16)).toBe(21 / 35);
+    // Months of different lengths (31 days and 30): the shares summed.
+    const mixed = [
+      { target: 31, elapsedMs: 10 * 86_400_000, monthMs: 31 * 86_400_000 },
+      { target: 30, elapsedMs: 10 * 86_400_000, monthMs: MONTH },
+    ];
+    expect(targetPace(10, mixed, 11)).toBe(0.5);
+  });
 
   it.each([
     [null, null],

@@ -28,10 +28,11 @@ describe('complaints', () => {
     const f = complaintsFigure({
       open: 1,
       overdue: 0,
-      today: { opened: 0, resolved: 0, resolutionHours: [] },
-      month: { opened: 3, resolved: 3, resolutionHours: [1 / 3, 2 / 3, 10] },
+      today: { opened: 0, resolved: 0, resolutionMs: [] },
+      month: { opened: 3, resolved: 4, resolutionMs: [1_200_000, 2_400_000, 3_000_000, 36_000_000] },
     });
-    expect(f.month.medianResolutionHours).toBe(0.67);
+    // The middle two, (2 400 000 + 3 000 000) / 2 ms = 0.75 h, sent unrounded.
+    expect(f.month.medianResolutionHours).toBe(0.75);
     expect(f.today.medianResolutionHours).toBeNull();
   });
 });
@@ -51,7 +52,7 @@ describe('budgets', () => {
       { budgetId: 'B', settings: { store: 'S', name: 'n', month: '2026-11', amount: 0.3, warnAt: 0.8 }, spentFen: 10 },
       0.25,
     );
-    expect(line).toMatchObject({ amount: 0.3, spent: 0.1, ratio: 0.3333, status: 'ok', forecast: 0.4 });
+    expect(line).toMatchObject({ amount: 0.3, spent: 0.1, ratio: 10 / 30, status: 'ok', forecast: 0.4 });
     const other = { ...line, budgetId: 'C', amount: 0.1, spent: 0.2, ratio: 2, status: 'tripped' as const };
     const total = spendFigure([line, other], 7);
     expect(total).toMatchObject({ amount: 0.4, spent: 0.3, ratio: 0.75, unbudgeted: 0.07 });

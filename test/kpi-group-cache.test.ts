@@ -109,7 +109,7 @@ describe('the group from kept store parts', () => {
     // Today: D2 in Shanghai, L1 in Los Angeles (still 22 Nov there).
     expect(g.kpis.salesCallbackRate.today).toEqual({ value: 1, numerator: 1, denominator: 1, pending: 1, missed: 0 });
     expect(g.kpis.complaints).toMatchObject({ open: 1, overdue: 0 });
-    expect(g.kpis.spend).toMatchObject({ amount: 170000, spent: 40000, ratio: 0.2353, unbudgeted: 0 });
+    expect(g.kpis.spend).toMatchObject({ amount: 170000, spent: 40000, ratio: 40000 / 170000, unbudgeted: 0 });
     expect(g.kpis.showroom.month).toEqual({ visits: 1, firstVisits: 1 });
     // 3 budgets + 7 HZ01 events, 1 + 2 LA01, 1 + 1 BJ01.
     expect(g.seq).toBe(8 + 3 + 2);

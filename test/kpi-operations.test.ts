@@ -39,15 +39,16 @@ beforeAll(async () => {
   ({ ops1, group, ops1Targets } = await load('ops'));
 });
 
-// 1 Nov 00:00 → 23 Nov 14:05 of a 30-day month.
-const ELAPSED = (22 * 24 + 14 + 5 / 60) / (30 * 24);
+// 1 Nov 00:00 → 23 Nov 14:05 of a 30-day month, in ms: pace is actual × MONTH_MS ÷ (target × ELAPSED_MS).
+const MONTH_MS = 30 * 24 * 3600_000;
+const ELAPSED_MS = ((22 * 24 + 14) * 60 + 5) * 60_000;
 
 describe('sales floor', () => {
   it('showroom traffic, leads by channel and test drives', () => {
     const k = ops1.kpis;
     expect(k.showroom).toEqual({ today: { visits: 2, firstVisits: 1 }, month: { visits: 4, firstVisits: 3 } });
-    expect(k.leads.today).toEqual({ total: 1, byChannel: { walk_in: 0, phone: 1, web: 0, event: 0, referral: 0, other: 0 } });
-    expect(k.leads.month).toEqual({ total: 3, byChannel: { walk_in: 0, phone: 1, web: 1, event: 1, referral: 0, other: 0 } });
+    expect(k.leads.today).toEqual({ total: 1, byChannel: { walk_in: 1, phone: 0, web: 0, event: 0, referral: 0, other: 0 } });
+    expect(k.leads.month).toEqual({ total: 3, byChannel: { walk_in: 1, phone: 0, web: 1, event: 1, referral: 0, other: 0 } });
     expect(k.testDriveRate).toEqual({
       today: { value: 1, numerator: 1, denominator: 1 },
       month: { value: 2 / 3, numerator: 2, denominator: 3 },
@@ -56,30 +57,31 @@ describe('sales floor', () => {
 
   it('orders not cancelled, counted once, conversion and deliveries', () => {
     const k = ops1.kpis;
-    expect(k.orders).toEqual({ today: { count: 1, amount: 200000 }, month: { count: 2, amount: 380000 } });
+    // O3 as its latest signing (19 Nov, 999 999) has it.
+    expect(k.orders).toEqual({ today: { count: 1, amount: 200000 }, month: { count: 2, amount: 1199999 } });
     expect(k.orderConversion.month).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
     expect(k.deliveries).toEqual({ today: { count: 1 }, month: { count: 2 } });
   });
 
   it('targets with progress and pace against the calendar', () => {
-    const r4 = (v: number) => Math.round(v * 10000) / 10000;
     const expected = {
-      orders: { target: 10, actual: 2, progress: 0.2, pace: r4(2 / (10 * ELAPSED)) },
-      deliveries: { target: 8, actual: 2, progress: 0.25, pace: r4(2 / (8 * ELAPSED)) },
-      leads: { target: 30, actual: 3, progress: 0.1, pace: r4(3 / (30 * ELAPSED)) },
+      orders: { target: 10, actual: 2, progress: 0.2, pace: (2 * MONTH_MS) / (10 * ELAPSED_MS) },
+      deliveries: { target: 8, actual: 2, progress: 0.25, pace: (2 * MONTH_MS) / (8 * ELAPSED_MS) },
+      leads: { target: 30, actual: 3, progress: 0.1, pace: (3 * MONTH_MS) / (30 * ELAPSED_MS) },
     };
     expect(ops1.kpis.targets).toEqual(expected);
     // The direct read of the alert rule gives the same three figures.
     expect(ops1Targets).toEqual(expected);
     // The group sums the stores that set a target: orders 10 + 5, actual 2 + 1.
-    expect(group.kpis.targets.orders).toEqual({ target: 15, actual: 3, progress: 0.2, pace: r4(3 / (15 * ELAPSED)) });
+    expect(group.kpis.targets.orders).toEqual({ target: 15, actual: 3, progress: 0.2, pace: (3 * MONTH_MS) / (15 * ELAPSED_MS) });
     expect(group.kpis.targets.leads).toEqual(ops1.kpis.targets.leads);
   });
 
   it('daily series for the funnel and the target pace', () => {
     const day = (d: number) => d - 1;
     expect(ops1.series.orders[day(23)]).toBe(1);
-    expect(ops1.series.orders[day(18)]).toBe(1);
+    expect(ops1.series.orders[day(19)]).toBe(1); // O3's latest signing
+    expect(ops1.series.orders[day(18)]).toBe(0);
     expect(ops1.series.orders[day(20)]).toBe(0); // O2 was cancelled
     expect(ops1.series.leads.reduce((a, b) => a + b, 0)).toBe(3);
     expect(ops1.series.deliveries[day(22)]).toBe(1);
@@ -92,8 +94,8 @@ describe('sales floor', () => {
 describe('customer care', () => {
   it('satisfaction: mean score and NPS over the surveys that carry one', () => {
     // Sales this month: SV1 90 (nps 10), SV2 corrected to 85 (nps 7), SV3 70 (no nps):
-    // mean 245 / 3; NPS 100 × (1 promoter − 0 detractors) / 2.
-    expect(ops1.kpis.satisfaction.month.sales).toEqual({ count: 3, average: 81.67, nps: 50 });
+    // mean 245 / 3 (unrounded); NPS 100 × (1 promoter − 0 detractors) / 2.
+    expect(ops1.kpis.satisfaction.month.sales).toEqual({ count: 3, average: 245 / 3, nps: 50 });
     expect(ops1.kpis.satisfaction.today.sales).toEqual({ count: 1, average: 90, nps: 100 });
     expect(ops1.kpis.satisfaction.month.service).toEqual({ count: 1, average: 60, nps: 100 });
     const day = (d: number) => d - 1;
@@ -132,8 +134,9 @@ describe('customer care', () => {
 });
 
 describe('marketing', () => {
-  it('media mentions, negative ones counted by their first report', () => {
-    expect(ops1.kpis.media).toEqual({ today: { total: 2, negative: 1 }, month: { total: 3, negative: 2 } });
+  it('media mentions, negative ones counted by their latest report', () => {
+    // M1 reported negative at 08:00, neutral at 09:30: neutral stands.
+    expect(ops1.kpis.media).toEqual({ today: { total: 2, negative: 0 }, month: { total: 3, negative: 1 } });
   });
 
   it('materials with stock, reorder level and low flag', () => {
@@ -150,12 +153,13 @@ describe('marketing', () => {
 
   it('campaigns: cost per lead and return on spend, including one with no spend', () => {
     expect(ops1.kpis.campaigns).toEqual([
-      { campaignId: 'CMP-A', leads: 1, orders: 1, orderAmount: 200000, spend: 20000, costPerLead: 20000, returnRatio: 10 },
+      // L1's latest copy names CMP-A: L1 and L2.
+      { campaignId: 'CMP-A', leads: 2, orders: 1, orderAmount: 200000, spend: 20000, costPerLead: 10000, returnRatio: 10 },
       { campaignId: 'CMP-B', leads: 1, orders: 0, orderAmount: 0, spend: 0, costPerLead: 0, returnRatio: null },
       { campaignId: 'CMP-C', leads: 0, orders: 0, orderAmount: 0, spend: 0, costPerLead: null, returnRatio: null },
     ]);
-    // The group adds OPS2's CMP-A lead.
-    expect(group.kpis.campaigns[0]).toEqual({ ...ops1.kpis.campaigns[0], leads: 2, costPerLead: 10000 });
+    // The group adds OPS2's CMP-A lead: 2 000 000 fen over 3 leads, unrounded.
+    expect(group.kpis.campaigns[0]).toEqual({ ...ops1.kpis.campaigns[0], leads: 3, costPerLead: 20000 / 3 });
   });
 });
 

@@ -39,8 +39,8 @@ describe('headline figures of one store, worked by hand', () => {
   it('sales callback rate', () => {
     // today: D1 met, D2 pending (no_answer does not count).
     expect(hz.kpis.salesCallbackRate.today).toEqual({ value: 1, numerator: 1, denominator: 1, pending: 1, missed: 0 });
-    // month: met D1, D4 (called exactly at 72 h), D8 (callback reported first); missed D3 (earliest
-    // delivery 19 Nov counts), D5 (one second late); pending D2, D6 (a call before the delivery does
+    // month: met D1, D4 (called exactly at 72 h), D8 (callback reported first); missed D3 (its latest
+    // delivery, 20 Nov 10:00, stands: due 23 Nov 10:00), D5 (one second late); pending D2, D6 (a call before the delivery does
     // not count); D7 was delivered in October.
     expect(hz.kpis.salesCallbackRate.month).toEqual({ value: 0.6, numerator: 3, denominator: 5, pending: 2, missed: 2 });
   });
@@ -92,7 +92,8 @@ describe('headline figures of one store, worked by hand', () => {
     expect(hz.series.appointmentRate[day(22)]).toBe(1);
     expect(hz.series.appointmentRate[day(23)]).toBe(0.5);
     expect(hz.series.appointmentRate[day(6)]).toBeNull();
-    expect(hz.series.salesCallbackRate[day(19)]).toBe(0.5); // D3 missed, D4 met
+    expect(hz.series.salesCallbackRate[day(19)]).toBe(1); // D4 met
+    expect(hz.series.salesCallbackRate[day(20)]).toBe(0); // D3 missed, dated by its latest delivery
     expect(hz.series.salesCallbackRate[day(18)]).toBe(0); // D5 missed
     expect(hz.series.salesCallbackRate[day(21)]).toBeNull(); // D6 still pending
     expect(hz.series.serviceCallbackRate[day(10)]).toBe(0);

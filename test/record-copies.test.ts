@@ -1,6 +1,6 @@
 /**
  * Which copy of a record stands when the same appointment is booked twice, or the same order
- * signed twice, in any order of arrival: the latest booking (a reschedule), the first signing.
+ * signed twice, in any order of arrival: the latest booking (a reschedule), the latest signing.
  * On the real event scripts and the test run's redis-server; the expected scores are the events'
  * own times, worked out here.
  */
@@ -55,13 +55,13 @@ describe('a record booked or signed twice', () => {
     later: ev('order.signed', t(2), { store, orderId: 'O', model: '汉', amount: 200_000 }),
   });
   it.each(orders('first', 'later').map(([name, seq], i) => [name, seq, `OR${i}`] as const))(
-    'the first signing stands: %s',
+    'the latest signing stands: %s',
     async (_name, seq, store) => {
       const s = signed(store);
       await apply(seq.map((k) => s[k as 'first' | 'later']));
       const keys = storeKeys(deps.config.prefix, store).orders;
-      expect(Number(await deps.redis.zscore(keys.live, 'O'))).toBe(ms(t(1)));
-      expect((await deps.redis.hget(keys.records, 'O'))?.split('|')[2]).toBe(String(190_000 * 100));
+      expect(Number(await deps.redis.zscore(keys.live, 'O'))).toBe(ms(t(2)));
+      expect((await deps.redis.hget(keys.records, 'O'))?.split('|')[2]).toBe(String(200_000 * 100));
     },
   );
 });

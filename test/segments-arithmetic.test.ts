@@ -90,9 +90,11 @@ const events: PulseEvent[] = [
   // from the latest event that carries one, phone from the only one that does.
   ev('member.joined', ago(500), { id: 'g0', store: S, ...c('G', '王小明', '13812345678') }),
   ev('order.signed', ago(180, 1), { id: 'g1', store: S, orderId: 'OG', model: '宋', amount: 80_000, ...c('G', '王晓明') }),
-  // B: OB signed three times. Earliest time twice: the smaller event id (b1, 60 000) counts, not
-  // b2 (70 000) nor the later b3. Last activity 399 days ago: low, churning.
+  // B: OB signed four times, the copies disagreeing. The latest time twice: the greater event id
+  // (b4, 65 000) counts, not b3 (90 000) nor the earlier b1, b2. Last activity 399 days ago: low,
+  // churning.
   order('b2', 'OB', ago(400), 70_000, 'B'),
+  order('b4', 'OB', ago(399), 65_000, 'B'),
   order('b3', 'OB', ago(399), 90_000, 'B'),
   order('b1', 'OB', ago(400), 60_000, 'B'),
   // C: OC cancelled before it was signed (both in time and in the log); a repair of 5 000.
@@ -106,11 +108,12 @@ const events: PulseEvent[] = [
   order('e1', 'OE1', ago(731), 500_000, 'E'),
   order('e2', 'OE2', ago(730), 1_000, 'E'),
   ev('showroom.visit', ago(10), { id: 'e3', store: S, firstVisit: false, ...c('E') }),
-  // K, L, M small and recent; N small and 300 days ago.
+  // K, L, M small and recent; N small and 300 days ago (joining as a member since is no activity).
   order('k1', 'OK', ago(3), 400, 'K'),
   order('l1', 'OL', ago(3), 300, 'L'),
   order('m1', 'OM', ago(3), 200, 'M'),
   order('n1', 'ON', ago(300), 100, 'N'),
+  ev('member.joined', ago(5), { id: 'n2', store: S, ...c('N') }),
   // H a member only; I a free repair; P only an order older than 730 days: value 0.
   ev('member.joined', ago(50), { id: 'h1', store: S, ...c('H', '李四') }),
   ev('repair.closed', ago(40), { id: 'i1', store: S, roId: 'RI', amount: 0, ...c('I') }),
@@ -125,7 +128,7 @@ const EXPECTED_VALUES: Record<string, number> = {
   A: 300_000,
   F: 80_000,
   G: 80_000,
-  B: 60_000,
+  B: 65_000,
   C: 5_000,
   E: 1_000,
   K: 400,
@@ -150,6 +153,11 @@ describe('folding the events of a store', () => {
     expect(Object.fromEntries(Object.entries(first).map(([id, r]) => [id, r.valueFen / 100]))).toEqual(EXPECTED_VALUES);
     expect(first.B!.lastActivity).toBe(NOW - 399 * DAY_MS);
     expect(first.F!.lastActivity).toBe(NOW - 180 * DAY_MS);
+    // Activity is an order signed, a repair opened or closed, or a showroom visit: C's repair
+    // closed 30 days ago, E's visit 10 days ago; N's joining 5 days ago is none.
+    expect(first.C!.lastActivity).toBe(NOW - 30 * DAY_MS);
+    expect(first.E!.lastActivity).toBe(NOW - 10 * DAY_MS);
+    expect(first.N!.lastActivity).toBe(NOW - 300 * DAY_MS);
     expect(first.G).toMatchObject({ name: '王晓明', phone: '13812345678', lastActivity: NOW - 180 * DAY_MS - 1 });
     for (const seed of [1, 2, 3, 4, 5]) {
       // Every event twice, in a shuffled order: HSCAN may return an entry more than once.

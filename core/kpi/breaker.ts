@@ -18,7 +18,8 @@ export function checkPlannedSpend(budgetId: string, b: BudgetSettings, spentFen:
     remaining: (budgetFen - spentFen) / 100,
     after: {
       spent: afterFen / 100,
-      ratio: Math.round((afterFen / budgetFen) * 10000) / 10000,
+      // Unrounded, as every ratio sent (kpis-operations.md, "Precision and readings").
+      ratio: afterFen / budgetFen,
       status: budgetStatus(afterFen, budgetFen, b.warnAt),
     },
     fits,

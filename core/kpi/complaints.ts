@@ -4,8 +4,8 @@ import type { ComplaintWindowFigure, ComplaintsFigure } from '../../domain/kpis.
 export interface ComplaintWindowCounts {
   opened: number;
   resolved: number;
-  /** Hours from opening to resolution of complaints resolved in the window that have an opening. */
-  resolutionHours: number[];
+  /** Ms from opening to resolution of complaints resolved in the window that have an opening. */
+  resolutionMs: number[];
 }
 
 export interface ComplaintCounts {
@@ -22,10 +22,12 @@ export function median(values: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+const HOUR_MS = 3_600_000;
 
+/** The median in whole ms turned into hours by one division: unrounded, as every figure sent. */
 function windowFigure(c: ComplaintWindowCounts): ComplaintWindowFigure {
-  return { opened: c.opened, resolved: c.resolved, medianResolutionHours: round2(median(c.resolutionHours)) };
+  const ms = median(c.resolutionMs);
+  return { opened: c.opened, resolved: c.resolved, medianResolutionHours: ms === null ? null : ms / HOUR_MS };
 }
 
 export function complaintsFigure(c: ComplaintCounts): ComplaintsFigure {

@@ -1,6 +1,6 @@
 /** The operations-centre figures (kpis-operations.md) from store parts: one store or the group. Pure. */
 import { POSTSALE_KINDS } from '../../domain/events.js';
-import { targetPace } from '../../domain/targets.js';
+import { targetPace, type TargetDue } from '../../domain/targets.js';
 import {
   ratio,
   SEGMENT_CLASSES,
@@ -22,15 +22,26 @@ export interface OpsInput {
   budgets: BudgetLine[];
   /** The store's days summed (for its targets). */
   month: Pick<OpsDay, 'orders' | 'deliveries' | 'leads'>;
+  /** The store's own month in its time zone: its length and the part gone by, in ms (for pace). */
+  clock: MonthClock;
 }
 
-const round = (v: number | null, places: number) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
+export interface MonthClock {
+  elapsedMs: number;
+  monthMs: number;
+}
+
+/*
+ * Every figure here is sent unrounded (kpis-operations.md, "Precision and readings"): one division
+ * of exact sums, so the group, recomputed from the stores' sums, agrees with its stores; the wall
+ * rounds for display.
+ */
 
 export function satisfactionFigure(s: SurveyAgg): SatisfactionFigure {
   return {
     count: s.count,
-    average: round(ratio(s.scoreSum, s.count), 2),
-    nps: s.npsCount === 0 ? null : round((100 * (s.promoters - s.detractors)) / s.npsCount, 1),
+    average: ratio(s.scoreSum, s.count),
+    nps: s.npsCount === 0 ? null : (100 * (s.promoters - s.detractors)) / s.npsCount,
   };
 }
 
@@ -45,12 +56,18 @@ function windowFigures(d: OpsDay) {
   };
 }
 
-export function targetFigure(target: number, actual: number, elapsed: number): TargetFigure {
+/**
+ * A target (one store's, or the group's sum over the stores that set it) against its actual:
+ * `due` holds each of those stores' target and month clock, `localDay` the day of the month that
+ * decides the early-month guard (the store's, or the group's reference time zone's).
+ */
+export function targetFigure(actual: number, due: readonly TargetDue[], localDay: number): TargetFigure {
+  const target = due.reduce((s, d) => s + d.target, 0);
   return {
     target,
     actual,
-    progress: round(actual / target, 4)!,
-    pace: targetPace(target, actual, elapsed),
+    progress: actual / target,
+    pace: targetPace(actual, due, localDay),
   };
 }
 
@@ -71,8 +88,8 @@ export function campaignLines(aggs: Map<string, CampaignAgg>, budgets: BudgetLin
         orders: a.orders,
         orderAmount: a.orderFen / 100,
         spend: fen / 100,
-        costPerLead: a.leads === 0 ? null : round(fen / 100 / a.leads, 2),
-        returnRatio: fen === 0 ? null : round(a.orderFen / fen, 4),
+        costPerLead: a.leads === 0 ? null : fen / (100 * a.leads),
+        returnRatio: fen === 0 ? null : a.orderFen / fen,
       };
     })
     .sort((x, y) => y.orderAmount - x.orderAmount || x.campaignId.localeCompare(y.campaignId));
@@ -93,16 +110,18 @@ function mergeSegments(list: SegmentsFigure[]): SegmentsFigure {
 export type OpsTotals = OpsScalars & { today: OpsDay; month: OpsDay };
 
 /**
- * `totals`: the stores' counts summed; `elapsed`: the share of the month gone by (the group uses its
- * reference time zone's). What is not a plain sum — campaigns, targets, lists — is gathered here.
+ * `totals`: the stores' counts summed; `localDay`: the day of the month for the pace's early-month
+ * guard (the group uses its reference time zone's). What is not a plain sum — campaigns, targets,
+ * lists — is gathered here.
  */
-export function operationsKpis(stores: OpsInput[], totals: OpsTotals, elapsed: number): OperationsKpis {
+export function operationsKpis(stores: OpsInput[], totals: OpsTotals, localDay: number): OperationsKpis {
   const { today, month, leadsByChannel, media, members, showRate, postsale } = totals;
   const campaignAggs = new Map<string, CampaignAgg>();
-  const targetSums: Partial<Record<(typeof TARGET_KEYS)[number], { target: number; actual: number }>> = {};
+  // Only the stores that set a target add to it, each with its own month clock.
+  const targetSums: Partial<Record<(typeof TARGET_KEYS)[number], { due: TargetDue[]; actual: number }>> = {};
   const materials: MaterialLine[] = [];
   const budgets: BudgetLine[] = [];
-  for (const { ops, budgets: storeBudgets, month: storeMonth } of stores) {
+  for (const { ops, budgets: storeBudgets, month: storeMonth, clock } of stores) {
     for (const [id, c] of ops.campaigns) {
       const m = campaignAggs.get(id);
       if (m) {
@@ -114,8 +133,10 @@ export function operationsKpis(stores: OpsInput[], totals: OpsTotals, elapsed: n
     for (const key of TARGET_KEYS) {
       const target = ops.targets[key];
       if (target === undefined) continue;
-      const t = targetSums[key] ?? { target: 0, actual: 0 };
-      targetSums[key] = { target: t.target + target, actual: t.actual + storeMonth[key] };
+      const t = targetSums[key] ?? { due: [], actual: 0 };
+      t.due.push({ target, ...clock });
+      t.actual += storeMonth[key];
+      targetSums[key] = t;
     }
     for (const item of ops.materials) materials.push(item);
     for (const b of storeBudgets) budgets.push(b);
@@ -140,7 +161,7 @@ export function operationsKpis(stores: OpsInput[], totals: OpsTotals, elapsed: n
     orders: { today: t.orders, month: m.orders },
     deliveries: { today: t.deliveries, month: m.deliveries },
     targets: Object.fromEntries(
-      Object.entries(targetSums).map(([key, v]) => [key, targetFigure(v.target, v.actual, elapsed)]),
+      Object.entries(targetSums).map(([key, v]) => [key, targetFigure(v.actual, v.due, localDay)]),
     ) as OperationsKpis['targets'],
     satisfaction: { today: t.satisfaction, month: m.satisfaction },
     members,

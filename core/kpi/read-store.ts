@@ -52,7 +52,6 @@ export interface ReadOptions {
 }
 
 const KINDS: CallbackKind[] = ['sales', 'service'];
-const H = 3600_000;
 
 /**
  * With a `horizon`, also finds until when the figures read stay exact as time moves on (see
@@ -157,8 +156,8 @@ export async function readStoreParts(
   const states = r2[0]?.[1] ?? [];
   const spendRecs = r2[1]?.[1] ?? [];
 
-  const today = { opened: openedToday, resolved: 0, resolutionHours: [] as number[] };
-  const month = { opened: openedMonth, resolved: resolvedIds.length, resolutionHours: [] as number[] };
+  const today = { opened: openedToday, resolved: 0, resolutionMs: [] as number[] };
+  const month = { opened: openedMonth, resolved: resolvedIds.length, resolutionMs: [] as number[] };
   resolvedIds.forEach((_, j) => {
     const x = resolvedAt[j]!;
     const raw = states[j];
@@ -166,9 +165,8 @@ export async function readStoreParts(
     const isToday = x >= w.todayStart;
     if (isToday) today.resolved++;
     if (!Number.isNaN(o)) {
-      const h = (x - o) / H;
-      month.resolutionHours.push(h);
-      if (isToday) today.resolutionHours.push(h);
+      month.resolutionMs.push(x - o);
+      if (isToday) today.resolutionMs.push(x - o);
     }
   });
 

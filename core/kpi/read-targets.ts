@@ -8,7 +8,7 @@ import { TARGET_KEYS, type TargetFigure, type TargetKey } from '../../domain/kpi
 import { targetSettings } from '../../domain/settings.js';
 import { storeKeys } from '../redis/keys.js';
 import { targetFigure } from './operations.js';
-import { elapsedFraction, type Windows } from './windows.js';
+import { localDayOf, monthClockOf, type Windows } from './windows.js';
 
 export async function readTargetFigures(
   redis: RedisConn,
@@ -32,11 +32,11 @@ export async function readTargetFigures(
   const parsed = typeof json === 'string' ? targetSettings.safeParse(JSON.parse(json)) : null;
   if (!parsed?.success) return {};
   const actual: Record<TargetKey, number> = { orders: Number(orders), deliveries: Number(deliveries), leads: Number(leads) };
-  const elapsed = elapsedFraction(w);
+  const clock = monthClockOf(w);
   const figures: Partial<Record<TargetKey, TargetFigure>> = {};
   for (const key of TARGET_KEYS) {
     const target = parsed.data[key];
-    if (target !== undefined) figures[key] = targetFigure(target, actual[key], elapsed);
+    if (target !== undefined) figures[key] = targetFigure(actual[key], [{ target, ...clock }], localDayOf(w));
   }
   return figures;
 }

@@ -6,7 +6,7 @@ import { callbackFigure, rateFigure, type CallbackCounts } from './rates.js';
 import { complaintsFigure, type ComplaintCounts, type ComplaintWindowCounts } from './complaints.js';
 import { spendFigure } from './spend.js';
 import type { DayCounts, StoreParts } from './read-store.js';
-import { elapsedFraction, isoInZone, windowsAt } from './windows.js';
+import { isoInZone, localDayOf, monthClockOf, windowsAt } from './windows.js';
 import { operationsKpis, satisfactionFigure } from './operations.js';
 import {
   addDays,
@@ -42,7 +42,7 @@ interface Totals {
 function addComplaintWindowInto(a: ComplaintWindowCounts, b: ComplaintWindowCounts): void {
   a.opened += b.opened;
   a.resolved += b.resolved;
-  for (const h of b.resolutionHours) a.resolutionHours.push(h);
+  for (const ms of b.resolutionMs) a.resolutionMs.push(ms);
 }
 
 /**
@@ -67,8 +67,8 @@ function totalsOf(parts: StoreParts[]): Totals {
   const complaints: ComplaintCounts = {
     open: 0,
     overdue: 0,
-    today: { opened: 0, resolved: 0, resolutionHours: [] },
-    month: { opened: 0, resolved: 0, resolutionHours: [] },
+    today: { opened: 0, resolved: 0, resolutionMs: [] },
+    month: { opened: 0, resolved: 0, resolutionMs: [] },
   };
   parts.forEach((p, k) => {
     const s = sums[k]!;
@@ -128,7 +128,7 @@ function seriesOf(byDate: Map<string, DateTotals>): DailySeries {
 function compose(
   head: Pick<Snapshot, 'store' | 'name' | 'asOf' | 'timezone' | 'seq' | 'stores'>,
   parts: StoreParts[],
-  elapsed: number,
+  localDay: number,
 ): Snapshot {
   const t = totalsOf(parts);
   const kind = (k: CallbackKind) => ({ today: cb(t.today.callbacks[k]), month: cb(t.month.callbacks[k]) });
@@ -146,9 +146,14 @@ function compose(
       complaints: complaintsFigure(t.complaints),
       spend: spendFigure(budgets, unbudgetedFen),
       ...operationsKpis(
-        parts.map((p) => ({ ops: p.ops, budgets: p.budgets, month: opsDayOf(storeSums(p).month) })),
+        parts.map((p) => ({
+          ops: p.ops,
+          budgets: p.budgets,
+          month: opsDayOf(storeSums(p).month),
+          clock: monthClockOf(p.windows),
+        })),
         { ...t.opsScalars, today: t.opsToday, month: t.opsMonth },
-        elapsed,
+        localDay,
       ),
     },
     series: seriesOf(t.byDate),
@@ -166,7 +171,7 @@ export function storeSnapshot(p: StoreParts): Snapshot {
       stores: [p.store],
     },
     [p],
-    elapsedFraction(p.windows),
+    localDayOf(p.windows),
   );
 }
 
@@ -185,6 +190,7 @@ export function groupSnapshot(parts: StoreParts[], name: string, timezone: strin
       stores: parts.map((p) => p.store).sort(),
     },
     parts,
-    elapsedFraction(windowsAt(now, timezone)),
+    // The group's pace is held back while its reference time zone is before the 4th.
+    localDayOf(windowsAt(now, timezone)),
   );
 }

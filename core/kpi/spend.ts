@@ -10,7 +10,11 @@ export interface BudgetInput {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
-const round4 = (v: number) => Math.round(v * 10000) / 10000;
+
+/*
+ * Ratios are sent unrounded, one division of integer fen (kpis-operations.md, "Precision and
+ * readings"); the forecast is an amount and keeps its fen.
+ */
 
 /** The month-end spend at the pace so far: spent (yuan) ÷ the elapsed fraction of the month. */
 export const forecastAt = (spent: number, elapsed: number): number | null => (elapsed > 0 ? round2(spent / elapsed) : null);
@@ -24,7 +28,7 @@ export function budgetLine(b: BudgetInput, elapsed: number): BudgetLine {
     month: b.settings.month,
     amount: amountFen / 100,
     spent: b.spentFen / 100,
-    ratio: round4(b.spentFen / amountFen),
+    ratio: b.spentFen / amountFen,
     warnAt: b.settings.warnAt,
     status: budgetStatus(b.spentFen, amountFen, b.settings.warnAt),
     forecast: forecastAt(b.spentFen / 100, elapsed),
@@ -40,7 +44,7 @@ export function spendFigure(lines: BudgetLine[], unbudgetedFen: number): SpendFi
   return {
     amount: amountFen / 100,
     spent: spentFen / 100,
-    ratio: amountFen === 0 ? null : round4(spentFen / amountFen),
+    ratio: amountFen === 0 ? null : spentFen / amountFen,
     unbudgeted: unbudgetedFen / 100,
     budgets: [...lines].sort((a, b) => b.ratio - a.ratio || a.budgetId.localeCompare(b.budgetId)),
   };

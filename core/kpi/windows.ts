@@ -50,6 +50,15 @@ export function elapsedFraction(w: Pick<Windows, 'now' | 'monthStart' | 'monthEn
   return (w.now - w.monthStart) / (w.monthEnd - w.monthStart);
 }
 
+/** The local day of the month of `now` (1 = the 1st): the early-month guard's day. */
+export const localDayOf = (w: Pick<Windows, 'days'>): number => w.days.length;
+
+/** The month's length and the part of it gone by, in ms: the exact terms of a target's pace. */
+export const monthClockOf = (w: Pick<Windows, 'now' | 'monthStart' | 'monthEnd'>): { elapsedMs: number; monthMs: number } => ({
+  elapsedMs: w.now - w.monthStart,
+  monthMs: w.monthEnd - w.monthStart,
+});
+
 /** The snapshot's `asOf`: local time with offset, e.g. 2026-11-23T14:05:00.000+08:00. */
 export function isoInZone(now: number, timezone: string): string {
   return DateTime.fromMillis(now, { zone: timezone }).toISO() ?? new Date(now).toISOString();

@@ -106,7 +106,10 @@ export function storeKeys(prefix: string, store: string) {
     },
     appointments: {
       bookings: k('appt'),
+      /** Cancelled as things stand: the latest cancellation came after the latest booking. */
       cancelled: k('appt:x'),
+      /** HASH appointmentId → 'at|eid|' of its latest cancellation. */
+      cancellations: k('appt:cx'),
       seenOnRepair: k('appt:ro'),
       scheduled: k('appt:z'),
       shown: k('appt:shown:z'),

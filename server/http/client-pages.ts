@@ -1,6 +1,7 @@
 /**
- * The built client (client/dist): its assets, and its two pages — staff.html for `/staff` and
- * `/staff/{store}`, index.html for the walls and screens. A script or style sheet goes out as its
+ * The built client (client/dist): its assets, and its three pages — staff.html for `/staff` and
+ * `/staff/{store}`, reports.html for `/reports/{store|group}/{period}`, index.html for the walls
+ * and screens. A script or style sheet goes out as its
  * gzip copy (written by the build, vite.config.ts) to a browser that accepts gzip.
  */
 import { existsSync } from 'node:fs';
@@ -9,6 +10,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 
 const WALL_PATHS = /^\/(wall|screen)(\/|$)|^\/$/;
 const STAFF_PATHS = /^\/staff(\/|$)/;
+const REPORT_PATHS = /^\/reports(\/|$)/;
 const ASSET = /^\/assets\/[^/]+\.(js|css)$/;
 const MAX_AGE = '1h';
 
@@ -38,6 +40,8 @@ export function clientPages(dist: string): Router {
   };
   // A build older than the staff page's own entry has only index.html, which shows the staff page too.
   router.get(STAFF_PATHS, page(existsSync(join(dist, 'staff.html')) ? 'staff.html' : 'index.html'));
+  // No report page in an older build: the address is then not found, as any unknown one.
+  if (existsSync(join(dist, 'reports.html'))) router.get(REPORT_PATHS, page('reports.html'));
   router.get(WALL_PATHS, page('index.html'));
   return router;
 }

@@ -68,6 +68,9 @@ describe('the wall under its Content-Security-Policy', () => {
     ['/wall', 'conn-state'],
     ['/screen/csp-lobby', 'screen-player'],
     ['/staff/CS01', 'staff-page'],
+    // The current month's report, its trend charts drawn.
+    ['/reports/CS01', 'trend-rates'],
+    ['/reports/group', 'trend-rates'],
   ])('%s renders with no violation', async (path, testId) => {
     const { page, violations } = await open(path);
     try {

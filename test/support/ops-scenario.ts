@@ -16,7 +16,7 @@ export const opsEvents: PulseEvent[] = [
   ev('showroom.visit', t('2026-11-10T10:00:00'), { ...s1, id: 'v3', firstVisit: true }),
   ev('showroom.visit', t('2026-10-31T20:00:00'), { ...s1, id: 'v4', firstVisit: true }),
   ev('showroom.visit', t('2026-11-12T10:00:00'), { ...s1, id: 'v6', firstVisit: true }),
-  // Leads: L1's earliest event (09:00, phone, no campaign) is the one that stands.
+  // Leads: L1's latest event (10:05, walk-in, CMP-A) is the one that stands.
   ev('lead.created', t('2026-11-23T10:05:00'), { ...s1, id: 'l1', leadId: 'L1', channel: 'walk_in', campaignId: 'CMP-A' }),
   ev('lead.created', t('2026-11-23T09:00:00'), { ...s1, id: 'l1-early', leadId: 'L1', channel: 'phone' }),
   ev('lead.created', t('2026-11-20T10:00:00'), { ...s1, id: 'l2', leadId: 'L2', channel: 'web', campaignId: 'CMP-A' }),
@@ -25,7 +25,7 @@ export const opsEvents: PulseEvent[] = [
   // Test drives
   ev('testdrive.completed', t('2026-11-23T10:30:00'), { ...s1, id: 'td1', leadId: 'L1', model: '凯美瑞' }),
   ev('testdrive.completed', t('2026-11-15T10:00:00'), { ...s1, id: 'td2', model: 'RAV4荣放' }),
-  // Orders: O2 cancelled (the cancellation reported first); O3 counted once, from its first signing.
+  // Orders: O2 cancelled (the cancellation reported first); O3 counted once, as its latest signing has it.
   ev('order.signed', t('2026-11-23T11:00:00'), {
     ...s1,
     id: 'o1',
@@ -196,7 +196,7 @@ export const opsEvents: PulseEvent[] = [
   }),
   ev('postsale.task', t('2026-11-23T09:00:00'), { ...s1, id: 'p6', taskId: 'T6', orderId: 'O8', kind: 'plate', status: 'done' }),
   ev('postsale.task', t('2026-11-22T09:00:00'), { ...s1, id: 'p6b', taskId: 'T6', orderId: 'O8', kind: 'plate', status: 'done' }),
-  // Media: M1 stays negative (its first report).
+  // Media: M1 is neutral by its latest report.
   ev('media.mention', t('2026-11-23T08:00:00'), { ...s1, id: 'md1', mentionId: 'M1', sentiment: 'negative', outlet: '懂车帝' }),
   ev('media.mention', t('2026-11-23T09:30:00'), {
     ...s1,

@@ -4,10 +4,12 @@
  *
  * The fold sees the store as of `now`: events dated after `now` are left out, except
  * cancellations, which apply whatever their date and whatever their arrival order.
- * - Orders: one per `orderId`, from its earliest `order.signed` (then the smaller event id), with
- *   that event's amount and customer; it counts when that signing is within [now − 730 d, now]
- *   and no `order.cancelled` names the order (the cancellation needs no customer).
- * - Repairs: one per `roId`, from its earliest `repair.closed` likewise (never cancelled).
+ * - Orders: one per `orderId`, from its latest `order.signed` up to `now` (then the greater event
+ *   id: where copies disagree the latest stands, kpis-operations.md), with that event's amount and
+ *   customer; it counts when that signing is within [now − 730 d, now] and no `order.cancelled`
+ *   names the order (the cancellation needs no customer).
+ * - Repairs: one per `roId`, from its earliest `repair.closed` (then the smaller event id) likewise
+ *   (never cancelled).
  * - Activity: `order.signed` (cancelled or not), `repair.opened`, `repair.closed` and
  *   `showroom.visit` carrying the customer; the latest one is the customer's last activity.
  * - Customers: every `customer.id` seen on any event; name and phone each from the latest event
@@ -50,10 +52,13 @@ export function aggregateAt(r: FoldResult, i: number): CustomerAggregate {
  */
 export const worthParsing = (raw: string): boolean => raw.includes('"customer"') || raw.includes('order.cancelled');
 
-/** Slot of an order or repair whose earliest event is before the window: it can never count. */
+/** Slot of a repair whose earliest event is before the window: it can never count. */
 const BEFORE_WINDOW = -1;
 
-/** Orders or repairs, one slot each: the counted (earliest) event's time, id, fen and customer. */
+/**
+ * Orders or repairs, one slot each: the counted event's time, id, fen and customer — the earliest
+ * event of a repair, the latest of an order (`latest`).
+ */
 class CountedRecords {
   readonly slots = new Map<string, number>();
   readonly at: number[] = [];
@@ -62,11 +67,14 @@ class CountedRecords {
   /** Customer index, -1 when the counted event carries no customer. */
   readonly customer: number[] = [];
 
-  constructor(private readonly from: number) {}
+  constructor(
+    private readonly from: number,
+    private readonly latest = false,
+  ) {}
 
   add(id: string, at: number, eid: string, fen: number, customer: number): void {
-    if (at < this.from) {
-      // The earliest event is at least this old, so the order or repair is outside the window.
+    if (at < this.from && !this.latest) {
+      // The earliest event is at least this old, so the repair is outside the window.
       this.slots.set(id, BEFORE_WINDOW);
       return;
     }
@@ -77,7 +85,9 @@ class CountedRecords {
       this.slots.set(id, slot);
     } else {
       const curAt = this.at[slot]!;
-      if (curAt < at || (curAt === at && this.eid[slot]! <= eid)) return;
+      const curEid = this.eid[slot]!;
+      const kept = this.latest ? curAt > at || (curAt === at && curEid >= eid) : curAt < at || (curAt === at && curEid <= eid);
+      if (kept) return;
     }
     this.at[slot] = at;
     this.eid[slot] = eid;
@@ -88,7 +98,8 @@ class CountedRecords {
   /** Adds each counted amount to its customer's value, leaving out the ids in `skip`. */
   credit(value: number[], skip?: Set<string>): void {
     for (const [id, slot] of this.slots) {
-      if (slot === BEFORE_WINDOW || skip?.has(id)) continue;
+      // An order's latest copy may stand before the window.
+      if (slot === BEFORE_WINDOW || skip?.has(id) || this.at[slot]! < this.from) continue;
       const c = this.customer[slot]!;
       if (c >= 0) value[c]! += this.fen[slot]!;
     }
@@ -116,7 +127,7 @@ export class CustomerValueFold {
     valueDays = VALUE_DAYS,
   ) {
     const from = now - valueDays * DAY_MS;
-    this.orders = new CountedRecords(from);
+    this.orders = new CountedRecords(from, true);
     this.repairs = new CountedRecords(from);
   }
 

@@ -140,6 +140,7 @@ export const en: Messages = {
   noTarget: 'No target',
   noTargets: 'No targets set this month',
   pace: 'Pace',
+  paceFrom: (day) => `Pace from the ${day}th`,
   progress: 'Done',
   expectedToday: 'Due by now',
   targetPace: 'Target pace',

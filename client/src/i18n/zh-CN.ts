@@ -152,6 +152,7 @@ export const zhCN = {
   noTarget: '未设目标',
   noTargets: '本月尚未设置目标',
   pace: '节奏',
+  paceFrom: (day: number) => `${day}日起计算节奏`,
   progress: '完成',
   expectedToday: '今日应达',
   targetPace: '目标节奏',

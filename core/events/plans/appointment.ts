@@ -1,14 +1,17 @@
-/** Workshop appointments (预约): the latest booking gives the time; a cancellation ends it. */
+/**
+ * Workshop appointments (预约): the latest booking gives the time; a cancellation after it removes
+ * it, a booking after the cancellation books it again.
+ */
 import { EVENT_SCHEMAS } from '../../../domain/events.js';
 import type { StoreKeys } from '../../redis/keys.js';
 import { eventScript, type EventPlans } from '../event-plan.js';
 
-const script = eventScript('pulseAppointment', new URL('./appointment.lua', import.meta.url), '---ttzz');
+const script = eventScript('pulseAppointment', new URL('./appointment.lua', import.meta.url), '---ttzzh');
 export const appointmentScripts = [script];
 
 const keys = (_: unknown, k: StoreKeys) => {
   const a = k.appointments;
-  return [a.bookings, a.cancelled, a.seenOnRepair, a.scheduled, a.shown];
+  return [a.bookings, a.cancelled, a.seenOnRepair, a.scheduled, a.shown, a.cancellations];
 };
 
 export const appointmentPlans: EventPlans<'appointment.booked' | 'appointment.cancelled'> = {

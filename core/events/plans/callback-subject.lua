@@ -1,17 +1,29 @@
 -- A callback subject arrives: vehicle.delivered (sales, by orderId) or repair.closed (service, by roId).
 -- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash,
 -- KEYS[7] subject → event id hash (to find the customer for the work list).
--- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms.
+-- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms, ARGV[6] 'first' or 'last'.
 -- Met as in domain/callbacks.ts (callbackMeets): a reached call from the subject time up to its
 -- deadline, both included.
--- The subject's time is the earliest of its events, whichever arrives first; met is re-derived from
--- every reached callback already seen, so a callback reported before its delivery still counts.
+-- The subject's time is that of its earliest event ('first', a repair) or its latest ('last', a
+-- delivery: where copies disagree the latest stands), whichever arrives first; the same time goes
+-- to the greater event id. Met is re-derived from every reached callback already seen, so a
+-- callback reported before its delivery still counts.
 -- Everything is read before the first write (see record-event.lua).
-local id, atS, d = ARGV[3], ARGV[4], tonumber(ARGV[5])
+local id, atS, d, policy = ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local at = tonumber(atS)
 local old = redis.call('HGET', KEYS[3], id)
-if old and tonumber(old) <= at then
-  return 1
+if old then
+  local o = tonumber(old)
+  local oldEid = redis.call('HGET', KEYS[7], id) or ''
+  local kept
+  if policy == 'last' then
+    kept = o > at or (o == at and oldEid >= ARGV[1])
+  else
+    kept = o < at or (o == at and oldEid >= ARGV[1])
+  end
+  if kept then
+    return 1
+  end
 end
 local met = false
 local times = redis.call('HGET', KEYS[6], id)

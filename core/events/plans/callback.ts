@@ -17,10 +17,15 @@ const keys = (k: StoreKeys, kind: CallbackKind) => {
   const c = k.callback(kind);
   return [c.subjects, c.subjectsByTime, c.met, c.reached, c.subjectEvent];
 };
-const args = (kind: CallbackKind, subjectId: string, c: PlanContext) => [
+/**
+ * `policy` says which copy of a subject dates it: a delivery is one record per orderId whose
+ * latest copy stands (kpis-operations.md, "Precision and readings"); a repair closes at its earliest.
+ */
+const args = (kind: CallbackKind, subjectId: string, c: PlanContext, policy: 'first' | 'last' = 'first') => [
   subjectId,
   c.at,
   String(c.deadlines.callbackDeadlineMs[kind]),
+  policy,
 ];
 
 export const callbackPlans: EventPlans<'vehicle.delivered' | 'repair.closed' | 'callback.attempted'> = {
@@ -28,7 +33,7 @@ export const callbackPlans: EventPlans<'vehicle.delivered' | 'repair.closed' | '
     schema: EVENT_SCHEMAS['vehicle.delivered'],
     script: subjectScript,
     keys: (_, k) => keys(k, 'sales'),
-    args: (e, c) => args('sales', e.orderId, c),
+    args: (e, c) => args('sales', e.orderId, c, 'last'),
   },
   'repair.closed': {
     schema: EVENT_SCHEMAS['repair.closed'],
@@ -40,6 +45,8 @@ export const callbackPlans: EventPlans<'vehicle.delivered' | 'repair.closed' | '
     schema: EVENT_SCHEMAS['callback.attempted'],
     script: (e) => (e.outcome === 'reached' ? reachedScript : logOnlyScript),
     keys: (e, k) => (e.outcome === 'reached' ? keys(k, e.kind) : []),
-    args: (e, c) => (e.outcome === 'reached' ? [...args(e.kind, e.subjectId, c), String(LATE_AFTER_MS)] : []),
+    // A reached call: subject, time, deadline, and how late an arrival must be to revise a report.
+    args: (e, c) =>
+      e.outcome === 'reached' ? [e.subjectId, c.at, String(c.deadlines.callbackDeadlineMs[e.kind]), String(LATE_AFTER_MS)] : [],
   },
 };

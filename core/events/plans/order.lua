@@ -1,5 +1,5 @@
--- order.signed / order.cancelled in any order. An order counts once, from its earliest signing
--- (then the smallest event id), and not at all once cancelled.
+-- order.signed / order.cancelled in any order. An order counts once, as its latest signing (by
+-- time, then the greater event id) has it, and not at all once any cancellation names it.
 -- KEYS[3] records hash (orderId → 'at|eid|fen|campaignId'), KEYS[4] cancelled set,
 -- KEYS[5] signed-and-not-cancelled orders by time.
 -- ARGV[3] orderId, ARGV[4] phase, ARGV[5] time ms, ARGV[6] event id, ARGV[7] fen, ARGV[8] campaignId.
@@ -9,8 +9,8 @@ if phase == 'cancelled' then
   redis.call('ZREM', KEYS[5], id)
   return 1
 end
--- The first signing stands.
-if keptStands(redis.call('HGET', KEYS[3], id), atS, eid, false) then
+-- The latest signing stands.
+if keptStands(redis.call('HGET', KEYS[3], id), atS, eid, true) then
   return 1
 end
 redis.call('HSET', KEYS[3], id, atS .. '|' .. eid .. '|' .. ARGV[7] .. '|' .. ARGV[8])

@@ -1,4 +1,4 @@
-/** Orders (订单): counted once from the earliest signing, not at all once cancelled. */
+/** Orders (订单): counted once as the latest signing has it, not at all once cancelled. */
 import { EVENT_SCHEMAS, toFen } from '../../../domain/events.js';
 import type { StoreKeys } from '../../redis/keys.js';
 import { eventScript, type EventPlans } from '../event-plan.js';

@@ -1,6 +1,6 @@
 -- One record per business id (a lead, a media mention, a survey, a member) whatever the number of
--- events that name it: policy 'first' keeps the earliest event (then the smallest event id),
--- 'last' the latest (then the largest), so the outcome does not depend on arrival order.
+-- events that name it: policy 'first' keeps the earliest event, 'last' the latest; the same time
+-- goes to the greater event id either way, so the outcome does not depend on arrival order.
 -- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last two keys are the late and the
 -- rejected events').
 -- ARGV[3] record id, ARGV[4] time ms, ARGV[5] event id, ARGV[6] policy,
@@ -15,7 +15,7 @@ if cur then
   local a, ca = tonumber(atS), tonumber(cAt)
   local wins
   if policy == 'first' then
-    wins = a < ca or (a == ca and eid < cEid)
+    wins = a < ca or (a == ca and eid > cEid)
   else
     wins = a > ca or (a == ca and eid > cEid)
   end

@@ -1,6 +1,7 @@
 /**
  * One record per business id, whatever the number of events naming it: leads, surveys, members,
- * media mentions. Each names, per key index, the sorted sets its record belongs to
+ * media mentions. Where copies disagree the latest stands (kpis-operations.md, "Precision and
+ * readings"); a member counts from their first joining. Each names, per key index, the sorted sets its record belongs to
  * ('index=score;…'); the number of keys varies with the family.
  */
 import { EVENT_SCHEMAS, LEAD_CHANNELS } from '../../../domain/events.js';
@@ -28,7 +29,7 @@ export const versionedRecordPlans: EventPlans<'lead.created' | 'survey.completed
     args: (e, c) => {
       const membership = [`4=${c.at}`, `${CHANNEL_INDEX[e.channel]}=${c.at}`];
       if (e.campaignId) membership.push(`${CAMPAIGN_INDEX}=${c.at}`);
-      return [e.leadId, c.at, e.id, 'first', membership.join(';'), e.campaignId ?? ''];
+      return [e.leadId, c.at, e.id, 'last', membership.join(';'), e.campaignId ?? ''];
     },
   },
   'survey.completed': {
@@ -58,7 +59,7 @@ export const versionedRecordPlans: EventPlans<'lead.created' | 'survey.completed
       e.mentionId,
       c.at,
       e.id,
-      'first',
+      'last',
       e.sentiment === 'negative' ? `4=${c.at};5=${c.at}` : `4=${c.at}`,
       e.sentiment,
     ],
