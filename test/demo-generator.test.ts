@@ -3,14 +3,16 @@
  * store and checked against the event API's own validation and the volumes a 4S store really has.
  */
 import { DateTime } from 'luxon';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH, validateBody, type EventOf, type PulseEvent } from '../domain/events.js';
 import { screenSettings } from '../domain/screens.js';
-import { materialSettings, targetSettings } from '../domain/settings.js';
-import { HISTORY_CUSTOMERS, MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
+import { budgetSettings, materialSettings, targetSettings } from '../domain/settings.js';
+import { MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
 import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../launcher/demo/generate.js';
-import { generateHistory } from '../launcher/demo/history.js';
-import { materialCalls, screenCalls, targetCall } from '../launcher/demo/setup.js';
+import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from '../launcher/demo/history-backfill.js';
+import { HISTORY_SHARE } from '../launcher/demo/history-sample.js';
+import { volumeLevel, weekFactor } from '../launcher/demo/season.js';
+import { budgetCalls, materialCalls, screenCalls, targetCall } from '../launcher/demo/setup.js';
 
 const SEED = 20261123;
 const HOUR = 3_600_000;
@@ -78,17 +80,27 @@ describe.each(STORES.map((s) => [s.code, s] as const))('demo month of %s', (_cod
     expect(generateStoreEvents(store, { seed: SEED + 1, from, to, now: to, demoStart: from })).not.toEqual(events);
   });
 
+  // The base range scaled by the day's level (October: Golden Week's first seven days sell more).
+  const levelOn = (day: string, family: 'sales' | 'service', daysBefore = 0) =>
+    volumeLevel(store, SEED, DateTime.fromISO(day, { zone }).minus({ days: daysBefore }))[family];
   it.each([
-    ['showroom.visit', VOLUMES.visits],
-    ['lead.created', VOLUMES.leads],
-    ['testdrive.completed', VOLUMES.testDrives],
-    ['order.signed', VOLUMES.orders],
-    ['vehicle.delivered', VOLUMES.deliveries],
-    ['repair.opened', VOLUMES.repairs],
-  ] as const)('has a plausible number of %s every day', (type, [lo, hi]) => {
+    ['showroom.visit', VOLUMES.visits, 'sales', 0],
+    ['lead.created', VOLUMES.leads, 'sales', 0],
+    ['testdrive.completed', VOLUMES.testDrives, 'sales', 0],
+    ['order.signed', VOLUMES.orders, 'sales', 0],
+    // A day's handovers are the orders of a week before, less those that fell through.
+    ['vehicle.delivered', [VOLUMES.orders[0] - 1, VOLUMES.deliveries[1]], 'sales', DELIVERY_LAG_DAYS],
+    ['repair.opened', VOLUMES.repairs, 'service', 0],
+  ] as const)('has a plausible number of %s every day', (type, [lo, hi], family, lag) => {
     const perDay = new Map(days.map((d) => [d, 0]));
     for (const e of ofType(events, type)) perDay.set(localDay(e, zone), (perDay.get(localDay(e, zone)) ?? 0) + 1);
-    for (const [day, n] of perDay) expect(n, `${type} on ${day}`).toSatisfy((v: number) => v >= lo && v <= hi);
+    for (const [day, n] of perDay) {
+      const level = levelOn(day, family, lag);
+      expect(level).toBeGreaterThan(0.6);
+      expect(level).toBeLessThan(1.6);
+      const [min, max] = [Math.round(lo * level) - (lag ? 1 : 0), Math.round(hi * level)];
+      expect(n, `${type} on ${day}`).toSatisfy((v: number) => v >= min && v <= max);
+    }
   });
 
   it('keeps the shares of a real store', () => {
@@ -231,27 +243,7 @@ function segmentCounts(events: PulseEvent[], now: number) {
 describe('demo customers', () => {
   const now = month.plus({ days: 14, hours: 15 }).toMillis();
 
-  it.each(STORES.map((s) => [s.code, s] as const))(
-    'back-fills customers of earlier years for %s, 200–700 days back',
-    (_c, store) => {
-      const history = generateHistory(store, SEED, now);
-      expect(new Set(history.map((e) => e.id)).size).toBe(history.length);
-      expect(new Set(history.map((e) => e.customer?.id)).size).toBe(HISTORY_CUSTOMERS);
-      expect(new Set(history.map((e) => e.type))).toEqual(new Set(['order.signed', 'repair.closed']));
-      for (const e of history) {
-        const daysAgo = (now - Date.parse(e.at)) / DAY;
-        expect(daysAgo, `${e.id} at ${e.at}`).toBeGreaterThan(200);
-        expect(daysAgo, `${e.id} at ${e.at}`).toBeLessThan(700);
-      }
-      expect(validateBody({ events: history }, now).issues).toEqual([]);
-      expect(generateHistory(store, SEED, now)).toEqual(history);
-      // Nothing the month sends again under the same id.
-      const ids = new Set(monthOf(store).map((e) => e.id));
-      expect(history.filter((e) => ids.has(e.id))).toEqual([]);
-    },
-  );
-
-  it.each(STORES.map((s) => [s.code, s] as const))('fills all five customer-value classes of %s', (_c, store) => {
+  it.each(STORES.map((s) => [s.code, s] as const))('brings customers back within the month in %s', (_c, store) => {
     const monthSoFar = monthUntil(store, now);
     // Customers come back within the month: a lead who returns to the showroom, a car back in the workshop.
     const daysSeen = new Map<string, Set<string>>();
@@ -261,9 +253,6 @@ describe('demo customers', () => {
       daysSeen.set(e.customer.id, seen.add(localDay(e, store.timezone)));
     }
     expect([...daysSeen.values()].filter((d) => d.size > 1).length).toBeGreaterThan(100);
-
-    const counts = segmentCounts([...generateHistory(store, SEED, now), ...monthSoFar], now);
-    for (const [cls, n] of Object.entries(counts)) expect(n, cls).toBeGreaterThan(20);
   });
 });
 
@@ -362,6 +351,228 @@ describe('demo budgets', () => {
       for (const b of store.budgets.filter((x) => !x.script)) {
         expect(spent.get(budgetIdOf(store.code, '2026-11', b.key)) ?? 0).toBeLessThan(b.amount * b.warnAt);
       }
+    }
+  });
+});
+
+describe('demo history: two years before the month the demo starts in', () => {
+  // A demo started on 3 December 2026: the history is December 2024 to November 2026.
+  const demoStart = DateTime.fromISO('2026-12-03T10:00:00', { zone: 'Asia/Shanghai' }).toMillis();
+  const months = historyMonths(STORES[0]!, demoStart);
+  const historyCache = new Map<string, HistoryMonth[]>();
+  /** Every month of a store's history, the latest first, planned a quarter at a time as the feed does. */
+  function historyOf(store: (typeof STORES)[number]): HistoryMonth[] {
+    let found = historyCache.get(store.code);
+    if (!found) {
+      found = [];
+      for (let i = 0; i < months.length; i += 3) found.push(...historySpan(store, SEED, months.slice(i, i + 3)));
+      historyCache.set(store.code, found);
+    }
+    return found;
+  }
+  // Two years of four stores take a few seconds to plan (more on a busy machine): once, before the tests.
+  beforeAll(() => STORES.forEach(historyOf), 240_000);
+  const count = (events: PulseEvent[], test: (e: PulseEvent) => boolean) => events.filter(test).length;
+  const ordersOf = (events: PulseEvent[]) => count(events, (e) => e.type === 'order.signed');
+  /** The group's orders signed in a month. */
+  const groupOrders = (month: string) =>
+    STORES.reduce((sum, s) => sum + ordersOf(historyOf(s).find((h) => h.month === month)!.events), 0);
+
+  it('covers the 24 whole months before the demo month, each event inside its month, ids unique', () => {
+    expect(months).toHaveLength(24);
+    expect([months[0], months[11], months[12], months[23]]).toEqual(['2026-11', '2025-12', '2025-11', '2024-12']);
+    for (const store of STORES) {
+      const history = historyOf(store);
+      expect(history.map((h) => h.month)).toEqual(months);
+      const all = history.flatMap((h) => h.events);
+      expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+      for (const h of history) {
+        const start = DateTime.fromISO(`${h.month}-01T00:00:00`, { zone: store.timezone });
+        for (const e of h.events) {
+          const at = Date.parse(e.at);
+          expect(at >= start.toMillis() && at < start.plus({ months: 1 }).toMillis(), `${e.id} at ${e.at}`).toBe(true);
+        }
+      }
+    }
+    const hz = historyOf(STORES[0]!).flatMap((h) => h.events);
+    for (let i = 0; i < hz.length; i += MAX_BATCH) {
+      expect(validateBody({ events: hz.slice(i, i + MAX_BATCH) }, demoStart).issues).toEqual([]);
+    }
+  });
+
+  it('has every family in every month of every store, and no stock moves', () => {
+    const families: [string, (e: PulseEvent) => boolean][] = [
+      ['visits', (e) => e.type === 'showroom.visit'],
+      ['first visits', (e) => e.type === 'showroom.visit' && e.firstVisit],
+      ['leads', (e) => e.type === 'lead.created'],
+      ['campaign leads', (e) => e.type === 'lead.created' && e.campaignId !== undefined],
+      ['test drives', (e) => e.type === 'testdrive.completed'],
+      ['orders', (e) => e.type === 'order.signed'],
+      ['deliveries', (e) => e.type === 'vehicle.delivered'],
+      ['sales callbacks', (e) => e.type === 'callback.attempted' && e.kind === 'sales'],
+      ['service callbacks', (e) => e.type === 'callback.attempted' && e.kind === 'service'],
+      ['repairs opened', (e) => e.type === 'repair.opened'],
+      ['repairs closed', (e) => e.type === 'repair.closed'],
+      ['appointments', (e) => e.type === 'appointment.booked'],
+      ['complaints opened', (e) => e.type === 'complaint.opened'],
+      ['complaints responded', (e) => e.type === 'complaint.responded'],
+      ['complaints resolved', (e) => e.type === 'complaint.resolved'],
+      ['sales surveys', (e) => e.type === 'survey.completed' && e.kind === 'sales'],
+      ['service surveys', (e) => e.type === 'survey.completed' && e.kind === 'service'],
+      ['members', (e) => e.type === 'member.joined'],
+      ['media', (e) => e.type === 'media.mention'],
+      ['spend', (e) => e.type === 'spend.recorded'],
+      ['post-sale tasks done', (e) => e.type === 'postsale.task' && e.status === 'done'],
+    ];
+    for (const store of STORES) {
+      for (const h of historyOf(store)) {
+        for (const [name, test] of families) expect(count(h.events, test), `${store.code} ${h.month} ${name}`).toBeGreaterThan(0);
+        expect(count(h.events, (e) => e.type === 'material.moved')).toBe(0);
+      }
+    }
+  });
+
+  it('is a sample of the plan: every event kept is the planned one, ratios as planned', () => {
+    const store = STORES[0]!;
+    const { events } = historyOf(store).find((h) => h.month === '2026-06')!;
+    const start = DateTime.fromISO('2026-06-01T00:00:00', { zone: store.timezone });
+    const end = start.plus({ months: 1 }).toMillis();
+    const plan = generateStoreEvents(store, { seed: SEED, from: start.toMillis(), to: end, now: end });
+    const planned = new Map(plan.map((e) => [e.id, e]));
+    // Spend is planned against the history's smaller budgets (checked below); everything else is the plan's.
+    for (const e of events) if (e.type !== 'spend.recorded') expect(e, e.id).toEqual(planned.get(e.id));
+    // The share of the plan kept, family by family, stays HISTORY_SHARE within a few hundredths.
+    for (const type of ['showroom.visit', 'lead.created', 'order.signed', 'repair.opened', 'vehicle.delivered'] as const) {
+      expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(HISTORY_SHARE, 1);
+    }
+    const booked = (list: PulseEvent[]) => {
+      const opened = ofType(list, 'repair.opened');
+      return opened.filter((r) => r.appointmentId).length / opened.length;
+    };
+    expect(Math.abs(booked(events) - booked(plan))).toBeLessThan(0.05);
+  });
+
+  it('grows year on year: each month has more orders than a year before (the Spring Festival months taken together)', () => {
+    for (const month of months.slice(0, 12)) {
+      const yearBefore = DateTime.fromISO(`${month}-01`).minus({ years: 1 }).toFormat('yyyy-LL');
+      if (month === '2026-01' || month === '2026-02') continue;
+      expect(groupOrders(month), `${month} against ${yearBefore}`).toBeGreaterThan(groupOrders(yearBefore));
+    }
+    // The festival fell on 29 January 2025 and 17 February 2026: January and February together grow.
+    expect(groupOrders('2026-01') + groupOrders('2026-02')).toBeGreaterThan(groupOrders('2025-01') + groupOrders('2025-02'));
+    // Modestly: the last twelve months against the twelve before, 3 to 15 % more.
+    const year = (list: string[]) => list.reduce((sum, m) => sum + groupOrders(m), 0);
+    const growth = year(months.slice(0, 12)) / year(months.slice(12)) - 1;
+    expect(growth).toBeGreaterThan(0.03);
+    expect(growth).toBeLessThan(0.15);
+  });
+
+  it('dips at the Spring Festival and peaks in Golden Week and at the year end', () => {
+    for (const [year, festival] of [
+      ['2025', '2025-01'],
+      ['2026', '2026-02'],
+    ] as const) {
+      const inYear = months.filter((m) => m.startsWith(year));
+      const lowest = inYear.reduce((a, b) => (groupOrders(a) <= groupOrders(b) ? a : b));
+      expect([`${year}-01`, `${year}-02`], `January or February sells least in ${year}`).toContain(lowest);
+      const others = inYear.filter((m) => m !== '2025-01' && m !== '2025-02' && m !== '2026-01' && m !== '2026-02');
+      const mean = others.reduce((sum, m) => sum + groupOrders(m), 0) / others.length;
+      expect(groupOrders(festival)).toBeLessThan(0.8 * mean);
+    }
+    expect(groupOrders('2025-10')).toBeGreaterThan(groupOrders('2025-09'));
+    expect(groupOrders('2026-10')).toBeGreaterThan(groupOrders('2026-09'));
+    expect(groupOrders('2025-12')).toBeGreaterThan(groupOrders('2025-11'));
+    // Golden Week itself: the first seven days of October sell more a day than the rest of the month.
+    const october = STORES.flatMap((s) => historyOf(s).find((h) => h.month === '2026-10')!.events);
+    const goldenWeek = count(october, (e) => e.type === 'order.signed' && Number(e.at.slice(8, 10)) <= 7);
+    expect(goldenWeek / 7).toBeGreaterThan(((ordersOf(october) - goldenWeek) / 24) * 1.15);
+  });
+
+  it('has better and worse weeks: one level per ISO week, spread over ±10 %', () => {
+    const store = STORES[0]!;
+    const monday = DateTime.fromISO('2026-03-02', { zone: store.timezone });
+    const weekly = Array.from({ length: 12 }, (_, w) => {
+      const days = Array.from({ length: 7 }, (_, d) => weekFactor(store, SEED, monday.plus({ weeks: w, days: d })));
+      expect(new Set(days).size).toBe(1);
+      return days[0]!;
+    });
+    expect(Math.max(...weekly) / Math.min(...weekly)).toBeGreaterThan(1.08);
+    expect(Math.max(...weekly) / Math.min(...weekly)).toBeLessThan(1.3);
+  });
+
+  it('is the same for the same seed, and not for another', () => {
+    const store = STORES[1]!;
+    const again = historySpan(store, SEED, months.slice(0, 3));
+    expect(again).toEqual(historyOf(store).slice(0, 3));
+    const other = historySpan(store, SEED + 1, months.slice(0, 1))[0]!;
+    expect(other.events).not.toEqual(historyOf(store)[0]!.events);
+  });
+
+  it('stays small: at most 50,000 events a store over the two years', () => {
+    // Measured: Redis holds ~900 bytes an event (log, aggregates, indexes). Four stores' two years at
+    // this bound are ≤ 200,000 events ≈ 180 MB, inside the 200 MB the demo may take with its live month.
+    for (const store of STORES) {
+      const n = historyOf(store).reduce((sum, h) => sum + h.events.length, 0);
+      expect(n, store.code).toBeLessThanOrEqual(50_000);
+      expect(n, store.code).toBeGreaterThan(30_000);
+    }
+  });
+
+  it('sets each past month budgets of the sampled size and targets of the sampled month', () => {
+    for (const store of STORES) {
+      for (const h of historyOf(store).slice(0, 13)) {
+        const budgets = budgetCalls(store, h.month, HISTORY_SHARE);
+        expect(budgets.length).toBe(store.budgets.filter((b) => !b.unconfigured).length);
+        const spent = spentByBudget(h.events);
+        for (const call of budgets) {
+          expect(budgetSettings.safeParse(call.body).success, call.path).toBe(true);
+          expect(call.body.amount % 1000).toBe(0);
+          // Spent at the plan's pace, below the warn level: a quiet past month.
+          const ratio = (spent.get(call.path.split('/').pop()!) ?? 0) / call.body.amount;
+          expect(ratio, call.path).toBeGreaterThan(0.3);
+          expect(ratio, call.path).toBeLessThan(call.body.warnAt);
+        }
+        const targets = targetCall(store, SEED, h.month, h.targets);
+        expect(targets.path).toBe(`/api/v1/targets/${store.code}/${h.month}`);
+        expect(targetSettings.safeParse(targets.body).success).toBe(true);
+        // Orders against target as the store's plan sets it (0.92–1 of the month): met, within rounding.
+        const cancelled = new Set(ofType(h.events, 'order.cancelled').map((e) => e.orderId));
+        const orders = ofType(h.events, 'order.signed').filter((e) => !cancelled.has(e.orderId)).length;
+        expect(orders / targets.body.orders, `${store.code} ${h.month}`).toBeGreaterThan(0.85);
+      }
+    }
+  });
+
+  it.each(STORES.map((s) => [s.code, s] as const))(
+    'gives %s customers of earlier years in all five customer-value classes',
+    (_c, store) => {
+      const monthStart = DateTime.fromMillis(demoStart, { zone: store.timezone }).startOf('month').toMillis();
+      const monthSoFar = generateStoreEvents(store, { seed: SEED, from: monthStart, to: demoStart + 1, now: demoStart });
+      const counts = segmentCounts([...historyOf(store).flatMap((h) => h.events), ...monthSoFar], demoStart);
+      for (const [cls, n] of Object.entries(counts)) expect(n, cls).toBeGreaterThan(20);
+    },
+  );
+
+  it('holds back three callbacks and a complaint resolution of last month, to arrive after its close', () => {
+    const lastMonth = historyOf(STORES[0]!)[0]!;
+    expect(lastMonth.month).toBe('2026-11');
+    const held = heldBackForRevision(lastMonth.events);
+    expect(held.map((e) => e.type)).toEqual([
+      'callback.attempted',
+      'callback.attempted',
+      'callback.attempted',
+      'complaint.resolved',
+    ]);
+    const delivered = new Map(ofType(lastMonth.events, 'vehicle.delivered').map((d) => [d.orderId, Date.parse(d.at)]));
+    const opened = new Set(ofType(lastMonth.events, 'complaint.opened').map((c) => c.complaintId));
+    for (const e of held) {
+      expect(e.at.slice(0, 7)).toBe('2026-11');
+      if (e.type === 'callback.attempted') {
+        // Reached within 72 h of its handover: arriving late, it turns a missed callback into a met one.
+        expect(e.outcome).toBe('reached');
+        expect(Date.parse(e.at) - delivered.get(e.subjectId)!).toBeLessThanOrEqual(72 * HOUR);
+      }
+      if (e.type === 'complaint.resolved') expect(opened.has(e.complaintId)).toBe(true);
     }
   });
 });

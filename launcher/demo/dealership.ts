@@ -258,7 +258,7 @@ export function personOf(rng: Rng, id: string): Person {
  */
 export const customerOf = (seed: number, id: string): Person => personOf(rngFor(seed, 'customer', id), id);
 
-/** Customers of earlier years (老客户), back-filled once so that customer value has a history. */
+/** Long-standing customers in the dealer's CRM (老客户) who turn up now and then: a visit, a service. */
 export const HISTORY_CUSTOMERS = 300;
 export const historyCustomerId = (store: string, n: number): string => `${store}-hc-${String(n).padStart(3, '0')}`;
 

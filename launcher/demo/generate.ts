@@ -22,6 +22,7 @@ import {
   type Person,
   type StoreProfile,
 } from './dealership.js';
+import { budgetIn, keptInHistory } from './history-sample.js';
 import { StockPlan, type OccasionAt } from './materials.js';
 import { between, chance, intBetween, pick, rngFor, shuffle, toYuan2, weighted, type Rng } from './random.js';
 import { planSpend } from './spend.js';
@@ -71,6 +72,11 @@ export interface GenerateOptions {
    * (盘点) on the 1st of its month, where the back-fill starts. Defaults to `now`.
    */
   demoStart?: number;
+  /**
+   * Plan the days as history (`history-sample.ts`): this share of every family, no stock moves, and
+   * only what the reports read. The same days planned without it hold every event kept here.
+   */
+  historyShare?: number;
 }
 
 /** The events of one store with `from ≤ at < to` and `at ≤ now`, ordered by `at`. */
@@ -101,23 +107,31 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
     occasions.set(day.key, [...planSales(day, sink), ...planService(day, sink)]);
     planMedia(day, sink);
   }
-  const stock = new StockPlan(store, opts.seed, occasionsOf, DELIVERY_LAG_DAYS + 1);
-  for (const day of days) stock.plan(day, sink);
-  const stockTake = DateTime.fromMillis(opts.demoStart ?? opts.now, { zone }).startOf('month');
-  if (stockTake.toMillis() >= opts.from && stockTake.toMillis() < until) stock.opening(stockTake, sink);
+  const share = opts.historyShare;
+  if (share === undefined) {
+    const stock = new StockPlan(store, opts.seed, occasionsOf, DELIVERY_LAG_DAYS + 1);
+    for (const day of days) stock.plan(day, sink);
+    const stockTake = DateTime.fromMillis(opts.demoStart ?? opts.now, { zone }).startOf('month');
+    if (stockTake.toMillis() >= opts.from && stockTake.toMillis() < until) stock.opening(stockTake, sink);
+  }
   // Spend is planned a month at a time: a budget is monthly.
   const firstMonth = DateTime.fromMillis(opts.from, { zone }).startOf('month');
   for (let m = firstMonth; m.toMillis() < until; m = m.plus({ months: 1 })) {
-    for (const budget of store.budgets) planSpend(sink, budget, m, opts.seed, opts.demoStart ?? opts.now);
+    for (const budget of store.budgets) {
+      planSpend(sink, share === undefined ? budget : budgetIn(budget, share), m, opts.seed, opts.demoStart ?? opts.now);
+    }
   }
-  return sink.events(opts.from, until);
+  return sink.events(opts.from, until, share === undefined ? undefined : (e) => keptInHistory(e, opts.seed, share));
 }
 
-/** Where in a daily range a day falls: weekends high, busy stores higher, a little noise. */
-function dailyCount(rng: Rng, [lo, hi]: readonly [number, number], day: Day): number {
+/**
+ * Where in a daily range a day falls: weekends high, busy stores higher, a little noise; then
+ * scaled by the day's level (`season.ts`: the time of year, growth, the week).
+ */
+function dailyCount(rng: Rng, [lo, hi]: readonly [number, number], day: Day, level: number): number {
   const [a, b] = day.weekend ? [0.45, 1] : [0, 0.65];
   const u = ((rng() + rng()) / 2) * 0.7 + day.store.busy * 0.3;
-  return Math.round(lo + (hi - lo) * (a + (b - a) * u));
+  return Math.round((lo + (hi - lo) * (a + (b - a) * u)) * level);
 }
 
 const seq = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -150,7 +164,7 @@ function planSales(day: Day, sink: Sink): OccasionAt[] {
     return customer(`v${i}`);
   };
 
-  for (let i = 1, n = dailyCount(rng, VOLUMES.visits, day); i <= n; i++) {
+  for (let i = 1, n = dailyCount(rng, VOLUMES.visits, day, day.level.sales); i <= n; i++) {
     const firstVisit = chance(rng, 0.6);
     // Returning visitors are known to the CRM; first visits are counted at the door.
     const known = firstVisit ? {} : { customer: returning(i) };
@@ -161,7 +175,7 @@ function planSales(day: Day, sink: Sink): OccasionAt[] {
   }
 
   const leads: { leadId: string; ms: number; person: Person; campaignId?: string }[] = [];
-  for (let i = 1, n = dailyCount(rng, VOLUMES.leads, day); i <= n; i++) {
+  for (let i = 1, n = dailyCount(rng, VOLUMES.leads, day, day.level.sales); i <= n; i++) {
     const channel = weighted(rng, { walk_in: 35, phone: 20, web: 30, event: 8, referral: 7 });
     // Web forms arrive in the evening too; the rest come while the showroom is open.
     const ms =
@@ -177,7 +191,7 @@ function planSales(day: Day, sink: Sink): OccasionAt[] {
     if (channel === 'event') occasions.push({ ms, id: lead.leadId, kind: 'eventLead' });
   }
 
-  for (let i = 1, n = dailyCount(rng, VOLUMES.testDrives, day); i <= n; i++) {
+  for (let i = 1, n = dailyCount(rng, VOLUMES.testDrives, day, day.level.sales); i <= n; i++) {
     const ms = showroomAt(hm(9));
     const earlier = leads.filter((l) => l.ms < ms);
     const lead = earlier.length && chance(rng, 0.75) ? pick(rng, earlier) : undefined;
@@ -188,9 +202,9 @@ function planSales(day: Day, sink: Sink): OccasionAt[] {
     occasions.push({ ms, id, kind: 'testDrive' });
   }
 
-  const orders = dailyCount(rng, VOLUMES.orders, day);
+  const orders = dailyCount(rng, VOLUMES.orders, day, day.level.sales);
   // Some orders fall through; never so few delivered that a week later falls under the range.
-  const cancels = Math.max(orders - VOLUMES.deliveries[1], chance(rng, 0.3) ? 1 : 0);
+  const cancels = Math.max(orders - Math.round(VOLUMES.deliveries[1] * day.level.sales), chance(rng, 0.3) ? 1 : 0);
   const cancelled = new Set(
     shuffle(
       rng,
@@ -311,7 +325,7 @@ function planService(day: Day, sink: Sink): OccasionAt[] {
     return customerOf(day.seed, `${store.code}-cu-${key}-r${i}`);
   };
 
-  for (let i = 1, n = dailyCount(rng, VOLUMES.repairs, day); i <= n; i++) {
+  for (let i = 1, n = dailyCount(rng, VOLUMES.repairs, day, day.level.service); i <= n; i++) {
     const roId = `${store.code}-ro-${key}-${seq(i, 4)}`;
     const person = owner(i);
     const openedAt = atMinute(day, sampleMinute(rng, hm(8), hm(18), serviceWeight));

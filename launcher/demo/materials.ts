@@ -34,6 +34,8 @@ interface Issue {
   id: string;
 }
 
+const HOUR_MS = 3_600_000;
+
 /** Whole seconds, as the sink records them, so that what is planned here is what is sent. */
 const toSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
@@ -106,8 +108,12 @@ export class StockPlan {
    * out for days, the top-up leaves one unit to spare, and the item is not low this time round.
    */
   private crossing(item: MaterialItem, day: Day): { at: number; spare: number } {
-    const { aim } = this.restock(item, day);
-    const issues = this.issuesBetween(itemIdOf(this.store.code, item), aim, aim + 3 * DAY);
+    const itemId = itemIdOf(this.store.code, item);
+    const restock = this.restock(item, day);
+    // On the busiest days (Golden Week) the level would not last to the top-up: aim later, so it does.
+    let aim = restock.aim;
+    while (aim < restock.ms - 6 * HOUR_MS && this.issued(itemId, aim, restock.ms) >= item.reorderLevel) aim += 2 * HOUR_MS;
+    const issues = this.issuesBetween(itemId, aim, aim + 3 * DAY);
     if (!issues.length) return { at: toSecond(aim), spare: 1 };
     return { at: Math.min(...issues.map((issue) => issue.ms)) + 1, spare: 0 };
   }

@@ -4,10 +4,12 @@
  * Pure: the requests are built here and sent by `feed.ts`.
  */
 import { DateTime } from 'luxon';
-import type { MaterialSettings, TargetSettings } from '../../domain/settings.js';
+import type { PulseEvent } from '../../domain/events.js';
+import type { BudgetSettings, MaterialSettings, TargetSettings } from '../../domain/settings.js';
 import type { ScreenSettings } from '../../domain/screens.js';
-import { MATERIALS, STORES, itemIdOf, type StoreProfile } from './dealership.js';
+import { MATERIALS, STORES, budgetIdOf, campaignIdOf, itemIdOf, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
+import { budgetIn } from './history-sample.js';
 
 export interface ApiCall<T = unknown> {
   method: 'PUT';
@@ -30,9 +32,13 @@ export type MonthTargets = Required<TargetSettings>;
 export function monthActuals(store: StoreProfile, seed: number, month: string): MonthTargets {
   const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: store.timezone });
   const end = start.plus({ months: 1 }).toMillis();
-  const events = generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end });
+  return actualsOf(generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end }));
+}
+
+/** Leads, orders kept and deliveries among a month's events. */
+export function actualsOf(events: readonly PulseEvent[]): MonthTargets {
   const cancelled = new Set(events.flatMap((e) => (e.type === 'order.cancelled' ? [e.orderId] : [])));
-  const count = (test: (e: (typeof events)[number]) => boolean) => events.filter(test).length;
+  const count = (test: (e: PulseEvent) => boolean) => events.filter(test).length;
   return {
     orders: count((e) => e.type === 'order.signed' && !cancelled.has(e.orderId)),
     deliveries: count((e) => e.type === 'vehicle.delivered'),
@@ -47,7 +53,11 @@ const roundTo = (v: number, step: number): number => Math.max(step, Math.round(v
  * plan (`StoreProfile.targets`), so a store on plan keeps pace and one set above it falls behind.
  */
 export function monthTargets(store: StoreProfile, seed: number, month: string): MonthTargets {
-  const actual = monthActuals(store, seed, month);
+  return targetsFor(store, monthActuals(store, seed, month));
+}
+
+/** Targets in round figures from what the store will do in the month (its plan times `StoreProfile.targets`). */
+export function targetsFor(store: StoreProfile, actual: MonthTargets): MonthTargets {
   return {
     orders: roundTo(actual.orders * store.targets.orders, 5),
     deliveries: roundTo(actual.deliveries * store.targets.deliveries, 5),
@@ -55,8 +65,35 @@ export function monthTargets(store: StoreProfile, seed: number, month: string): 
   };
 }
 
-export function targetCall(store: StoreProfile, seed: number, month: string): ApiCall<MonthTargets> {
-  return { method: 'PUT', path: `/api/v1/targets/${store.code}/${month}`, body: monthTargets(store, seed, month) };
+export function targetCall(
+  store: StoreProfile,
+  seed: number,
+  month: string,
+  targets: MonthTargets = monthTargets(store, seed, month),
+): ApiCall<MonthTargets> {
+  return { method: 'PUT', path: `/api/v1/targets/${store.code}/${month}`, body: targets };
+}
+
+/**
+ * The month's budgets of a store; `share` below 1 for a month of the history (`history-sample.ts`).
+ * A budget spend is booked against but nobody set up is left out: the wall shows it as unbudgeted.
+ */
+export function budgetCalls(store: StoreProfile, month: string, share = 1): ApiCall<BudgetSettings>[] {
+  return store.budgets
+    .filter((b) => !b.unconfigured)
+    .map((plan) => budgetIn(plan, share))
+    .map((b) => ({
+      method: 'PUT',
+      path: `/api/v1/budgets/${budgetIdOf(store.code, month, b.key)}`,
+      body: {
+        store: store.code,
+        name: b.name,
+        month,
+        amount: b.amount,
+        warnAt: b.warnAt,
+        ...(b.campaign ? { campaignId: campaignIdOf(store.code, month, b.key) } : {}),
+      },
+    }));
 }
 
 /** The showroom TV (展厅大屏) plays the group and the flagship store; each store has its own screen too. */

@@ -51,7 +51,9 @@ export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed:
   const scripted = budget.script && demoStart >= month.toMillis() && demoStart < monthEnd ? budget.script : undefined;
 
   if (!scripted) {
-    const target = budget.amount * (budget.script?.startRatio ?? budget.pace);
+    // A scripted budget runs hot again in the months after the demo's; before it, it kept its pace.
+    const past = monthEnd <= demoStart;
+    const target = budget.amount * (past ? budget.pace : (budget.script?.startRatio ?? budget.pace));
     const total = bills.reduce((s, b) => s + b.weight, 0);
     bills.forEach((b, i) => {
       const spendId = `${budgetId}-${String(i + 1).padStart(2, '0')}`;

@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
 import type { StoreProfile } from './dealership.js';
 import { between, type Rng } from './random.js';
+import { volumeLevel, type DayLevel } from './season.js';
 
 /** An event body before it is placed: every field but `store` and `at`. */
 export type EventBody = PulseEvent extends infer E ? (E extends PulseEvent ? Omit<E, 'store' | 'at'> : never) : never;
@@ -45,11 +46,14 @@ export class Sink {
     this.planned.push({ ms: Math.floor(ms / 1000) * 1000, body });
   }
 
-  /** The events with `from ≤ at < until`, ordered by time (then id, so that the order is stable). */
-  events(from: number, until: number): PulseEvent[] {
+  /**
+   * The events with `from ≤ at < until` (and that `keep` keeps, given the body and its moment),
+   * ordered by time (then id, so that the order is stable).
+   */
+  events(from: number, until: number, keep?: (body: EventBody) => boolean): PulseEvent[] {
     const { code, timezone } = this.store;
     return this.planned
-      .filter((p) => p.ms >= from && p.ms < until)
+      .filter((p) => p.ms >= from && p.ms < until && (!keep || keep(p.body)))
       .sort((a, b) => a.ms - b.ms || (a.body.id < b.body.id ? -1 : 1))
       .map((p) => ({ ...p.body, store: code, at: formatAt(p.ms, timezone) }) as PulseEvent);
   }
@@ -66,6 +70,8 @@ export interface Day {
   /** `2026-11`, for budgets and campaigns. */
   month: string;
   weekend: boolean;
+  /** How busy the day is against the base volumes (season, holidays, growth, the week). */
+  level: DayLevel;
 }
 
 export function dayOf(store: StoreProfile, seed: number, start: DateTime): Day {
@@ -77,6 +83,7 @@ export function dayOf(store: StoreProfile, seed: number, start: DateTime): Day {
     key: start.toFormat('yyyyLLdd'),
     month: start.toFormat('yyyy-LL'),
     weekend: start.weekday >= 6,
+    level: volumeLevel(store, seed, start),
   };
 }
 
