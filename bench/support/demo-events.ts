@@ -34,7 +34,10 @@ export const monthStartOf = (store: string, now: number) =>
  * - smaller `n`: this month plus the latest older events up to `n` (this month alone if it is larger);
  * - larger `n`: the two years followed by copies of the events *before this month*, every
  *   store-scoped id (events, leads, orders, customers, …) given a suffix, so each copy adds older
- *   subjects rather than duplicates. Made lazily: 10 M events never sit in memory at once.
+ *   subjects rather than duplicates, and every time moved into the oldest weeks the retention keeps
+ *   (735–795 days back), in the same order: the last 24 months — every period a report reads and
+ *   compares with — hold the same events at every size above the generator's. Made lazily: 10 M
+ *   events never sit in memory at once.
  */
 export function* history(n: number, store: string, batchSize = 1000): Generator<PulseEvent[]> {
   const base = demoEvents(0, store, 730, 7);
@@ -48,12 +51,17 @@ export function* history(n: number, store: string, batchSize = 1000): Generator<
   }
   yield* chunks(base, batchSize);
   const idPattern = new RegExp(`"${store}-([^"]*)"`, 'g');
+  const now = Date.now();
+  const [from, to] = [now - 795 * DAY, now - 735 * DAY];
+  const first = Date.parse(older[0]?.at ?? new Date(now).toISOString());
+  const squeeze = (at: string) => new Date(from + ((Date.parse(at) - first) / (monthStart - first)) * (to - from)).toISOString();
   let out = base.length;
   for (let copy = 1; out < n; copy++) {
     for (let i = 0; i < older.length && out < n; i += batchSize) {
-      const batch = older
-        .slice(i, Math.min(i + batchSize, i + n - out))
-        .map((e) => JSON.parse(JSON.stringify(e).replace(idPattern, `"${store}-$1~${copy}"`)) as PulseEvent);
+      const batch = older.slice(i, Math.min(i + batchSize, i + n - out)).map((e) => {
+        const c = JSON.parse(JSON.stringify(e).replace(idPattern, `"${store}-$1~${copy}"`)) as PulseEvent;
+        return { ...c, at: squeeze(c.at) };
+      });
       out += batch.length;
       yield batch;
     }
