@@ -10,7 +10,7 @@ import { budgetSettings, materialSettings, targetSettings } from '../domain/sett
 import { MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
 import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../launcher/demo/generate.js';
 import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from '../launcher/demo/history-backfill.js';
-import { HISTORY_SHARE } from '../launcher/demo/history-sample.js';
+import { DEMO_SHARE } from '../launcher/demo/plan-sample.js';
 import { volumeLevel, weekFactor } from '../launcher/demo/season.js';
 import { budgetCalls, materialCalls, screenCalls, targetCall } from '../launcher/demo/setup.js';
 
@@ -441,9 +441,9 @@ describe('demo history: two years before the month the demo starts in', () => {
     const planned = new Map(plan.map((e) => [e.id, e]));
     // Spend is planned against the history's smaller budgets (checked below); everything else is the plan's.
     for (const e of events) if (e.type !== 'spend.recorded') expect(e, e.id).toEqual(planned.get(e.id));
-    // The share of the plan kept, family by family, stays HISTORY_SHARE within a few hundredths.
+    // The share of the plan kept, family by family, stays DEMO_SHARE within a few hundredths.
     for (const type of ['showroom.visit', 'lead.created', 'order.signed', 'repair.opened', 'vehicle.delivered'] as const) {
-      expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(HISTORY_SHARE, 1);
+      expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(DEMO_SHARE, 1);
     }
     const booked = (list: PulseEvent[]) => {
       const opened = ofType(list, 'repair.opened');
@@ -521,7 +521,7 @@ describe('demo history: two years before the month the demo starts in', () => {
   it('sets each past month budgets of the sampled size and targets of the sampled month', () => {
     for (const store of STORES) {
       for (const h of historyOf(store).slice(0, 13)) {
-        const budgets = budgetCalls(store, h.month, HISTORY_SHARE);
+        const budgets = budgetCalls(store, h.month, DEMO_SHARE);
         expect(budgets.length).toBe(store.budgets.filter((b) => !b.unconfigured).length);
         const spent = spentByBudget(h.events);
         for (const call of budgets) {
