@@ -10,7 +10,8 @@ import { budgetSettings, materialSettings, targetSettings } from '../domain/sett
 import { MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
 import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../launcher/demo/generate.js';
 import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from '../launcher/demo/history-backfill.js';
-import { HISTORY_SHARE } from '../launcher/demo/history-sample.js';
+import { livePlan, monthBackfill } from '../launcher/demo/month-backfill.js';
+import { DEMO_SHARE, budgetIn, readByReports } from '../launcher/demo/plan-sample.js';
 import { volumeLevel, weekFactor } from '../launcher/demo/season.js';
 import { budgetCalls, materialCalls, screenCalls, targetCall } from '../launcher/demo/setup.js';
 
@@ -32,6 +33,17 @@ function monthOf(store: (typeof STORES)[number]): PulseEvent[] {
   let events = monthCache.get(store.code);
   if (!events)
     monthCache.set(store.code, (events = generateStoreEvents(store, { seed: SEED, from, to, now: to, demoStart: from })));
+  return events;
+}
+/** The same month as the demo runs it: its share of the plan (`plan-sample.ts`), as every month of the demo. */
+const sampledCache = new Map<string, PulseEvent[]>();
+function sampledMonthOf(store: (typeof STORES)[number]): PulseEvent[] {
+  let events = sampledCache.get(store.code);
+  if (!events)
+    sampledCache.set(
+      store.code,
+      (events = generateStoreEvents(store, { seed: SEED, from, to, now: to, demoStart: from, share: DEMO_SHARE })),
+    );
   return events;
 }
 /** The month up to `now`: the same events as generating it then, since the generator is a function of the range. */
@@ -277,7 +289,8 @@ describe('demo configuration', () => {
       expect(call.path).toBe(`/api/v1/targets/${store.code}/2026-10`);
       expect(targetSettings.safeParse(call.body).success).toBe(true);
       const target = call.body;
-      const events = monthUntil(store, mid);
+      // Set from the month as the demo runs it, at its share of the plan.
+      const events = sampledMonthOf(store).filter((e) => Date.parse(e.at) <= mid);
       const cancelled = new Set(ofType(events, 'order.cancelled').map((e) => e.orderId));
       const actual = {
         orders: ofType(events, 'order.signed').filter((e) => !cancelled.has(e.orderId)).length,
@@ -287,7 +300,8 @@ describe('demo configuration', () => {
       for (const key of ['orders', 'deliveries', 'leads'] as const) {
         const pace = actual[key] / (target[key] * elapsed);
         expect(pace, `${store.code} ${key}`).toBeGreaterThan(key === 'deliveries' ? 0.6 : 0.9);
-        expect(pace, `${store.code} ${key}`).toBeLessThan(1.25);
+        // Golden Week front-loads October, and at some 45 cars a month the round fives are up to 6 % off.
+        expect(pace, `${store.code} ${key}`).toBeLessThan(1.4);
         if (pace < 0.85) behind.push(`${store.code} ${key}`);
       }
     }
@@ -330,8 +344,19 @@ describe('demo budgets', () => {
   const monthStart = DateTime.fromMillis(demoStart, { zone: 'Asia/Shanghai' }).startOf('month').toMillis();
   const ratioAt = (code: string, key: 'online' | 'video', at: number) => {
     const store = STORES.find((s) => s.code === code)!;
-    const budget = store.budgets.find((b) => b.key === key)!;
-    const events = generateStoreEvents(store, { seed: SEED, from: monthStart, to: at + 1, now: at, demoStart });
+    // The budget as the demo sets it up, at its share of the plan's amount: HZ01 短视频 ¥12,000, SH01 线上 ¥44,000.
+    const budget = budgetIn(
+      store.budgets.find((b) => b.key === key)!,
+      DEMO_SHARE,
+    );
+    const events = generateStoreEvents(store, {
+      seed: SEED,
+      from: monthStart,
+      to: at + 1,
+      now: at,
+      demoStart,
+      share: DEMO_SHARE,
+    });
     return (spentByBudget(events).get(budgetIdOf(code, '2026-11', key)) ?? 0) / budget.amount;
   };
 
@@ -347,8 +372,10 @@ describe('demo budgets', () => {
   it('keeps the other budgets below their warn level', () => {
     const end = DateTime.fromMillis(monthStart, { zone: 'Asia/Shanghai' }).plus({ months: 1 }).toMillis() - 1;
     for (const store of STORES) {
-      const spent = spentByBudget(generateStoreEvents(store, { seed: SEED, from: monthStart, to: end, now: end, demoStart }));
-      for (const b of store.budgets.filter((x) => !x.script)) {
+      const spent = spentByBudget(
+        generateStoreEvents(store, { seed: SEED, from: monthStart, to: end, now: end, demoStart, share: DEMO_SHARE }),
+      );
+      for (const b of store.budgets.filter((x) => !x.script).map((x) => budgetIn(x, DEMO_SHARE))) {
         expect(spent.get(budgetIdOf(store.code, '2026-11', b.key)) ?? 0).toBeLessThan(b.amount * b.warnAt);
       }
     }
@@ -439,11 +466,13 @@ describe('demo history: two years before the month the demo starts in', () => {
     const end = start.plus({ months: 1 }).toMillis();
     const plan = generateStoreEvents(store, { seed: SEED, from: start.toMillis(), to: end, now: end });
     const planned = new Map(plan.map((e) => [e.id, e]));
-    // Spend is planned against the history's smaller budgets (checked below); everything else is the plan's.
-    for (const e of events) if (e.type !== 'spend.recorded') expect(e, e.id).toEqual(planned.get(e.id));
-    // The share of the plan kept, family by family, stays HISTORY_SHARE within a few hundredths.
+    // Spend is planned against the smaller budgets (checked below), complaints about the repairs kept;
+    // everything else is the plan's.
+    for (const e of events)
+      if (e.type !== 'spend.recorded' && !e.type.startsWith('complaint.')) expect(e, e.id).toEqual(planned.get(e.id));
+    // The share of the plan kept, family by family, stays DEMO_SHARE within a few hundredths.
     for (const type of ['showroom.visit', 'lead.created', 'order.signed', 'repair.opened', 'vehicle.delivered'] as const) {
-      expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(HISTORY_SHARE, 1);
+      expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(DEMO_SHARE, 1);
     }
     const booked = (list: PulseEvent[]) => {
       const opened = ofType(list, 'repair.opened');
@@ -521,7 +550,7 @@ describe('demo history: two years before the month the demo starts in', () => {
   it('sets each past month budgets of the sampled size and targets of the sampled month', () => {
     for (const store of STORES) {
       for (const h of historyOf(store).slice(0, 13)) {
-        const budgets = budgetCalls(store, h.month, HISTORY_SHARE);
+        const budgets = budgetCalls(store, h.month, DEMO_SHARE);
         expect(budgets.length).toBe(store.budgets.filter((b) => !b.unconfigured).length);
         const spent = spentByBudget(h.events);
         for (const call of budgets) {
@@ -547,7 +576,7 @@ describe('demo history: two years before the month the demo starts in', () => {
     'gives %s customers of earlier years in all five customer-value classes',
     (_c, store) => {
       const monthStart = DateTime.fromMillis(demoStart, { zone: store.timezone }).startOf('month').toMillis();
-      const monthSoFar = generateStoreEvents(store, { seed: SEED, from: monthStart, to: demoStart + 1, now: demoStart });
+      const monthSoFar = monthBackfill(store, { seed: SEED, from: monthStart, now: demoStart, demoStart });
       const counts = segmentCounts([...historyOf(store).flatMap((h) => h.events), ...monthSoFar], demoStart);
       for (const [cls, n] of Object.entries(counts)) expect(n, cls).toBeGreaterThan(20);
     },
@@ -575,4 +604,120 @@ describe('demo history: two years before the month the demo starts in', () => {
       if (e.type === 'complaint.resolved') expect(opened.has(e.complaintId)).toBe(true);
     }
   });
+});
+
+describe('the demo month at the history’s scale', () => {
+  // A demo started on 3 December 2026 at 10:00: December so far is back-filled, then runs live.
+  const zone = 'Asia/Shanghai';
+  const demoStart = DateTime.fromISO('2026-12-03T10:00:00', { zone }).toMillis();
+  const december = DateTime.fromISO('2026-12-01T00:00:00', { zone }).toMillis();
+  const between = (events: PulseEvent[], lo: number, hi: number) =>
+    events.filter((e) => Date.parse(e.at) >= lo && Date.parse(e.at) < hi);
+  /**
+   * What a report reads, less the spend of a budget scripted to run hot in the demo's month (the
+   * history spends every month at its pace).
+   */
+  const reported = (store: (typeof STORES)[number], events: PulseEvent[]) => {
+    const scripted = new Set(store.budgets.filter((b) => b.script).map((b) => budgetIdOf(store.code, '2026-12', b.key)));
+    return events.filter((e) => readByReports(e) && !(e.type === 'spend.recorded' && scripted.has(e.budgetId)));
+  };
+
+  it.each(STORES.map((s) => [s.code, s] as const))(
+    'plans the days of the month in %s as the history plans them: back-filled and live, the same events',
+    (_c, store) => {
+      // December as a month of the history of a demo started in January: the same sample.
+      const history = historySpan(store, SEED, ['2026-12'])[0]!.events;
+      const backfill = between(
+        monthBackfill(store, { seed: SEED, from: december, now: demoStart, demoStart }),
+        december,
+        Infinity,
+      );
+      const until = demoStart + 2 * DAY;
+      const live = livePlan(store, { seed: SEED, from: demoStart + 1, to: until, now: until, demoStart });
+      expect(reported(store, backfill)).toEqual(reported(store, between(history, december, demoStart + 1)));
+      expect(reported(store, live)).toEqual(reported(store, between(history, demoStart + 1, until)));
+      // Two and a half days: a store's 12–20 visits a day and one or two orders, not five times as many.
+      const orders = ofType(backfill, 'order.signed').length;
+      expect(orders).toBe(ofType(between(history, december, demoStart + 1), 'order.signed').length);
+      expect(orders).toBeLessThanOrEqual(10);
+      expect(ofType(backfill, 'showroom.visit').length).toBeLessThan(60);
+      // The month's budgets are those of the history's months.
+      expect(budgetCalls(store, '2026-12').map((c) => c.body.amount)).toEqual(
+        budgetCalls(store, '2026-11').map((c) => c.body.amount),
+      );
+    },
+  );
+
+  it('sells 30–60 cars a month in each store, a fifth of the plan, and sets the month’s targets at that scale', () => {
+    for (const store of STORES) {
+      const events = sampledMonthOf(store);
+      const cancelled = new Set(ofType(events, 'order.cancelled').map((e) => e.orderId));
+      const orders = ofType(events, 'order.signed').filter((e) => !cancelled.has(e.orderId)).length;
+      expect(orders, store.code).toBeGreaterThanOrEqual(30);
+      expect(orders, store.code).toBeLessThanOrEqual(60);
+      expect(orders / ofType(monthOf(store), 'order.signed').length).toBeCloseTo(DEMO_SHARE, 1);
+      // Targets in round fives near the month's orders (store plans 0.92–1.1 of them), not five times more.
+      const target = targetCall(store, SEED, '2026-10').body.orders;
+      expect(target / orders, store.code).toBeGreaterThan(0.75);
+      expect(target / orders, store.code).toBeLessThan(1.25);
+    }
+  });
+
+  it('plans complaints about the repairs kept: 2–5 % of them, as in the whole plan', () => {
+    let repairs = 0;
+    let complaints = 0;
+    for (const store of STORES) {
+      const events = sampledMonthOf(store);
+      const kept = new Set(ofType(events, 'repair.opened').map((r) => r.customer?.id));
+      repairs += ofType(events, 'repair.opened').length;
+      complaints += ofType(events, 'complaint.opened').length;
+      // Each complains about a repair of the sample: its customer is one whose car was in.
+      for (const c of ofType(events, 'complaint.opened')) {
+        if (Date.parse(c.at) > from + 2 * DAY) expect(kept.has(c.customer?.id), c.complaintId).toBe(true);
+      }
+    }
+    expect(complaints / repairs).toBeGreaterThanOrEqual(0.02);
+    expect(complaints / repairs).toBeLessThanOrEqual(0.05);
+  });
+
+  it.each(STORES.map((s) => [s.code, s] as const))(
+    'moves stock in %s with the things kept: restocked 3–4 times a month, never out, mostly one or two items low',
+    (_c, store) => {
+      const events = sampledMonthOf(store);
+      const moves = ofType(events, 'material.moved');
+      const ids = new Set(events.map((e) => e.id));
+      // Issued only with what is in the sample: a test-drive gift with a kept test drive, a model car at a kept handover.
+      for (const m of moves.filter((x) => x.itemId === `${store.code}-TDGIFT` && x.quantity < 0)) {
+        expect(ids.has(m.id.replace(/-TDGIFT\.issued$/, '')), m.id).toBe(true);
+      }
+      for (const m of moves.filter((x) => x.itemId === `${store.code}-MODELCAR` && x.quantity < 0)) {
+        expect(ids.has(m.id.replace(/-MODELCAR\.issued$/, '.delivered')), m.id).toBe(true);
+      }
+      // As many model cars go out as cars are handed over.
+      const modelCars = moves.filter((x) => x.itemId === `${store.code}-MODELCAR` && x.quantity < 0).length;
+      expect(modelCars).toBe(ofType(events, 'vehicle.delivered').length);
+      const stock = new Map<string, number>();
+      let next = 0;
+      const lowCounts: number[] = [];
+      for (let d = 0; d < (month.daysInMonth ?? 31); d++) {
+        for (const hour of [9.5, 12, 15, 18, 20]) {
+          const at = month.plus({ days: d, hours: hour }).toMillis();
+          for (; next < moves.length && Date.parse(moves[next]!.at) <= at; next++) {
+            const m = moves[next]!;
+            const s = (stock.get(m.itemId) ?? 0) + m.quantity;
+            expect(s, `${m.itemId} after ${m.id}`).toBeGreaterThan(0);
+            stock.set(m.itemId, s);
+          }
+          lowCounts.push(MATERIALS.filter((item) => (stock.get(itemIdOf(store.code, item)) ?? 0) <= item.reorderLevel).length);
+        }
+      }
+      expect(share(lowCounts.filter((n) => n === 1 || n === 2).length, lowCounts.length)).toBeGreaterThan(0.7);
+      expect(Math.max(...lowCounts)).toBeLessThanOrEqual(3);
+      for (const item of MATERIALS) {
+        const received = moves.filter((m) => m.itemId === itemIdOf(store.code, item) && m.id.endsWith('.received')).length;
+        expect(received, item.key).toBeGreaterThanOrEqual(3);
+        expect(received, item.key).toBeLessThanOrEqual(4);
+      }
+    },
+  );
 });

@@ -4,6 +4,7 @@
  * one top-up through with a reason — so the demo shows a trip, a refusal and a logged override.
  */
 import { STORES, budgetIdOf } from './dealership.js';
+import { DEMO_SHARE, budgetIn } from './plan-sample.js';
 
 /** Real milliseconds between planned top-ups. */
 const EVERY_MS = 30_000;
@@ -25,7 +26,9 @@ const yuan = (v: number) => `¥${v.toLocaleString('zh-CN')}`;
 
 export function breakerDesk(api: BreakerDeskApi, month: () => string, log: (msg: string) => void) {
   const store = STORES.find((s) => s.budgets.some((b) => b.script && b.script.stopRatio > 1));
-  const plan = store?.budgets.find((b) => b.script && b.script.stopRatio > 1);
+  const scripted = store?.budgets.find((b) => b.script && b.script.stopRatio > 1);
+  // The budget as the demo sets it up: its share of the plan's amount.
+  const plan = scripted && budgetIn(scripted, DEMO_SHARE);
   let nextAt = Date.now() + EVERY_MS / 2;
   let refusedAt: number | null = null;
   let overridden = false;

@@ -21,11 +21,9 @@ import { DateTime } from 'luxon';
 import { MAX_BATCH, type PulseEvent } from '../../domain/events.js';
 import { breakerDesk } from './breaker-desk.js';
 import { STORES, type StoreProfile } from './dealership.js';
-import { generateStoreEvents } from './generate.js';
 import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from './history-backfill.js';
 import type { SpanRequest } from './history-thread.js';
-import { HISTORY_SHARE } from './history-sample.js';
-import { monthBackfill } from './month-backfill.js';
+import { livePlan, monthBackfill } from './month-backfill.js';
 import { rngFor, shuffle } from './random.js';
 import { budgetCalls, materialCalls, screenCalls, targetCall } from './setup.js';
 import { formatAt } from './timeline.js';
@@ -160,7 +158,7 @@ async function runLive(
     for (const q of queues) {
       while (q.until <= simNow) {
         const to = q.until + CHUNK_MS;
-        q.pending.push(...generateStoreEvents(q.store, { seed: SEED, from: q.until, to, now: to, demoStart }));
+        q.pending.push(...livePlan(q.store, { seed: SEED, from: q.until, to, now: to, demoStart }));
         q.until = to;
       }
       // Simulated time may run into next month: its spend needs its budgets, its figures their targets.
@@ -215,7 +213,7 @@ async function loadHistory(
       const { month } = history;
       const targets = targetCall(store, SEED, month, history.targets);
       await api.send(targets.method, targets.path, targets.body);
-      for (const call of budgetCalls(store, month, HISTORY_SHARE)) await api.send(call.method, call.path, call.body);
+      for (const call of budgetCalls(store, month)) await api.send(call.method, call.path, call.body);
       let events = history.events;
       // Last month of the flagship store: a few events wait for the back-fill to be over (see above).
       if (i + j === 0 && store === STORES[0]) {

@@ -22,7 +22,7 @@ import {
   type Person,
   type StoreProfile,
 } from './dealership.js';
-import { budgetIn, keptInHistory } from './history-sample.js';
+import { budgetIn, inSample, keptInSample, readByReports, thingOf } from './plan-sample.js';
 import { StockPlan, type OccasionAt } from './materials.js';
 import { between, chance, intBetween, pick, rngFor, shuffle, toYuan2, weighted, type Rng } from './random.js';
 import { planSpend } from './spend.js';
@@ -73,10 +73,15 @@ export interface GenerateOptions {
    */
   demoStart?: number;
   /**
-   * Plan the days as history (`history-sample.ts`): this share of every family, no stock moves, and
-   * only what the reports read. The same days planned without it hold every event kept here.
+   * The share of the plan kept (`plan-sample.ts`), every family and day alike; the demo runs
+   * `DEMO_SHARE` for every month. 1, the default, is the whole plan.
    */
-  historyShare?: number;
+  share?: number;
+  /**
+   * Plan the days as history: only what the reports read, no stock moves. The same days planned
+   * without it, at the same share, hold every event kept here.
+   */
+  history?: boolean;
 }
 
 /** The events of one store with `from ≤ at < to` and `at ≤ now`, ordered by `at`. */
@@ -90,12 +95,16 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
     .startOf('day')
     .plus({ days: REACH_BACK_DAYS });
   // What happens each day also moves stock; the stock plan looks a little further back and ahead.
+  // Only the things in the sample hand out material: stock moves at the scale of the visits.
+  const share = opts.share ?? 1;
+  const kept = (thing: string) => inSample(thing, opts.seed, share);
+  const sampled = (list: OccasionAt[]) => (share >= 1 ? list : list.filter((o) => kept(thingOf(o.id))));
   const occasions = new Map<string, OccasionAt[]>();
   const occasionsOf = (day: Day): OccasionAt[] => {
     let known = occasions.get(day.key);
     if (!known) {
       const scratch = new Sink(store);
-      known = [...planSales(day, scratch), ...planService(day, scratch)];
+      known = sampled([...planSales(day, scratch), ...planService(day, scratch, kept)]);
       occasions.set(day.key, known);
     }
     return known;
@@ -104,11 +113,10 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
   for (let d = first; d <= last; d = d.plus({ days: 1 })) {
     const day = dayOf(store, opts.seed, d);
     days.push(day);
-    occasions.set(day.key, [...planSales(day, sink), ...planService(day, sink)]);
+    occasions.set(day.key, sampled([...planSales(day, sink), ...planService(day, sink, kept)]));
     planMedia(day, sink);
   }
-  const share = opts.historyShare;
-  if (share === undefined) {
+  if (!opts.history) {
     const stock = new StockPlan(store, opts.seed, occasionsOf, DELIVERY_LAG_DAYS + 1);
     for (const day of days) stock.plan(day, sink);
     const stockTake = DateTime.fromMillis(opts.demoStart ?? opts.now, { zone }).startOf('month');
@@ -118,10 +126,11 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
   const firstMonth = DateTime.fromMillis(opts.from, { zone }).startOf('month');
   for (let m = firstMonth; m.toMillis() < until; m = m.plus({ months: 1 })) {
     for (const budget of store.budgets) {
-      planSpend(sink, share === undefined ? budget : budgetIn(budget, share), m, opts.seed, opts.demoStart ?? opts.now);
+      planSpend(sink, budgetIn(budget, share), m, opts.seed, opts.demoStart ?? opts.now);
     }
   }
-  return sink.events(opts.from, until, share === undefined ? undefined : (e) => keptInHistory(e, opts.seed, share));
+  const keep = (e: EventBody) => keptInSample(e, opts.seed, share) && (!opts.history || readByReports(e));
+  return sink.events(opts.from, until, share >= 1 && !opts.history ? undefined : keep);
 }
 
 /**
@@ -306,8 +315,11 @@ function planSurvey(rng: Rng, sink: Sink, kind: 'sales' | 'service', surveyId: s
   sink.add(ms, { id: surveyId, type: 'survey.completed', surveyId, kind, score, nps, customer: person });
 }
 
-/** The workshop's day; its maintenance jobs are what moves parts. */
-function planService(day: Day, sink: Sink): OccasionAt[] {
+/**
+ * The workshop's day; its maintenance jobs are what moves parts. `kept` says which repairs are in
+ * the demo's sample: complaints are planned about those, so they stay 2–5 % of the visits shown.
+ */
+function planService(day: Day, sink: Sink, kept: (thing: string) => boolean): OccasionAt[] {
   const { store, key } = day;
   const zone = store.timezone;
   const rng = rngFor(day.seed, store.code, key, 'service');
@@ -364,10 +376,12 @@ function planService(day: Day, sink: Sink): OccasionAt[] {
     sink.add(cancelledAt, { id: `${appointmentId}.cancelled`, type: 'appointment.cancelled', appointmentId });
   }
 
-  // Complaints: 2–5 % of the day's service visits.
-  const complaints = Math.floor(repairs.length * between(rng, 0.02, 0.05) + rng());
+  // Complaints: 2–5 % of the day's service visits, those in the sample. Planned last, so that the
+  // rest of the day is the same at any share.
+  const visits = repairs.filter((r) => kept(r.roId));
+  const complaints = Math.floor(visits.length * between(rng, 0.02, 0.05) + rng());
   for (let j = 1; j <= complaints; j++) {
-    planComplaint(rng, sink, `${store.code}-cp-${key}-${seq(j)}`, pick(rng, repairs));
+    planComplaint(rng, sink, `${store.code}-cp-${key}-${seq(j)}`, pick(rng, visits));
   }
   return occasions;
 }

@@ -1,14 +1,14 @@
 /**
  * The demo's two years of history (历史数据), so that its period reports compare each month with
  * the month before and the same month a year earlier from the first run. Pure: which months, their
- * events (the generator's plan, sampled as `history-sample.ts` says), their targets, and the few
+ * events (the generator's plan, sampled as `plan-sample.ts` says, as every month of the demo is), their targets, and the few
  * events of last month held back to arrive late — so that last month's report shows 已修订.
  */
 import { DateTime } from 'luxon';
 import type { PulseEvent } from '../../domain/events.js';
 import type { StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
-import { HISTORY_SHARE } from './history-sample.js';
+import { DEMO_SHARE } from './plan-sample.js';
 import { actualsOf, targetsFor, type MonthTargets } from './setup.js';
 
 /** Whole months before the demo's month: 24, the 730 days a report's year-on-year comparison needs. */
@@ -23,7 +23,7 @@ export function historyMonths(store: StoreProfile, demoStart: number): string[] 
 export interface HistoryMonth {
   month: string;
   events: PulseEvent[];
-  /** The month's targets (刚性目标), set against what the sample does as the live month's are against the plan. */
+  /** The month's targets (刚性目标), set against what the sample does, as the live month's are. */
   targets: MonthTargets;
 }
 
@@ -31,7 +31,7 @@ export interface HistoryMonth {
  * The events dated in a month of the history. What its last days lead to in the demo's month
  * (handovers, calls, resolutions) is planned by the month back-fill alike, and sent with it.
  */
-export function historyMonth(store: StoreProfile, seed: number, month: string, share = HISTORY_SHARE): HistoryMonth {
+export function historyMonth(store: StoreProfile, seed: number, month: string, share = DEMO_SHARE): HistoryMonth {
   return historySpan(store, seed, [month], share)[0]!;
 }
 
@@ -39,13 +39,13 @@ export function historyMonth(store: StoreProfile, seed: number, month: string, s
  * Several consecutive months at once, in the order given: planned in one go, since the generator
  * plans a fortnight around any range and a month alone would be planned nearly twice over.
  */
-export function historySpan(store: StoreProfile, seed: number, months: readonly string[], share = HISTORY_SHARE): HistoryMonth[] {
+export function historySpan(store: StoreProfile, seed: number, months: readonly string[], share = DEMO_SHARE): HistoryMonth[] {
   const sorted = [...months].sort();
   const start = DateTime.fromFormat(sorted[0]!, 'yyyy-LL', { zone: store.timezone });
   const end = DateTime.fromFormat(sorted[sorted.length - 1]!, 'yyyy-LL', { zone: store.timezone })
     .plus({ months: 1 })
     .toMillis();
-  const events = generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end, historyShare: share });
+  const events = generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end, share, history: true });
   const byMonth = new Map<string, PulseEvent[]>(months.map((m) => [m, []]));
   // `at` is local time with its offset: its first seven characters are the store's month.
   for (const e of events) byMonth.get(e.at.slice(0, 7))!.push(e);

@@ -9,7 +9,7 @@ import type { BudgetSettings, MaterialSettings, TargetSettings } from '../../dom
 import type { ScreenSettings } from '../../domain/screens.js';
 import { MATERIALS, STORES, budgetIdOf, campaignIdOf, itemIdOf, type StoreProfile } from './dealership.js';
 import { generateStoreEvents } from './generate.js';
-import { budgetIn } from './history-sample.js';
+import { DEMO_SHARE, budgetIn } from './plan-sample.js';
 
 export interface ApiCall<T = unknown> {
   method: 'PUT';
@@ -28,11 +28,14 @@ export function materialCalls(store: StoreProfile): ApiCall<MaterialSettings>[] 
 
 export type MonthTargets = Required<TargetSettings>;
 
-/** What the store does over the whole month (`YYYY-MM`) in the demo: leads, orders kept, deliveries. */
-export function monthActuals(store: StoreProfile, seed: number, month: string): MonthTargets {
+/**
+ * What the store does over the whole month (`YYYY-MM`) in the demo, at its share of the plan, as the
+ * history's months are set from theirs: leads, orders kept, deliveries.
+ */
+export function monthActuals(store: StoreProfile, seed: number, month: string, share = DEMO_SHARE): MonthTargets {
   const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: store.timezone });
   const end = start.plus({ months: 1 }).toMillis();
-  return actualsOf(generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end }));
+  return actualsOf(generateStoreEvents(store, { seed, from: start.toMillis(), to: end, now: end, share }));
 }
 
 /** Leads, orders kept and deliveries among a month's events. */
@@ -75,10 +78,10 @@ export function targetCall(
 }
 
 /**
- * The month's budgets of a store; `share` below 1 for a month of the history (`history-sample.ts`).
+ * The month's budgets of a store, at the demo's share of the plan's amounts (`plan-sample.ts`), every month alike.
  * A budget spend is booked against but nobody set up is left out: the wall shows it as unbudgeted.
  */
-export function budgetCalls(store: StoreProfile, month: string, share = 1): ApiCall<BudgetSettings>[] {
+export function budgetCalls(store: StoreProfile, month: string, share = DEMO_SHARE): ApiCall<BudgetSettings>[] {
   return store.budgets
     .filter((b) => !b.unconfigured)
     .map((plan) => budgetIn(plan, share))
