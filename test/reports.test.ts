@@ -257,3 +257,21 @@ describe('which periods the workers keep at their close', () => {
     expect(ids('2026-11-01T23:59:00+08:00')).toEqual(['2026-W43', '2026-09', '2026-Q3']);
   });
 });
+
+describe('values kept after a late event had arrived', () => {
+  it('are not used to judge what it moved: the notice names what it can move', async () => {
+    await deps.stores.put('RX1', { name: 'RX1', timezone: 'Asia/Shanghai' });
+    const visit = {
+      id: 'rx-v1',
+      type: 'showroom.visit',
+      store: 'RX1',
+      at: '2026-09-10T10:00:00+08:00',
+      firstVisit: false,
+    } as const;
+    // The workers were down at September's close: the late visit lands first, the values after it.
+    await applyEvents({ ...deps, now: () => NOW }, [visit]);
+    await keepClosingValues(deps.redis, deps.config, 'RX1', 'Asia/Shanghai', NOW + 60_000);
+    const r = await store('RX1', '2026-Q3');
+    expect(r.revised).toEqual({ events: 1, lastAt: new Date(NOW).toISOString(), figures: ['showroom.visits'] });
+  });
+});

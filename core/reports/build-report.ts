@@ -74,8 +74,9 @@ async function lateOf(
   const late = await readLateEvents(deps.redis, deps.config.prefix, s.store, bounds, close);
   if (late.events === 0) return late;
   const atClose = await readClosingValues(deps.redis, deps.config.prefix, s.store, period);
-  if (atClose) {
-    const moved = changedNames(atClose, closingValues(counts));
+  // Values kept after a late event had arrived already hold it: they cannot tell what it moved.
+  if (atClose && atClose.at < late.firstAt) {
+    const moved = changedNames(atClose.values, closingValues(counts));
     late.figures = new Set([...late.figures].filter((f) => moved.has(f)));
   }
   return late;

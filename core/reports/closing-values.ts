@@ -92,13 +92,16 @@ export async function keepClosingValues(
   return kept;
 }
 
-/** The values kept at a period's close, or null when none were (it closed before they were kept). */
+/** The values kept at a period's close and when, or null when none were (it closed before they were kept). */
 export async function readClosingValues(
   redis: RedisConn,
   prefix: string,
   store: string,
   period: Period,
-): Promise<ClosingValues | null> {
+): Promise<{ at: number; values: ClosingValues } | null> {
   const raw = await redis.hget(storeKeys(prefix, store).reportClosing, period.id);
-  return raw ? unpack(JSON.parse(raw) as Kept) : null;
+  if (!raw) return null;
+  const kept = JSON.parse(raw) as Kept;
+  const values = unpack(kept);
+  return values ? { at: kept.at, values } : null;
 }

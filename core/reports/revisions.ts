@@ -10,10 +10,12 @@ export interface LateCounts {
   events: number;
   /** ms of the last arrival, 0 when none. */
   lastAt: number;
+  /** ms of the first arrival, Infinity when none. */
+  firstAt: number;
   figures: Set<string>;
 }
 
-export const noLateEvents = (): LateCounts => ({ events: 0, lastAt: 0, figures: new Set() });
+export const noLateEvents = (): LateCounts => ({ events: 0, lastAt: 0, firstAt: Infinity, figures: new Set() });
 
 /** The store's events of `[start, end)` that arrived after `close`. */
 export async function readLateEvents(
@@ -30,6 +32,7 @@ export async function readLateEvents(
     if (!rec || rec.arrivedAt <= close) continue;
     out.events++;
     out.lastAt = Math.max(out.lastAt, rec.arrivedAt);
+    out.firstAt = Math.min(out.firstAt, rec.arrivedAt);
     for (const f of rec.figures) out.figures.add(f);
   }
   return out;
@@ -40,6 +43,7 @@ export function mergeLate(list: LateCounts[]): LateCounts {
   for (const l of list) {
     out.events += l.events;
     out.lastAt = Math.max(out.lastAt, l.lastAt);
+    out.firstAt = Math.min(out.firstAt, l.firstAt);
     for (const f of l.figures) out.figures.add(f);
   }
   return out;
