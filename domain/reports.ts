@@ -3,7 +3,7 @@
  * worked out from them with their comparisons. Pure: the counts are read from Redis in core/, the
  * arithmetic is here, so store, group, page, CSV and workbook agree to the last digit.
  */
-import type { CallbackFigure, LeadChannel, RateFigure, SatisfactionFigure, TargetKey } from './kpis.js';
+import type { CallbackFigure, CampaignLine, LeadChannel, RateFigure, SatisfactionFigure, TargetKey } from './kpis.js';
 import { LEAD_CHANNEL_KEYS, TARGET_KEYS, ratio } from './kpis.js';
 import { budgetStatus, DEFAULT_WARN_AT } from './budgets.js';
 import type { PeriodKind } from './periods.js';
@@ -481,15 +481,8 @@ export interface ReportTarget {
   progress: number;
   met: boolean;
 }
-export interface ReportCampaign {
-  campaignId: string;
-  leads: number;
-  orders: number;
-  orderAmount: number;
-  spend: number;
-  costPerLead: number | null;
-  returnRatio: number | null;
-}
+/** A campaign over the period: the live figure's shape, with the spend on its budgets in the period. */
+export type ReportCampaign = CampaignLine;
 
 export interface ReportFigures {
   salesCallbackRate: ComparedCallback;

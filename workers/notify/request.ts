@@ -14,13 +14,17 @@ export interface OutboundRequest {
  * them); DingTalk is in addition signed in the URL, the way its robots require.
  */
 export function buildRequest(hook: WebhookSettings, c: NotifyContext, deliveryId: string): OutboundRequest {
-  const body = notificationBody(hook.format, c);
+  return signedRequest(hook, notificationBody(hook.format, c), deliveryId, c.sentAtMs);
+}
+
+/** A body for a webhook, with the headers and, for DingTalk, the URL signature (alerts and summaries alike). */
+export function signedRequest(hook: WebhookSettings, body: string, deliveryId: string, sentAtMs: number): OutboundRequest {
   return {
-    url: hook.format === 'dingtalk' ? dingtalkSignedUrl(hook.url, hook.secret, c.sentAtMs) : hook.url,
+    url: hook.format === 'dingtalk' ? dingtalkSignedUrl(hook.url, hook.secret, sentAtMs) : hook.url,
     headers: {
       'Content-Type': 'application/json; charset=utf-8',
       'User-Agent': 'ShowroomPulse-Webhook/1',
-      ...pulseHeaders(hook.secret, body, deliveryId, c.sentAtMs),
+      ...pulseHeaders(hook.secret, body, deliveryId, sentAtMs),
     },
     body,
   };

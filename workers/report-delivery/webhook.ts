@@ -10,8 +10,7 @@ import type { RedisConn } from '../../core/redis/connections.js';
 import { logDelivery } from '../../core/books/webhook-book.js';
 import { robotReplyError } from '../notify/format.js';
 import { postOnce } from '../notify/post.js';
-import type { OutboundRequest } from '../notify/request.js';
-import { dingtalkSignedUrl, pulseHeaders } from '../notify/sign.js';
+import { signedRequest, type OutboundRequest } from '../notify/request.js';
 import { summaryMarkdown, type Summary } from './summary.js';
 
 /** A DingTalk robot guarded by keywords needs one in every message: the product's name leads the title. */
@@ -47,16 +46,7 @@ export function summaryBody(format: WebhookFormat, c: SummaryContext): string {
 }
 
 export function summaryRequest(hook: WebhookSettings, c: SummaryContext, deliveryId: string): OutboundRequest {
-  const body = summaryBody(hook.format, c);
-  return {
-    url: hook.format === 'dingtalk' ? dingtalkSignedUrl(hook.url, hook.secret, c.sentAtMs) : hook.url,
-    headers: {
-      'Content-Type': 'application/json; charset=utf-8',
-      'User-Agent': 'ShowroomPulse-Webhook/1',
-      ...pulseHeaders(hook.secret, body, deliveryId, c.sentAtMs),
-    },
-    body,
-  };
+  return signedRequest(hook, summaryBody(hook.format, c), deliveryId, c.sentAtMs);
 }
 
 /** Enough of a reply for a robot's errcode. */
