@@ -123,7 +123,7 @@ export default defineConfig({
       },
       output: {
         codeSplitting: {
-          groups: [{ name: sharedOfWallAndStaff() }],
+          groups: [{ name: sharedOfWallAndStaff(), debugName: 'shared-of-wall-and-staff' }],
         },
       },
     },
