@@ -42,7 +42,8 @@ export interface PeriodCounts {
   callbacks: Record<'sales' | 'service', CallbackPeriodCounts>;
   repairs: number;
   booked: number;
-  complaints: { opened: number; resolved: number; resolutionHours: number[]; openAtEnd: number; overdueAtEnd: number };
+  /** resolutionMs: opening to resolution of those resolved in the period (the live figure's unit). */
+  complaints: { opened: number; resolved: number; resolutionMs: number[]; openAtEnd: number; overdueAtEnd: number };
   budgets: BudgetPeriodLine[];
   unbudgetedFen: number;
   visits: number;
@@ -70,7 +71,7 @@ export function emptyPeriodCounts(): PeriodCounts {
     callbacks: { sales: { subjects: 0, met: 0, due: 0, dueMet: 0 }, service: { subjects: 0, met: 0, due: 0, dueMet: 0 } },
     repairs: 0,
     booked: 0,
-    complaints: { opened: 0, resolved: 0, resolutionHours: [], openAtEnd: 0, overdueAtEnd: 0 },
+    complaints: { opened: 0, resolved: 0, resolutionMs: [], openAtEnd: 0, overdueAtEnd: 0 },
     budgets: [],
     unbudgetedFen: 0,
     visits: 0,
@@ -106,7 +107,7 @@ export function mergePeriodCounts(list: PeriodCounts[]): PeriodCounts {
     m.booked += c.booked;
     m.complaints.opened += c.complaints.opened;
     m.complaints.resolved += c.complaints.resolved;
-    m.complaints.resolutionHours.push(...c.complaints.resolutionHours);
+    m.complaints.resolutionMs.push(...c.complaints.resolutionMs);
     m.complaints.openAtEnd += c.complaints.openAtEnd;
     m.complaints.overdueAtEnd += c.complaints.overdueAtEnd;
     m.budgets.push(...c.budgets);
@@ -198,8 +199,9 @@ const npsFraction = (s: SurveyCounts): Fraction => ({ num: 100 * (s.promoters - 
 const callbackFraction = (c: CallbackPeriodCounts): Fraction => ({ num: c.met, den: c.met + c.due - c.dueMet });
 const spentFen = (c: PeriodCounts) => c.budgets.reduce((s, b) => s + b.spentFen, 0) + c.unbudgetedFen;
 const medianHours = (c: PeriodCounts): Fraction => {
-  const m = median(c.complaints.resolutionHours);
-  return m === null ? { num: 0, den: 0 } : count(m);
+  const m = median(c.complaints.resolutionMs);
+  // As the live figure: the median in whole ms, made hours by one division.
+  return m === null ? { num: 0, den: 0 } : { num: m, den: 3_600_000 };
 };
 
 const CHANNEL_NAMES: Record<LeadChannel, [string, string]> = {

@@ -33,7 +33,7 @@ const november = counts((c) => {
   c.callbacks.sales = { subjects: 10, met: 7, due: 5, dueMet: 3 };
   c.repairs = 5;
   c.booked = 4;
-  c.complaints = { opened: 3, resolved: 2, resolutionHours: [30, 2, 5], openAtEnd: 1, overdueAtEnd: 0 };
+  c.complaints = { opened: 3, resolved: 2, resolutionMs: [30, 2, 5].map((h) => h * 3_600_000), openAtEnd: 1, overdueAtEnd: 0 };
   // 950 of a 1000-yuan budget (95 %: past the default 80 % warning line), 50 of 500 (10 %), and
   // 234.56 outside any budget: 950 + 50 + 234.56 = 1234.56 yuan spent.
   c.budgets = [
@@ -64,7 +64,7 @@ const october = counts((c) => {
 });
 // November a year earlier: no callbacks (a rate of nothing is null), 1 complaint resolved in 1 h.
 const lastNovember = counts((c) => {
-  c.complaints = { opened: 1, resolved: 1, resolutionHours: [1], openAtEnd: 0, overdueAtEnd: 0 };
+  c.complaints = { opened: 1, resolved: 1, resolutionMs: [3_600_000], openAtEnd: 0, overdueAtEnd: 0 };
   c.orders = 2;
 });
 

@@ -1,4 +1,5 @@
 /** Complaint figures (kpis.md) from counts and resolution durations. Pure. */
+import { median } from '../../domain/reports.js';
 import type { ComplaintWindowFigure, ComplaintsFigure } from '../../domain/kpis.js';
 
 export interface ComplaintWindowCounts {
@@ -15,12 +16,7 @@ export interface ComplaintCounts {
   month: ComplaintWindowCounts;
 }
 
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
+export { median };
 
 const HOUR_MS = 3_600_000;
 

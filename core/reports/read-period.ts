@@ -18,7 +18,6 @@ import type { Config } from '../config.js';
 export type PeriodReadConfig = Pick<Config, 'prefix' | 'callbackDeadlineMs'>;
 
 const KINDS: CallbackKind[] = ['sales', 'service'];
-const H = 3600_000;
 
 /** The answers of a pipeline in order, failing on the first error. */
 async function answers(p: ReturnType<RedisConn['pipeline']>): Promise<unknown[]> {
@@ -136,7 +135,7 @@ export async function readPeriodCounts(
   resolved.forEach((r, j) => {
     const raw = states![j];
     const o = raw ? Number((JSON.parse(raw) as { o?: string }).o ?? NaN) : NaN;
-    if (!Number.isNaN(o)) counts.complaints.resolutionHours.push((r.score - o) / H);
+    if (!Number.isNaN(o)) counts.complaints.resolutionMs.push(r.score - o);
   });
 
   const campaign = (id: string) => (counts.campaigns[id] ??= { leads: 0, orders: 0, orderFen: 0, spendFen: 0 });
