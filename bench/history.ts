@@ -10,14 +10,18 @@ import { ROOT } from './support/params.js';
 
 const dirOf = (smoke: boolean) => join(ROOT, smoke ? 'bench/history/smoke' : 'bench/history');
 
-/** Keeps a run's results under its date-time; answers the file, relative to the repository. */
-export function storeRun(results: { machine: { date?: unknown } }, smoke: boolean): string {
+/**
+ * Keeps a run's results under its date-time; answers the file, relative to the repository. A run of
+ * one section (`--only=NAME`) is kept as `<date-time>.NAME.json`, holding that section alone: a
+ * figure's before can come from it.
+ */
+export function storeRun(results: { machine: { date?: unknown } }, smoke: boolean, only?: string | null): string {
   const dir = dirOf(smoke);
   mkdirSync(dir, { recursive: true });
   const stamp = String(results.machine.date ?? new Date().toISOString())
     .replace(/:/g, '-')
     .replace(/\.\d+Z$/, 'Z');
-  const file = join(dir, `${stamp}.json`);
+  const file = join(dir, only ? `${stamp}.${only}.json` : `${stamp}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   return relative(ROOT, file);
 }
@@ -27,25 +31,45 @@ export interface StoredRun {
   results: unknown;
 }
 
+/** A complete run's file: `<date-time>.json`, without a section name. */
+const isComplete = (f: string) => /^[0-9TZ-]+\.json$/.test(basename(f));
+
 const load = (file: string): StoredRun => ({ file: relative(ROOT, file), results: JSON.parse(readFileSync(file, 'utf8')) });
 
-/** The two stored runs to compare: the latest, and `against` (a file) or else the one before the latest. */
-export function comparisonPair(smoke: boolean, against?: string): { before: StoredRun; after: StoredRun } | null {
+export interface Comparison {
+  /** The latest complete run. */
+  after: StoredRun;
+  /** `--against`, or else the complete run before the latest. */
+  before: StoredRun;
+  /**
+   * Every stored run before `after`, newest first (complete and single-section ones): a figure that
+   * `before` did not measure takes its before from the newest of these that did.
+   */
+  earlier: StoredRun[];
+}
+
+/** The stored runs to compare: the latest complete one, and `against` (a file) or else the complete one before it. */
+export function comparisonPair(smoke: boolean, against?: string): Comparison | null {
   const dir = dirOf(smoke);
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((f) => join(dir, f));
-  const latest = files.at(-1);
+  const complete = files.filter(isComplete);
+  const latest = complete.at(-1);
   if (!latest) return null;
+  const earlier = files
+    .filter((f) => f < latest)
+    .reverse()
+    .map(load);
   if (against) {
     const file = [against, join(ROOT, against), join(dir, against)].find((f) => existsSync(f));
     if (!file) throw new Error(`--against=${against}: no such stored run`);
-    return { before: load(file), after: load(latest) };
+    return { before: load(file), after: load(latest), earlier };
   }
-  const previous = files.at(-2);
-  return previous ? { before: load(previous), after: load(latest) } : null;
+  const previous = complete.at(-2);
+  return previous ? { before: load(previous), after: load(latest), earlier } : null;
 }
 
 /** A figure of a stored run, or undefined where that run did not measure it. */
@@ -139,14 +163,25 @@ const machineOf = (r: any) => {
 };
 
 /** The section of bench/RESULTS.md comparing two stored runs. */
-export function beforeAfterLines(pair: { before: StoredRun; after: StoredRun } | null): string[] {
+export function beforeAfterLines(pair: Comparison | null): string[] {
   if (!pair) return ['## Before and after', '', 'Only one run is stored (bench/history/): nothing to compare yet.', ''];
-  const { before, after } = pair;
+  const { before, after, earlier } = pair;
   const show = (x: number | undefined, unit: string) => (x === undefined || Number.isNaN(x) ? '—' : `${round(x, 2)}${unit}`);
+  const value = (f: (typeof FIGURES)[number], run: StoredRun) => {
+    const x = f.read(run.results);
+    return x === undefined || Number.isNaN(x) ? undefined : x;
+  };
+  const otherSources = new Set<string>();
   const rows = FIGURES.map((f) => {
-    const [b, a] = [f.read(before.results), f.read(after.results)].map((x) =>
-      x === undefined || Number.isNaN(x) ? undefined : x,
-    );
+    let b = value(f, before);
+    if (b === undefined) {
+      const source = earlier.find((run) => value(f, run) !== undefined);
+      if (source) {
+        b = value(f, source);
+        otherSources.add(source.file);
+      }
+    }
+    const a = value(f, after);
     const change =
       a === undefined || b === undefined || b === 0
         ? '—'
@@ -161,7 +196,12 @@ export function beforeAfterLines(pair: { before: StoredRun; after: StoredRun } |
     sameMachine
       ? `Both on ${machineOf(after.results)}.`
       : `Different machines: before ${machineOf(before.results)}; after ${machineOf(after.results)}.`,
-    '`npm run bench -- --against=<file>` compares the latest stored run with another. A dash: that run did not measure it.',
+    ...(otherSources.size
+      ? [
+          `Figures that run did not measure take their before from the newest earlier run that did: ${[...otherSources].map((f) => `\`${f}\``).join(', ')}.`,
+        ]
+      : []),
+    '`npm run bench -- --against=<file>` compares the latest stored run with another. A dash: no earlier run measured it.',
     '',
     `| figure | before (${basename(before.file, '.json')}) | after (${basename(after.file, '.json')}) | change |`,
     '|---|---|---|---|',

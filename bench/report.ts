@@ -7,7 +7,7 @@ import type { PhoneResults } from './phone.js';
 import type { soak } from './soak.js';
 import { round } from './support/measure.js';
 import { HISTORY_BUDGET_MS } from './support/params.js';
-import { beforeAfterLines, type StoredRun } from './history.js';
+import { beforeAfterLines, type Comparison } from './history.js';
 import { changedLine } from './settings.js';
 import { momentLines } from './group-moments.js';
 
@@ -48,7 +48,7 @@ export type Results = {
   soak?: Awaited<ReturnType<typeof soak>>;
 };
 
-export function markdown(r: Results, pair: { before: StoredRun; after: StoredRun } | null): string {
+export function markdown(r: Results, pair: Comparison | null): string {
   const m = r.machine;
   const t = r.throughput;
   const kb = (b: number) => `${round(b / 1024)} KiB`;

@@ -17,7 +17,7 @@
  *                                      (default: the stored run before the latest)
  *
  * A complete run is kept in bench/history/<date-time>.json (smoke runs in bench/history/smoke/);
- * `--only` runs amend bench/results.json and are not stored.
+ * `--only` runs amend bench/results.json and are kept as bench/history/<date-time>.<only>.json.
  *
  * Not part of `npm test`.
  */
@@ -51,13 +51,28 @@ async function main() {
   if (ONLY && !['browser', 'latency', 'snapshot', 'soak', 'phone'].includes(ONLY)) {
     throw new Error(`--only=${ONLY}: only browser, latency, snapshot, soak or phone run alone`);
   }
+  const redis = await startRedis();
+  const redisVersion = await (async () => {
+    const r = new Redis(redis.url);
+    const info = await r.info('server');
+    r.disconnect();
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  })();
   const label = process.argv.find((a) => a.startsWith('--label='))?.slice('--label='.length);
   const latencyServers = Number(process.argv.find((a) => a.startsWith('--latency-servers='))?.split('=')[1] ?? 1);
   const name = SMOKE ? 'results.smoke' : 'results';
   const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
-  /** A complete run is also stored (bench/history/); before/after compares two stored runs. */
-  const save = (results: Results, complete = false) => {
+  /**
+   * A complete run is also stored (bench/history/); before/after compares stored runs.
+   * `section`: a run of one section (`--only`), also kept on its own as `<date-time>.<only>.json`
+   * so that its figures can be a before or an after (bench/history.ts).
+   */
+  const save = (results: Results, complete = false, section?: Partial<Results>) => {
     if (complete) log(`stored ${storeRun(results, SMOKE)}`);
+    if (section && ONLY) {
+      const machineNow = { ...machine, redis: redisVersion, date: new Date().toISOString(), only: ONLY, label };
+      log(`stored ${storeRun({ machine: machineNow, ...section }, SMOKE, ONLY)}`);
+    }
     writeFileSync(join(ROOT, `bench/${name}.json`), JSON.stringify(results, null, 2) + '\n');
     writeFileSync(
       join(ROOT, `bench/${SMOKE ? 'RESULTS.smoke' : 'RESULTS'}.md`),
@@ -72,26 +87,19 @@ async function main() {
     phone,
     phoneRuns: { ...last?.phoneRuns, ...(label && phone ? { [label]: phone } : {}) },
   });
-  const redis = await startRedis();
-  const redisVersion = await (async () => {
-    const r = new Redis(redis.url);
-    const info = await r.info('server');
-    r.disconnect();
-    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
-  })();
   try {
     if (ONLY === 'browser') {
       const browser = await browserFigures(redis.url);
       log('browser', JSON.stringify(browser));
       const file = join(ROOT, `bench/${name}.json`);
-      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), browser });
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), browser }, false, { browser });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
     if (ONLY === 'snapshot') {
       const snapshot = await snapshotRuns(redis.url);
       const file = join(ROOT, `bench/${name}.json`);
-      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), snapshot });
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), snapshot }, false, { snapshot });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
@@ -99,20 +107,21 @@ async function main() {
       const soakResults = await soak(redis.url);
       log('soak', JSON.stringify(soakResults.ratios));
       const file = join(ROOT, `bench/${name}.json`);
-      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), soak: soakResults });
+      if (existsSync(file))
+        save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), soak: soakResults }, false, { soak: soakResults });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
     if (ONLY === 'phone') {
       const phone = await phoneFigures(redis.url);
-      if (last) save({ ...last, ...phoneOf(phone) });
+      if (last) save({ ...last, ...phoneOf(phone) }, false, { phone });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
     if (ONLY === 'latency') {
       const latency = await latencyBench(redis.url, { servers: latencyServers });
       const file = join(ROOT, `bench/${name}.json`);
-      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), latency });
+      if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), latency }, false, { latency });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
