@@ -31,45 +31,33 @@ export interface StoredRun {
   results: unknown;
 }
 
-/** A complete run's file: `<date-time>.json`, without a section name. */
-const isComplete = (f: string) => /^[0-9TZ-]+\.json$/.test(basename(f));
 
 const load = (file: string): StoredRun => ({ file: relative(ROOT, file), results: JSON.parse(readFileSync(file, 'utf8')) });
 
 export interface Comparison {
-  /** The latest complete run. */
-  after: StoredRun;
-  /** `--against`, or else the complete run before the latest. */
-  before: StoredRun;
-  /**
-   * Every stored run before `after`, newest first (complete and single-section ones): a figure that
-   * `before` did not measure takes its before from the newest of these that did.
-   */
-  earlier: StoredRun[];
+  /** Every stored run, complete and single-section, newest first. */
+  runs: StoredRun[];
+  /** `--against=<file>`: the before of every figure it measured. */
+  against: StoredRun | null;
 }
 
-/** The stored runs to compare: the latest complete one, and `against` (a file) or else the complete one before it. */
+/**
+ * The stored runs to compare. For each figure, after: the newest stored run that measured it;
+ * before: `against` where it measured the figure, else the newest run before that after which did.
+ */
 export function comparisonPair(smoke: boolean, against?: string): Comparison | null {
   const dir = dirOf(smoke);
   if (!existsSync(dir)) return null;
-  const files = readdirSync(dir)
+  const runs = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => join(dir, f));
-  const complete = files.filter(isComplete);
-  const latest = complete.at(-1);
-  if (!latest) return null;
-  const earlier = files
-    .filter((f) => f < latest)
     .reverse()
-    .map(load);
-  if (against) {
-    const file = [against, join(ROOT, against), join(dir, against)].find((f) => existsSync(f));
-    if (!file) throw new Error(`--against=${against}: no such stored run`);
-    return { before: load(file), after: load(latest), earlier };
-  }
-  const previous = complete.at(-2);
-  return previous ? { before: load(previous), after: load(latest), earlier } : null;
+    .map((f) => load(join(dir, f)));
+  if (runs.length === 0) return null;
+  if (!against) return { runs, against: null };
+  const file = [against, join(ROOT, against), join(dir, against)].find((f) => existsSync(f));
+  if (!file) throw new Error(`--against=${against}: no such stored run`);
+  return { runs, against: load(file) };
 }
 
 /** A figure of a stored run, or undefined where that run did not measure it. */
@@ -162,48 +150,48 @@ const machineOf = (r: any) => {
   return `${m.cpus ?? '?'} CPUs, ${m.model ?? '?'}, Node ${m.node ?? '?'}, redis-server ${m.redis ?? '?'}`;
 };
 
-/** The section of bench/RESULTS.md comparing two stored runs. */
+const stampOf = (run: StoredRun) => basename(run.file, '.json');
+
+/** The section of bench/RESULTS.md comparing stored runs, figure by figure. */
 export function beforeAfterLines(pair: Comparison | null): string[] {
-  if (!pair) return ['## Before and after', '', 'Only one run is stored (bench/history/): nothing to compare yet.', ''];
-  const { before, after, earlier } = pair;
+  if (!pair) return ['## Before and after', '', 'No run is stored (bench/history/): nothing to compare yet.', ''];
+  const { runs, against } = pair;
   const show = (x: number | undefined, unit: string) => (x === undefined || Number.isNaN(x) ? '—' : `${round(x, 2)}${unit}`);
   const value = (f: (typeof FIGURES)[number], run: StoredRun) => {
     const x = f.read(run.results);
     return x === undefined || Number.isNaN(x) ? undefined : x;
   };
-  const otherSources = new Set<string>();
+  const machines = new Set<string>();
   const rows = FIGURES.map((f) => {
-    let b = value(f, before);
-    if (b === undefined) {
-      const source = earlier.find((run) => value(f, run) !== undefined);
-      if (source) {
-        b = value(f, source);
-        otherSources.add(source.file);
-      }
-    }
-    const a = value(f, after);
+    const i = runs.findIndex((run) => value(f, run) !== undefined);
+    const after = i >= 0 ? runs[i] : undefined;
+    const before =
+      after &&
+      (against && against.file < after.file && value(f, against) !== undefined
+        ? against
+        : runs.slice(i + 1).find((run) => value(f, run) !== undefined));
+    const a = after && value(f, after);
+    const b = before && value(f, before);
+    for (const run of [before, after]) if (run) machines.add(machineOf(run.results));
     const change =
       a === undefined || b === undefined || b === 0
         ? '—'
         : `${a >= b ? '+' : '−'}${round((Math.abs(a - b) / b) * 100)} %${a === b ? '' : a > b === (f.better === 'higher') ? ' (better)' : ' (worse)'}`;
-    return `| ${f.name} | ${show(b, f.unit)} | ${show(a, f.unit)} | ${change} |`;
+    const at = (run: StoredRun | undefined) => (run ? ` <sub>${stampOf(run)}</sub>` : '');
+    return `| ${f.name} | ${show(b, f.unit)}${at(before)} | ${show(a, f.unit)}${at(after)} | ${change} |`;
   });
-  const sameMachine = machineOf(before.results) === machineOf(after.results);
   return [
     '## Before and after',
     '',
-    `Computed from two stored runs: before \`${before.file}\`, after \`${after.file}\`.`,
-    sameMachine
-      ? `Both on ${machineOf(after.results)}.`
-      : `Different machines: before ${machineOf(before.results)}; after ${machineOf(after.results)}.`,
-    ...(otherSources.size
-      ? [
-          `Figures that run did not measure take their before from the newest earlier run that did: ${[...otherSources].map((f) => `\`${f}\``).join(', ')}.`,
-        ]
-      : []),
-    '`npm run bench -- --against=<file>` compares the latest stored run with another. A dash: no earlier run measured it.',
+    'Each figure from two stored runs (bench/history/, named under each value): after, the newest run that measured it;',
+    'before, the newest run before that one which measured it' + (against ? `, or \`${against.file}\` where it did.` : '.'),
+    'A run of one section (`--only`) is kept as `<date-time>.<section>.json`.',
+    machines.size === 1
+      ? `All on ${[...machines][0]}.`
+      : `Machines: ${[...machines].join('; ')} (figures of different machines compare machines as much as code).`,
+    '`npm run bench -- --against=<file>` takes the before of every figure it measured from that run. A dash: no such run.',
     '',
-    `| figure | before (${basename(before.file, '.json')}) | after (${basename(after.file, '.json')}) | change |`,
+    '| figure | before | after | change |',
     '|---|---|---|---|',
     ...rows,
     '',
