@@ -71,7 +71,7 @@ describe('the planner table', () => {
     const delivered = planEvent(ev('vehicle.delivered', at, { orderId: 'O1' }), 'px', cfg);
     expect([delivered.script, delivered.keys.length, delivered.args.slice(2)]).toEqual([
       'pulseCallbackSubject',
-      9,
+      8, // log, seq, subjects by time, met, reached calls, subject events, late, rejected
       ['O1', String(Date.parse(at)), String(72 * H), 'last', String(Date.parse(at)), ''],
     ]);
     const call = { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' } as const;

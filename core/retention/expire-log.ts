@@ -30,7 +30,9 @@ export async function expireStoreLog(
   now: number,
 ): Promise<{ expired: number; daysKept: number }> {
   const { redis, config } = deps;
-  const log = storeKeys(config.prefix, store).log;
+  const { log, obsolete } = storeKeys(config.prefix, store);
+  // Keys of an earlier layout, no longer read (core/redis/keys.ts): freed on the first run.
+  await redis.unlink(...obsolete);
   const horizon = retentionHorizon(now, config.retentionDays);
   let cursor = '0';
   let expired = 0;
