@@ -25,6 +25,16 @@ export function memoryLines(m: MemoryResults): string[] {
     '',
   ];
   for (const s of m.shapes) {
+    const per = (pick: (f: (typeof s.families)[number]) => boolean) =>
+      round(s.families.filter(pick).reduce((sum, f) => sum + f.bytes, 0) / s.events, 1);
+    const has = (f: (typeof s.families)[number], e: string) => (f.encodings[e] ?? 0) > 0;
+    lines.push(
+      `By structure, ${s.name}, bytes per event: the log ${per((f) => f.family === 'log')}; sorted sets kept as skiplists ${per((f) => has(f, 'skiplist'))};` +
+        ` other hashes and sets kept as hash tables ${per((f) => f.family !== 'log' && has(f, 'hashtable'))};` +
+        ` small keys (listpack, intset, strings) ${per((f) => f.family !== 'log' && !has(f, 'skiplist') && !has(f, 'hashtable'))};` +
+        ` outside the keys (the keyspace's own tables, allocator) ${round((s.usedBytes - s.keyBytes) / s.events, 1)}.`,
+      '',
+    );
     lines.push(
       `Where the bytes go, ${s.name} (\`MEMORY USAGE key SAMPLES 0\` summed per key family; the largest ten):`,
       '',
