@@ -143,6 +143,18 @@ const FIGURES: { name: string; unit: string; better: 'higher' | 'lower'; read: R
     better: 'lower',
     read: (r) => num(r?.soak?.ratios?.heap),
   },
+  {
+    name: 'Redis memory per kept event, one store × 2 years',
+    unit: ' B',
+    better: 'lower',
+    read: (r) => num(r?.memory?.shapes?.[0]?.bytesPerEvent),
+  },
+  {
+    name: 'Redis memory per kept event, 50 stores × 30 days',
+    unit: ' B',
+    better: 'lower',
+    read: (r) => num(r?.memory?.shapes?.[1]?.bytesPerEvent),
+  },
 ];
 
 const machineOf = (r: any) => {

@@ -10,6 +10,8 @@ import { HISTORY_BUDGET_MS } from './support/params.js';
 import { beforeAfterLines, type Comparison } from './history.js';
 import { changedLine } from './settings.js';
 import { momentLines } from './group-moments.js';
+import type { MemoryResults } from './memory.js';
+import { memoryLines } from './report-memory.js';
 
 type ThroughputSeries = { runs: { perSec: number; ms: number }[]; medianPerSec: number };
 
@@ -46,6 +48,8 @@ export type Results = {
   latency?: LatencyResults;
   /** Absent from results written before the wall soak was measured. */
   soak?: Awaited<ReturnType<typeof soak>>;
+  /** Absent from results written before Redis memory per event was measured. */
+  memory?: MemoryResults;
 };
 
 export function markdown(r: Results, pair: Comparison | null): string {
@@ -122,6 +126,7 @@ export function markdown(r: Results, pair: Comparison | null): string {
     ...(r.phone ? phoneLines(r.phone, r.phoneRuns ?? {}, m.cpus ?? '?') : []),
     ...(r.latency ? latencyLines(r.latency) : []),
     ...(r.soak ? soakLines(r.soak) : []),
+    ...(r.memory ? memoryLines(r.memory) : []),
     ...beforeAfterLines(pair),
   ];
   return lines.join('\n');

@@ -10,6 +10,7 @@
  *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
  *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise
  *   npx tsx bench/run.ts --only=soak  the wall soak (100,000 pushes, heap flat) alone, likewise
+ *   npx tsx bench/run.ts --only=memory  Redis memory per kept event (bench/memory.ts) alone, likewise
  *   npx tsx bench/run.ts --only=phone  the staff page on a phone (LCP, TBT, CLS) alone, likewise;
  *                                      with --label=NAME also kept as the run NAME (before/after)
  *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
@@ -30,6 +31,7 @@ import { clientSize } from './client-size.js';
 import { ingestLoad, ingestRun } from './ingest.js';
 import { BATCH, IN_FLIGHT, bullmqRun, dropPrefix, scriptsRun } from './ingest-limits.js';
 import { latencyBench } from './latency.js';
+import { memoryFigures } from './memory.js';
 import { phoneFigures } from './phone.js';
 import { markdown, type Results } from './report.js';
 import { comparisonPair, storeRun } from './history.js';
@@ -48,8 +50,8 @@ async function main() {
     mode: SMOKE ? 'smoke' : 'full',
   };
   log(machine);
-  if (ONLY && !['browser', 'latency', 'snapshot', 'soak', 'phone'].includes(ONLY)) {
-    throw new Error(`--only=${ONLY}: only browser, latency, snapshot, soak or phone run alone`);
+  if (ONLY && !['browser', 'latency', 'snapshot', 'soak', 'phone', 'memory'].includes(ONLY)) {
+    throw new Error(`--only=${ONLY}: only browser, latency, snapshot, soak, phone or memory run alone`);
   }
   const redis = await startRedis();
   const redisVersion = await (async () => {
@@ -118,6 +120,12 @@ async function main() {
       else log(`no bench/${name}.json to add them to: run the whole bench first`);
       return;
     }
+    if (ONLY === 'memory') {
+      const memory = await memoryFigures();
+      if (last) save({ ...last, memory }, false, { memory });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
     if (ONLY === 'latency') {
       const latency = await latencyBench(redis.url, { servers: latencyServers });
       const file = join(ROOT, `bench/${name}.json`);
@@ -136,6 +144,7 @@ async function main() {
     const latency = await latencyBench(redis.url, { servers: latencyServers });
     const soakResults = await soak(redis.url);
     log('soak', JSON.stringify(soakResults.ratios));
+    const memory = await memoryFigures();
 
     save(
       {
@@ -147,6 +156,7 @@ async function main() {
         ...phoneOf(phone),
         latency,
         soak: soakResults,
+        memory,
       },
       true,
     );

@@ -11,6 +11,7 @@ import { IMPORTS_QUEUE } from '../core/jobs/queues.js';
 import { eventsDrained, eventsToCsv, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
+import { decodeLogged } from '../core/events/logged-event.js';
 
 let stack: Stack;
 const keys = { ingest: '', read: '', ack: '', limited: '' };
@@ -98,7 +99,7 @@ const figures = (s: { kpis: unknown; series: unknown }, store: string) =>
   JSON.parse(JSON.stringify({ kpis: s.kpis, series: s.series }).replaceAll(`"${store}"`, '"(store)"')) as unknown;
 async function logOf(store: string): Promise<Record<string, unknown>> {
   const h = await stack.app.deps.redis.hgetall(storeKeys(stack.config.prefix, store).log);
-  return Object.fromEntries(Object.entries(h).map(([id, json]) => [id, { ...JSON.parse(json), store: '(store)' }]));
+  return Object.fromEntries(Object.entries(h).map(([id, raw]) => [id, { ...decodeLogged(raw, id, store), store: '(store)' }]));
 }
 
 describe('POST /api/v1/imports', () => {

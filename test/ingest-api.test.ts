@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKeys } from '../core/redis/keys.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
+import { decodeLogged } from '../core/events/logged-event.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -264,7 +265,7 @@ describe('idempotency: an event id is unique within its store', () => {
       },
     });
     await drained();
-    expect(JSON.parse((await logOf('FIXED'))['fixed-1']!)).toEqual(e);
+    expect(decodeLogged((await logOf('FIXED'))['fixed-1']!, 'fixed-1', 'FIXED')).toEqual(e);
     expect(await visits('FIXED')).toEqual({ value: 1 / 2, numerator: 1, denominator: 2 });
     expect((await stack.request('GET', '/api/v1/stores/FIXED/kpis')).body.seq).toBeGreaterThan(before.body.seq);
   });

@@ -9,6 +9,7 @@ import { sameBody } from '../../domain/event-identity.js';
 import type { RedisConn } from '../redis/connections.js';
 import { pipelineByGroup } from '../redis/exec.js';
 import { storeKeys } from '../redis/keys.js';
+import { decodeLogged } from '../events/logged-event.js';
 
 /** no: not recorded yet; same: recorded with this body; different: recorded with another body. */
 export type Recorded = 'no' | 'same' | 'different';
@@ -31,8 +32,9 @@ export async function recordedAs(redis: RedisConn, prefix: string, events: reado
   answers.forEach(([err, values], g) => {
     if (err) throw err;
     groups[g]![1].forEach((i, j) => {
-      const json = (values as (string | null)[])[j] ?? null;
-      out[i] = json === null ? 'no' : sameBody(JSON.parse(json), events[i]) ? 'same' : 'different';
+      const raw = (values as (string | null)[])[j] ?? null;
+      const e = events[i]!;
+      out[i] = raw === null ? 'no' : sameBody(decodeLogged(raw, e.id, e.store), e) ? 'same' : 'different';
     });
   });
   return out;

@@ -2,7 +2,7 @@
  * What the planner's table holds for each event type (plans/index.ts): its schema, the Lua script
  * that applies it, the keys and the arguments. Every script runs between the shared prologue and
  * epilogue (lua/record-event*.lua) and gets, before its own, the event log and change counter as
- * keys and the event id and JSON as arguments; the store's rejected events are the last key.
+ * keys and the event id and the event as logged (logged-event.ts) as arguments; the store's rejected events are the last key.
  */
 import { readFileSync } from 'node:fs';
 import type { EVENT_SCHEMAS, EventOf, EventType } from '../../domain/events.js';

@@ -13,6 +13,7 @@ import { lateRecord } from '../../domain/revisions.js';
 import { storeKeys } from '../redis/keys.js';
 import type { Deadlines, EventPlan, EventScript } from './event-plan.js';
 import { EVENT_PLANS, EVENT_SCRIPTS } from './plans/index.js';
+import { encodeLogged } from './logged-event.js';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 const PROLOGUE = lua('record-event');
@@ -59,7 +60,7 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines, arrived
   return {
     script: script.command,
     keys: [k.log, k.seq, ...entry.keys(e, k), k.late, k.rejected],
-    args: [e.id, JSON.stringify(e), ...entry.args(e, ctx), ctx.at, lateRecord(e, arrivedAt)],
+    args: [e.id, encodeLogged(e), ...entry.args(e, ctx), ctx.at, lateRecord(e, arrivedAt)],
   };
 }
 

@@ -24,7 +24,10 @@ export function seqKeys(prefix: string, store: string) {
 export function storeKeys(prefix: string, store: string) {
   const k = (s: string) => `${prefix}:{${store}}:${s}`;
   return {
-    /** HASH event id → event JSON: the durable event log and the idempotency check. */
+    /**
+     * HASH event id → the event, compact (core/events/logged-event.ts; JSON in logs written before
+     * it, read as well): the durable event log and the idempotency check.
+     */
     log: k('log'),
     /**
      * HASH event id → {event, reason, rejectedAt} JSON: acknowledged events that could not apply
@@ -41,9 +44,7 @@ export function storeKeys(prefix: string, store: string) {
     reportClosing: k('report:closing'),
     ...seqKeys(prefix, store),
     callback: (kind: CallbackKind) => ({
-      /** HASH subject id → subject time (ms), the earliest seen. */
-      subjects: k(`cb:${kind}:subj`),
-      /** ZSET subject id by subject time. */
+      /** ZSET subject id by subject time (ms): the one copy of a subject's time. */
       subjectsByTime: k(`cb:${kind}:subjz`),
       /** ZSET met subject id by subject time. */
       met: k(`cb:${kind}:met`),
@@ -53,9 +54,7 @@ export function storeKeys(prefix: string, store: string) {
       subjectEvent: k(`cb:${kind}:subjev`),
     }),
     repairs: {
-      /** HASH roId → earliest repair.opened time. */
-      opened: k('ro:opened'),
-      /** ZSET roId by opened time. */
+      /** ZSET roId by its earliest repair.opened time (ms): the one copy of that time. */
       openedByTime: k('ro:openedz'),
       /** ZSET roId by opened time, booked visits only. */
       booked: k('ro:bookedz'),
@@ -87,6 +86,11 @@ export function storeKeys(prefix: string, store: string) {
     },
     /** HASH budgetId → budget settings JSON. */
     budgets: k('budgets'),
+    /**
+     * Keys no longer written or read: hashes that repeated the scores of `callback(kind).subjectsByTime`
+     * and `repairs.openedByTime`. The retention job (core/retention/expire-log.ts) drops them.
+     */
+    obsolete: [k('cb:sales:subj'), k('cb:service:subj'), k('ro:opened')],
     /** ZSETs of counted events by time: showroom visits (and first visits), test drives. */
     visits: k('vis:z'),
     firstVisits: k('vis1:z'),

@@ -10,6 +10,7 @@ import { storeKeys } from '../redis/keys.js';
 import type { StoreRegistry } from '../books/store-registry.js';
 import { readSegments } from '../segments/read-segments.js';
 import { keepDays } from './daily-rollup.js';
+import { loggedTime } from '../events/logged-event.js';
 
 const D = 24 * 3600_000;
 const SCAN_COUNT = 1000;
@@ -23,19 +24,15 @@ export interface RetentionDeps {
 /** The oldest event time the log keeps at `now`. */
 export const retentionHorizon = (now: number, retentionDays: number): number => now - retentionDays * D;
 
-/** The event's time from its logged JSON, without parsing the rest of it. */
-function loggedAt(json: string): number {
-  const m = /"at":"([^"]+)"/.exec(json);
-  return m ? Date.parse(m[1]!) : NaN;
-}
-
 export async function expireStoreLog(
   deps: RetentionDeps,
   store: string,
   now: number,
 ): Promise<{ expired: number; daysKept: number }> {
   const { redis, config } = deps;
-  const log = storeKeys(config.prefix, store).log;
+  const { log, obsolete } = storeKeys(config.prefix, store);
+  // Keys of an earlier layout, no longer read (core/redis/keys.ts): freed on the first run.
+  await redis.unlink(...obsolete);
   const horizon = retentionHorizon(now, config.retentionDays);
   let cursor = '0';
   let expired = 0;
@@ -45,7 +42,7 @@ export async function expireStoreLog(
     cursor = next;
     const old: string[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      const at = loggedAt(flat[i + 1]!);
+      const at = loggedTime(flat[i + 1]!);
       if (at < horizon) {
         old.push(flat[i]!);
         oldest = Math.min(oldest, at);

@@ -3,6 +3,7 @@ import type { RedisConn } from '../redis/connections.js';
 import type { PulseEvent } from '../../domain/events.js';
 import { maskFreeText, maskName, maskPhone } from '../../domain/masking.js';
 import type { CustomerRef } from '../../domain/work-lists.js';
+import { decodeLogged, storeOfLog } from '../events/logged-event.js';
 
 export function customerRef(c: PulseEvent['customer'], pii: boolean): CustomerRef | undefined {
   if (!c) return undefined;
@@ -21,6 +22,7 @@ export async function loggedEvents(redis: RedisConn, logKey: string, ids: (strin
   const known = ids.filter((i): i is string => !!i);
   if (!known.length) return ids.map(() => null);
   const raw = await redis.hmget(logKey, ...known);
-  const byId = new Map(known.map((id, j) => [id, raw[j] ? (JSON.parse(raw[j]!) as PulseEvent) : null]));
+  const store = storeOfLog(logKey);
+  const byId = new Map(known.map((id, j) => [id, raw[j] ? decodeLogged(raw[j]!, id, store) : null]));
   return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
 }

@@ -46,11 +46,13 @@ export function aggregateAt(r: FoldResult, i: number): CustomerAggregate {
 }
 
 /**
- * Whether a logged event (its JSON) can matter to the fold: it names a customer or cancels an
- * order. Parsing only those saves most of the work on a log of callbacks, complaints, spend…
- * Inside a JSON string a quote is escaped, so `"customer"` there is always the field name.
+ * Whether a logged event can matter to the fold: it names a customer or cancels an order. Parsing
+ * only those saves most of the work on a log of callbacks, complaints, spend… An event logged as
+ * its JSON (core/events/logged-event.ts): inside a JSON string a quote is escaped, so `"customer"`
+ * there is always the field name. A compact entry is short and parsed whatever it holds.
  */
-export const worthParsing = (raw: string): boolean => raw.includes('"customer"') || raw.includes('order.cancelled');
+export const worthParsing = (raw: string): boolean =>
+  raw[0] === '[' || raw.includes('"customer"') || raw.includes('order.cancelled');
 
 /** Slot of a repair whose earliest event is before the window: it can never count. */
 const BEFORE_WINDOW = -1;

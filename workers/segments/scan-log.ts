@@ -10,13 +10,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RedisConn } from '../../core/redis/connections.js';
 import type { PulseEvent } from '../../domain/events.js';
+import { decodeLogged, storeOfLog } from '../../core/events/logged-event.js';
 
 export const SCAN_COUNT = 2000;
 
 export interface ScanStats {
   /** Entries read, repeats included. */
   scanned: number;
-  /** Entries parsed that are not event JSON (skipped). */
+  /** Entries parsed that are not events (skipped). */
   unreadable: number;
 }
 
@@ -29,6 +30,7 @@ export async function scanLog(
 ): Promise<ScanStats> {
   const { count = SCAN_COUNT, worthParsing } = opts;
   const stats: ScanStats = { scanned: 0, unreadable: 0 };
+  const store = storeOfLog(logKey);
   let reply = redis.hscan(logKey, '0', 'COUNT', count);
   for (;;) {
     const [cursor, flat] = await reply;
@@ -42,7 +44,7 @@ export async function scanLog(
       if (worthParsing && !worthParsing(raw)) continue;
       let event: PulseEvent;
       try {
-        event = JSON.parse(raw) as PulseEvent;
+        event = decodeLogged(raw, flat[i - 1]!, store);
       } catch {
         stats.unreadable++;
         continue;

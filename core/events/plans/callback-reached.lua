@@ -6,8 +6,8 @@
 -- Both reads come before the first write (see record-event.lua).
 local id, tS, d = ARGV[3], ARGV[4], tonumber(ARGV[5])
 local t = tonumber(tS)
-local prev = redis.call('HGET', KEYS[6], id)
-local s = redis.call('HGET', KEYS[3], id)
+local prev = redis.call('HGET', KEYS[5], id)
+local s = redis.call('ZSCORE', KEYS[3], id)
 local met = false
 local since = t
 if s then
@@ -22,8 +22,8 @@ if LATE ~= '' then
     LATE = ''
   end
 end
-redis.call('HSET', KEYS[6], id, prev and (prev .. ',' .. tS) or tS)
+redis.call('HSET', KEYS[5], id, prev and (prev .. ',' .. tS) or tS)
 if met then
-  redis.call('ZADD', KEYS[5], s, id)
+  redis.call('ZADD', KEYS[4], s, id)
 end
 return 1

@@ -1,6 +1,6 @@
 -- A callback subject arrives: vehicle.delivered (sales, by orderId) or repair.closed (service, by roId).
--- KEYS[3] subjects hash, KEYS[4] subjects by time, KEYS[5] met zset, KEYS[6] reached callbacks hash,
--- KEYS[7] subject → event id hash (to find the customer for the work list).
+-- KEYS[3] subjects by time (a subject's score is its time), KEYS[4] met zset, KEYS[5] reached
+-- callbacks hash, KEYS[6] subject → event id hash (to find the customer for the work list).
 -- ARGV[3] subject id, ARGV[4] subject time ms, ARGV[5] deadline ms, ARGV[6] 'first' or 'last'.
 -- Met as in domain/callbacks.ts (callbackMeets): a reached call from the subject time up to its
 -- deadline, both included.
@@ -11,10 +11,10 @@
 -- Everything is read before the first write (see record-event.lua).
 local id, atS, d, policy = ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6]
 local at = tonumber(atS)
-local old = redis.call('HGET', KEYS[3], id)
+local old = redis.call('ZSCORE', KEYS[3], id)
 if old then
   local o = tonumber(old)
-  local oldEid = redis.call('HGET', KEYS[7], id) or ''
+  local oldEid = redis.call('HGET', KEYS[6], id) or ''
   local kept
   if policy == 'last' then
     kept = o > at or (o == at and oldEid >= ARGV[1])
@@ -26,7 +26,7 @@ if old then
   end
 end
 local met = false
-local times = redis.call('HGET', KEYS[6], id)
+local times = redis.call('HGET', KEYS[5], id)
 if times then
   for t in string.gmatch(times, '[^,]+') do
     local tn = tonumber(t)
@@ -36,12 +36,11 @@ if times then
     end
   end
 end
-redis.call('HSET', KEYS[3], id, atS)
-redis.call('HSET', KEYS[7], id, ARGV[1])
-redis.call('ZADD', KEYS[4], atS, id)
+redis.call('HSET', KEYS[6], id, ARGV[1])
+redis.call('ZADD', KEYS[3], atS, id)
 if met then
-  redis.call('ZADD', KEYS[5], atS, id)
+  redis.call('ZADD', KEYS[4], atS, id)
 else
-  redis.call('ZREM', KEYS[5], id)
+  redis.call('ZREM', KEYS[4], id)
 end
 return 1

@@ -9,13 +9,13 @@ import { eventScript, type EventPlans, type PlanContext } from '../event-plan.js
 import { logOnlyScript } from './log-only.js';
 import { LATE_AFTER_MS } from '../../../domain/revisions.js';
 
-const subjectScript = eventScript('pulseCallbackSubject', new URL('./callback-subject.lua', import.meta.url), '---zz-h');
-const reachedScript = eventScript('pulseCallbackReached', new URL('./callback-reached.lua', import.meta.url), '----z--');
+const subjectScript = eventScript('pulseCallbackSubject', new URL('./callback-subject.lua', import.meta.url), '---z-h');
+const reachedScript = eventScript('pulseCallbackReached', new URL('./callback-reached.lua', import.meta.url), '---z--');
 export const callbackScripts = [subjectScript, reachedScript];
 
 const keys = (k: StoreKeys, kind: CallbackKind) => {
   const c = k.callback(kind);
-  return [c.subjects, c.subjectsByTime, c.met, c.reached, c.subjectEvent];
+  return [c.subjectsByTime, c.met, c.reached, c.subjectEvent];
 };
 /**
  * `policy` says which copy of a subject dates it: a delivery is one record per orderId whose

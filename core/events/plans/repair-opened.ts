@@ -2,7 +2,7 @@
 import { EVENT_SCHEMAS } from '../../../domain/events.js';
 import { eventScript, type EventPlans } from '../event-plan.js';
 
-const script = eventScript('pulseRepairOpened', new URL('./repair-opened.lua', import.meta.url), '---zz---tz');
+const script = eventScript('pulseRepairOpened', new URL('./repair-opened.lua', import.meta.url), '---z---tz');
 export const repairOpenedScripts = [script];
 
 export const repairOpenedPlans: EventPlans<'repair.opened'> = {
@@ -12,7 +12,7 @@ export const repairOpenedPlans: EventPlans<'repair.opened'> = {
     keys: (_, k) => {
       const r = k.repairs;
       const a = k.appointments;
-      return [r.opened, r.openedByTime, r.booked, r.bookedIds, a.bookings, a.cancelled, a.seenOnRepair, a.shown];
+      return [r.openedByTime, r.booked, r.bookedIds, a.bookings, a.cancelled, a.seenOnRepair, a.shown];
     },
     args: (e, c) => [e.roId, c.at, e.appointmentId ?? ''],
   },

@@ -4,7 +4,9 @@
 -- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last two keys are the late and the
 -- rejected events').
 -- ARGV[3] record id, ARGV[4] time ms, ARGV[5] event id, ARGV[6] policy,
--- ARGV[7] membership 'i=score;i=score' (i: index into KEYS), ARGV[8] payload (no '|').
+-- ARGV[7] membership 'i;i' (i: index into KEYS; each set scores the record by its time), ARGV[8]
+-- payload (no '|'). The record kept: 'time|event id|membership|payload'; records written before
+-- named a score with each index ('i=score;…'), read as well.
 -- The record standing so far is read and checked before the first write (see record-event.lua);
 -- the family's sorted sets are checked here, only those it writes.
 local id, atS, eid, policy, membership = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
@@ -22,7 +24,7 @@ if cur then
   if not wins then
     return 1
   end
-  for i in string.gmatch(cMembership, '(%d+)=') do
+  for i in string.gmatch(cMembership, '(%d+)[^;]*') do
     local n = tonumber(i)
     if n < 4 or n >= #KEYS - 1 then
       return -1, 'the record of ' .. id .. ' cannot be read: ' .. cur
@@ -35,7 +37,7 @@ local written = {}
 for _, key in ipairs(stale) do
   written[key] = true
 end
-for i in string.gmatch(membership, '(%d+)=') do
+for i in string.gmatch(membership, '%d+') do
   written[KEYS[tonumber(i)]] = true
 end
 for key in pairs(written) do
@@ -46,7 +48,7 @@ for _, key in ipairs(stale) do
   redis.call('ZREM', key, id)
 end
 redis.call('HSET', KEYS[3], id, atS .. '|' .. eid .. '|' .. membership .. '|' .. ARGV[8])
-for i, score in string.gmatch(membership, '(%d+)=([^;]+)') do
-  redis.call('ZADD', KEYS[tonumber(i)], score, id)
+for i in string.gmatch(membership, '%d+') do
+  redis.call('ZADD', KEYS[tonumber(i)], atS, id)
 end
 return 1

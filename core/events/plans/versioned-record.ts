@@ -1,8 +1,8 @@
 /**
  * One record per business id, whatever the number of events naming it: leads, surveys, members,
  * media mentions. Where copies disagree the latest stands (kpis-operations.md, "Precision and
- * readings"); a member counts from their first joining. Each names, per key index, the sorted sets its record belongs to
- * ('index=score;…'); the number of keys varies with the family.
+ * readings"); a member counts from their first joining. Each names, by key index, the sorted sets its record belongs to
+ * ('index;…', each scored by the record's time); the number of keys varies with the family.
  */
 import { EVENT_SCHEMAS, LEAD_CHANNELS } from '../../../domain/events.js';
 import { eventScript, type EventPlans } from '../event-plan.js';
@@ -27,8 +27,8 @@ export const versionedRecordPlans: EventPlans<'lead.created' | 'survey.completed
       return [l.records, l.all, ...LEAD_CHANNELS.map((c) => l.byChannel(c)), l.withCampaign];
     },
     args: (e, c) => {
-      const membership = [`4=${c.at}`, `${CHANNEL_INDEX[e.channel]}=${c.at}`];
-      if (e.campaignId) membership.push(`${CAMPAIGN_INDEX}=${c.at}`);
+      const membership = ['4', String(CHANNEL_INDEX[e.channel])];
+      if (e.campaignId) membership.push(String(CAMPAIGN_INDEX));
       return [e.leadId, c.at, e.id, 'last', membership.join(';'), e.campaignId ?? ''];
     },
   },
@@ -36,32 +36,18 @@ export const versionedRecordPlans: EventPlans<'lead.created' | 'survey.completed
     schema: EVENT_SCHEMAS['survey.completed'],
     script,
     keys: (_, k) => [k.surveys.records, k.surveys.byKind('sales'), k.surveys.byKind('service')],
-    args: (e, c) => [
-      e.surveyId,
-      c.at,
-      e.id,
-      'last',
-      `${e.kind === 'sales' ? 4 : 5}=${c.at}`,
-      `${e.kind},${e.score},${e.nps ?? ''}`,
-    ],
+    args: (e, c) => [e.surveyId, c.at, e.id, 'last', e.kind === 'sales' ? '4' : '5', `${e.kind},${e.score},${e.nps ?? ''}`],
   },
   'member.joined': {
     schema: EVENT_SCHEMAS['member.joined'],
     script,
     keys: (_, k) => [k.members.records, k.members.all],
-    args: (e, c) => [e.customer.id, c.at, e.id, 'first', `4=${c.at}`, ''],
+    args: (e, c) => [e.customer.id, c.at, e.id, 'first', '4', ''],
   },
   'media.mention': {
     schema: EVENT_SCHEMAS['media.mention'],
     script,
     keys: (_, k) => [k.media.records, k.media.all, k.media.negative],
-    args: (e, c) => [
-      e.mentionId,
-      c.at,
-      e.id,
-      'last',
-      e.sentiment === 'negative' ? `4=${c.at};5=${c.at}` : `4=${c.at}`,
-      e.sentiment,
-    ],
+    args: (e, c) => [e.mentionId, c.at, e.id, 'last', e.sentiment === 'negative' ? '4;5' : '4', e.sentiment],
   },
 };
