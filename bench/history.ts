@@ -31,7 +31,6 @@ export interface StoredRun {
   results: unknown;
 }
 
-
 const load = (file: string): StoredRun => ({ file: relative(ROOT, file), results: JSON.parse(readFileSync(file, 'utf8')) });
 
 export interface Comparison {
