@@ -1,13 +1,14 @@
 /**
  * The built client as the server sends it (server/http/client-pages.ts): staff.html for the staff
- * page's addresses, reports.html for the report pages', index.html for the walls, and each script or style sheet as its gzip copy to a
- * browser that accepts gzip, as it is otherwise.
+ * page's addresses, reports.html for the report pages', index.html for the walls, each asking to be
+ * looked at again on every visit; each script or style sheet as its brotli copy to a browser that
+ * accepts brotli, its gzip copy to one that accepts only gzip, as it is otherwise, kept a year.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientPages } from '../server/http/client-pages.js';
@@ -54,9 +55,15 @@ beforeAll(async () => {
     'reports.html': '<title>reports</title>',
     'assets/staff-1.js': SCRIPT,
     'assets/staff-1.js.gz': gzipSync(SCRIPT),
+    'assets/staff-1.js.br': brotliCompressSync(SCRIPT),
     'assets/staff-1.css': STYLE,
     'assets/staff-1.css.gz': gzipSync(STYLE),
+    'assets/staff-1.css.br': brotliCompressSync(STYLE),
+    'assets/gzonly-1.js': SCRIPT,
+    'assets/gzonly-1.js.gz': gzipSync(SCRIPT),
     'assets/plain-1.js': SCRIPT,
+    'assets/logo-1.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    'sw.js': 'self.addEventListener("fetch", () => {});',
   });
   // A build from before the staff page had an entry of its own.
   older = await serve({ 'index.html': '<title>walls</title>' });
@@ -86,28 +93,57 @@ describe('client pages', () => {
     expect((await get(older, '/reports/HZ01/2026-11', 'identity')).status).toBe(404);
   });
 
-  it('sends a script or style sheet gzipped to a browser that accepts gzip, whole to one that does not', async () => {
+  it('sends a script or style sheet as brotli, else gzip, else whole, each decoding to the file', async () => {
     for (const [path, text, type] of [
       ['/assets/staff-1.js', SCRIPT, 'text/javascript'],
       ['/assets/staff-1.css', STYLE, 'text/css'],
     ] as const) {
-      const zipped = await get(base, path, 'gzip, deflate, br');
-      expect(zipped.status).toBe(200);
-      expect(zipped.headers['content-encoding']).toBe('gzip');
-      expect(zipped.headers['content-type']).toMatch(new RegExp(`^${type}`));
-      expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
-      expect(zipped.headers['cache-control']).toBe('public, max-age=3600');
-      expect(zipped.body.length).toBe(gzipSync(text).length);
-      expect(gunzipSync(zipped.body).toString()).toBe(text);
+      // Chromium's list: gzip named first, brotli still preferred (the smaller copy).
+      for (const accept of ['gzip, deflate, br, zstd', 'br']) {
+        const br = await get(base, path, accept);
+        expect(br.status).toBe(200);
+        expect(br.headers['content-encoding'], accept).toBe('br');
+        expect(br.headers['content-type']).toMatch(new RegExp(`^${type}`));
+        expect(br.headers.vary).toMatch(/Accept-Encoding/i);
+        expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        expect(brotliDecompressSync(br.body).toString()).toBe(text);
+      }
+
+      for (const accept of ['gzip, deflate', 'gzip, br;q=0']) {
+        const zipped = await get(base, path, accept);
+        expect(zipped.headers['content-encoding'], accept).toBe('gzip');
+        expect(zipped.headers['content-type']).toMatch(new RegExp(`^${type}`));
+        expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
+        expect(zipped.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        expect(gunzipSync(zipped.body).toString()).toBe(text);
+      }
 
       const whole = await get(base, path, 'identity');
       expect(whole.headers['content-encoding']).toBeUndefined();
       expect(whole.headers['content-type']).toMatch(new RegExp(`^${type}`));
+      expect(whole.headers.vary).toMatch(/Accept-Encoding/i);
+      expect(whole.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(whole.body.toString()).toBe(text);
     }
-    // No gzip copy built: the file itself.
-    const plain = await get(base, '/assets/plain-1.js', 'gzip');
+    // Only a gzip copy built: gzip even to a browser that prefers brotli.
+    const gzOnly = await get(base, '/assets/gzonly-1.js', 'gzip, deflate, br');
+    expect(gzOnly.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzOnly.body).toString()).toBe(SCRIPT);
+    // No copy built: the file itself, kept a year all the same.
+    const plain = await get(base, '/assets/plain-1.js', 'gzip, br');
     expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(plain.body.toString()).toBe(SCRIPT);
+    const svg = await get(base, '/assets/logo-1.svg', 'gzip, br');
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('asks for the pages and the service worker again on every visit', async () => {
+    for (const path of ['/', '/wall/HZ01', '/screen/lobby', '/staff/HZ01', '/reports/HZ01/2026-11', '/index.html', '/sw.js']) {
+      const res = await get(base, path, 'gzip, br');
+      expect(res.status, path).toBe(200);
+      expect(res.headers['cache-control'], path).toBe('no-cache');
+    }
   });
 });

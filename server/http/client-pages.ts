@@ -1,8 +1,13 @@
 /**
  * The built client (client/dist): its assets, and its three pages — staff.html for `/staff` and
  * `/staff/{store}`, reports.html for `/reports/{store|group}/{period}`, index.html for the walls
- * and screens. A script or style sheet goes out as its
- * gzip copy (written by the build, vite.config.ts) to a browser that accepts gzip.
+ * and screens.
+ *
+ * Assets (`/assets/…`) carry their content's hash in their name and never change in place: a browser
+ * keeps them a year without asking again (`immutable`). A script or style sheet goes out as its
+ * brotli copy to a browser that accepts brotli, else as its gzip copy to one that accepts gzip
+ * (both written by the build, vite.config.ts), else as it is. The pages and the service worker are
+ * asked for again on every visit (`no-cache`), so that a new build reaches every screen.
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -12,31 +17,48 @@ const WALL_PATHS = /^\/(wall|screen)(\/|$)|^\/$/;
 const STAFF_PATHS = /^\/staff(\/|$)/;
 const REPORT_PATHS = /^\/reports(\/|$)/;
 const ASSET = /^\/assets\/[^/]+\.(js|css)$/;
-const MAX_AGE = '1h';
+/** A year, the longest a browser is asked to keep anything. */
+const ASSET_MAX_AGE_MS = 365 * 24 * 3_600_000;
+const REVALIDATE = 'no-cache';
+
+/** The copies the build writes, in the order they are preferred: the smallest first. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
 
 export function clientPages(dist: string): Router {
   const router = express.Router();
   router.get(ASSET, (req: Request, res: Response, next: NextFunction) => {
-    const gz = join(dist, `${req.path}.gz`);
     res.vary('Accept-Encoding');
-    if (!req.acceptsEncodings('gzip') || !existsSync(gz)) return next();
+    // The server's preference, not the order of the browser's list (which names gzip before br).
+    const copy = ENCODINGS.find((e) => req.acceptsEncodings(e.name) && existsSync(join(dist, `${req.path}${e.suffix}`)));
+    if (!copy) return next();
     res.type(req.path.endsWith('.js') ? 'text/javascript' : 'text/css');
-    res.setHeader('Content-Encoding', 'gzip');
-    res.sendFile(gz, { maxAge: MAX_AGE }, (err) => err && next(err));
+    res.setHeader('Content-Encoding', copy.name);
+    res.sendFile(
+      join(dist, `${req.path}${copy.suffix}`),
+      { maxAge: ASSET_MAX_AGE_MS, immutable: true },
+      (err) => err && next(err),
+    );
   });
   router.use(
     express.static(dist, {
       index: false,
-      maxAge: MAX_AGE,
-      // The service worker is looked at again on every visit, so that a new build reaches the TVs.
       setHeaders: (res, path) => {
-        if (path.endsWith(`${sep}sw.js`)) res.setHeader('Cache-Control', 'no-cache');
+        // The service worker and the pages are looked at again on every visit, so that a new build
+        // reaches the TVs; only the hashed assets are kept.
+        if (path.includes(`${sep}assets${sep}`)) {
+          res.setHeader('Cache-Control', `public, max-age=${ASSET_MAX_AGE_MS / 1000}, immutable`);
+        } else {
+          res.setHeader('Cache-Control', REVALIDATE);
+        }
       },
     }),
   );
   const page = (file: string) => (_req: Request, res: Response) => {
     res.locals.route = '(wall page)';
-    res.sendFile(file, { root: dist, maxAge: 0 });
+    res.sendFile(file, { root: dist, cacheControl: false, headers: { 'Cache-Control': REVALIDATE } });
   };
   // A build older than the staff page's own entry has only index.html, which shows the staff page too.
   router.get(STAFF_PATHS, page(existsSync(join(dist, 'staff.html')) ? 'staff.html' : 'index.html'));
