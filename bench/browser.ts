@@ -197,7 +197,7 @@ export function countPushes(cdp: CDPSession) {
 }
 
 /** Cold loads: a new context (no cache, no stored key) each time, the key in the address. */
-async function firstFigures(browser: Browser, url: string): Promise<LoadTiming> {
+export async function firstFigures(browser: Browser, url: string): Promise<LoadTiming> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();

@@ -70,3 +70,10 @@ export interface LiveSocketData {
 }
 
 export const GROUP = '*';
+
+/**
+ * The element of a wall's page that holds its first snapshot (`<script type="application/json">`),
+ * written by the server when the page's address brings a key that may read the wall
+ * (server/http/wall-page.ts) and shown by the page before its socket has connected.
+ */
+export const PAGE_SNAPSHOT_ID = 'pulse-snapshot';

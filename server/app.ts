@@ -27,6 +27,7 @@ import { KpiService } from '../core/kpi/kpi-service.js';
 import { liveAdapter } from './live/live-adapter.js';
 import { FreshnessMonitor } from './live/freshness-monitor.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
+import { liveSnapshotReader } from './live/live-snapshot.js';
 import { createLogger, type Logger } from '../core/observability/logger.js';
 import {
   createRegistry,
@@ -153,7 +154,7 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     refuse(req, res, 404, { error: 'not_found', message: 'no such endpoint' });
   });
   if (existsSync(CLIENT_DIST)) {
-    app.use(clientPages(CLIENT_DIST));
+    app.use(clientPages(CLIENT_DIST, { gate: deps.gate, read: liveSnapshotReader(deps), trustProxyHops: config.trustProxyHops }));
   }
   // Body parser and handler errors: a clear status, never a stack trace.
   app.use((err: Error & { type?: string; status?: number }, req: Request, res: Response, _next: NextFunction) => {

@@ -7,11 +7,13 @@
  * keeps them a year without asking again (`immutable`). A script or style sheet goes out as its
  * brotli copy to a browser that accepts brotli, else as its gzip copy to one that accepts gzip
  * (both written by the build, vite.config.ts), else as it is. The pages and the service worker are
- * asked for again on every visit (`no-cache`), so that a new build reaches every screen.
+ * asked for again on every visit (`no-cache`), so that a new build reaches every screen; a wall's
+ * page that carries its first figures is never kept (wall-page.ts).
  */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { wallPage, type WallPageDeps } from './wall-page.js';
 
 const WALL_PATHS = /^\/(wall|screen)(\/|$)|^\/$/;
 const STAFF_PATHS = /^\/staff(\/|$)/;
@@ -27,7 +29,8 @@ const ENCODINGS = [
   { name: 'gzip', suffix: '.gz' },
 ] as const;
 
-export function clientPages(dist: string): Router {
+/** `wall`: what a wall's page needs to carry its first snapshot (wall-page.ts); without it, the page as built. */
+export function clientPages(dist: string, wall?: WallPageDeps): Router {
   const router = express.Router();
   router.get(ASSET, (req: Request, res: Response, next: NextFunction) => {
     res.vary('Accept-Encoding');
@@ -64,6 +67,6 @@ export function clientPages(dist: string): Router {
   router.get(STAFF_PATHS, page(existsSync(join(dist, 'staff.html')) ? 'staff.html' : 'index.html'));
   // No report page in an older build: the address is then not found, as any unknown one.
   if (existsSync(join(dist, 'reports.html'))) router.get(REPORT_PATHS, page('reports.html'));
-  router.get(WALL_PATHS, page('index.html'));
+  router.get(WALL_PATHS, wall ? wallPage(dist, wall, page('index.html')) : page('index.html'));
   return router;
 }

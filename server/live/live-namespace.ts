@@ -33,6 +33,7 @@ import { deviceChannels, forwardDeviceMessage, onDeviceHello } from './device-so
 import { watchKeys } from './key-watch.js';
 import { roomLimitError } from './limits.js';
 import { MessageBudget } from './message-budget.js';
+import { liveSnapshotReader } from './live-snapshot.js';
 import { sharedReads } from './shared-reads.js';
 import { SocketLeases } from './socket-leases.js';
 import { HEARTBEAT_EVERY_MS, type Freshness } from '../../domain/freshness.js';
@@ -111,12 +112,8 @@ export async function attachLive(io: LiveServer, deps: AppDeps, subscriber: Redi
   const heartbeats = setInterval(() => sendHeartbeats(freshness.current), HEARTBEAT_EVERY_MS);
   heartbeats.unref();
 
-  const readSnapshot = (store: string) => (store === GROUP ? deps.kpis.group(Date.now()) : deps.kpis.store(store));
   // Every snapshot sent on the socket says how fresh the pipeline behind it is.
-  const snapshotFor = async (store: string): Promise<Snapshot | null> => {
-    const snap = await readSnapshot(store);
-    return snap && { ...snap, freshness: freshness.current };
-  };
+  const snapshotFor = liveSnapshotReader(deps);
   // A `subscribe` answers with a snapshot; those asked for at once share one read.
   const subscribeSnapshot = sharedReads(snapshotFor);
   const { perSecond, burst } = deps.config.liveMessages;

@@ -19,7 +19,8 @@
  *   be temporary (the key refused on a page where it worked: Redis may have come back without its
  *   data; a store Redis no longer knows) is retried with a growing pause, the figures kept.
  * - Offline first: the last snapshot taken is kept in the browser (offline/snapshot-cache.ts) and
- *   shown at once when the page starts, marked `fromCache`, until the server answers.
+ *   shown at once when the page starts, marked `fromCache`, until the server answers — unless the
+ *   server wrote current figures into the page itself (live/page-snapshot.ts), which come first.
  */
 import { computed, onScopeDispose, ref, shallowRef, watch, type ComputedRef, type Ref } from 'vue';
 import type { AlertRecord } from '../../../domain/alerts.js';
@@ -29,6 +30,7 @@ import { isStale, wallStatus, type Freshness, type WallStatus } from '../../../d
 import { activeAlertsPath, mergeAlerts, resyncAlerts } from '../alert-list.js';
 import { apiGet } from '../api.js';
 import { browserFrames, frameCoalescer } from '../live/frame-coalescer.js';
+import { takePageSnapshot } from '../live/page-snapshot.js';
 import { isUnauthorized, RETRY_MS, RETRY_REFUSED_MS, useLiveSocket } from '../live/use-live-socket.js';
 import { snapshotCache, snapshotKey } from '../offline/snapshot-cache.js';
 import { useNow } from './use-now.js';
@@ -150,16 +152,22 @@ export function useLiveSnapshot(store: string, options: LiveOptions): LiveSnapsh
     else saveTimer = setTimeout(saveNow, wait);
   }
 
-  // The first figures also by HTTP, sent alongside the socket's handshake: that takes several round
-  // trips, each waiting for the page's main thread while it renders for the first time. Whichever
-  // answers first is shown; the socket's ack and pushes take over from there.
-  const kpisPath = store === GROUP ? '/api/v1/kpis' : `/api/v1/stores/${encodeURIComponent(store)}/kpis`;
-  apiGet<Snapshot>(kpisPath, options.token).then(
-    (first) => {
-      if (!disposed && (snapshot.value === null || fromCache.value)) showNow(first);
-    },
-    () => undefined, // the socket reports what is wrong
-  );
+  // The first figures: those the server wrote into the page (live/page-snapshot.ts), drawn with
+  // the page's first render; else by HTTP, sent alongside the socket's handshake. The handshake
+  // takes several round trips, each waiting for the page's main thread while it renders for the
+  // first time. Whichever answers first is shown; the socket's ack and pushes take over from there.
+  const inPage = takePageSnapshot(store);
+  if (inPage) {
+    show(inPage);
+  } else {
+    const kpisPath = store === GROUP ? '/api/v1/kpis' : `/api/v1/stores/${encodeURIComponent(store)}/kpis`;
+    apiGet<Snapshot>(kpisPath, options.token).then(
+      (first) => {
+        if (!disposed && (snapshot.value === null || fromCache.value)) showNow(first);
+      },
+      () => undefined, // the socket reports what is wrong
+    );
+  }
 
   /** Highest `seq` pushed on the current connection before its ack arrived. */
   let pushedSeq: number | null = null;

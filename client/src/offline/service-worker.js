@@ -4,7 +4,8 @@
  * and shows the figures it kept (snapshot-cache.ts) instead of the browser's error page.
  *
  * - Wall and screen pages (`/`, `/wall…`, `/screen…`): network first, the kept page when the
- *   network fails or takes longer than NETWORK_WAIT_MS; every page answered is kept.
+ *   network fails or takes longer than NETWORK_WAIT_MS; every page answered is kept, except one
+ *   that carries figures (sent `no-store`, server/http/wall-page.ts).
  * - `/assets/…` (hashed, never changed in place): cache first; the whole build's assets are kept
  *   when the worker installs, so that chunks loaded later (the playlist player, charts) are there.
  * - Anything else (the API, the sockets, metrics, the staff page) goes to the network untouched.
@@ -25,7 +26,7 @@ self.addEventListener('install', (event) => {
       await cache.addAll(SHELL.assets);
       // The page of the visit that installs the worker went past it: fetch it once for the cache.
       const page = await fetch('/wall', { cache: 'no-cache' });
-      if (page.ok) await cache.put(PAGE_KEY, page);
+      if (keepable(page)) await cache.put(PAGE_KEY, page);
       await self.skipWaiting();
     })(),
   );
@@ -60,7 +61,7 @@ self.addEventListener('fetch', (event) => {
 async function networkFirst(request) {
   const cache = await caches.open(CACHE);
   const network = fetch(request).then(async (res) => {
-    if (res.ok) await cache.put(PAGE_KEY, res.clone());
+    if (keepable(res)) await cache.put(PAGE_KEY, res.clone());
     return res;
   });
   network.catch(() => undefined); // a late failure after the kept page was served is no error
@@ -78,6 +79,14 @@ async function networkFirst(request) {
   }
   const kept = await cache.match(PAGE_KEY);
   return kept ?? network;
+}
+
+/**
+ * A page fit to be the kept shell: not one that carries figures for the key of its address
+ * (server/http/wall-page.ts), which the server sends `no-store`: the shell must hold no figures.
+ */
+function keepable(res) {
+  return res.ok && !/\bno-store\b/i.test(res.headers.get('cache-control') ?? '');
 }
 
 async function cacheFirst(request) {
