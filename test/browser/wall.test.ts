@@ -1,6 +1,6 @@
 /**
  * The wall in a real Chromium: open it with a kiosk key, read the figures off the screen, watch a
- * live push change them, and keep a screenshot.
+ * live push change them, and keep a screenshot; the figures the page brings drawn with no socket.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
@@ -197,6 +197,28 @@ describe('wall display', () => {
     check(await burstOn());
     // No animation frames (as in a hidden tab): the fallback timer still applies the newest.
     check(await burstOn('window.requestAnimationFrame = () => 0;'));
+  });
+
+  it('draws the figures its page brings before any live connection or API answer', async () => {
+    const key = (await stack.request('POST', '/api/v1/keys', { name: 'tv', scopes: ['read'] })).body.token as string;
+    const api = (await stack.request('GET', '/api/v1/stores/BR01/kpis')).body as Snapshot;
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    try {
+      // The page and its files only: the socket and the API never answer.
+      await context.route(/\/(socket\.io|api)\//, (route) => route.abort());
+      // A WebSocket that never reaches the server (nor answers).
+      await context.routeWebSocket(/\/socket\.io\//, () => undefined);
+      const page = await context.newPage();
+      await page.goto(`${stack.baseUrl}/wall/BR01?token=${key}`);
+      const open = page.getByTestId('complaints-open');
+      await waitFor(async () => /\d/.test(await open.innerText()), 10_000, 'the figures of the page');
+      expect((await open.innerText()).trim()).toBe(String(api.kpis.complaints.open));
+      expect(await page.getByTestId('conn-state').getAttribute('data-state')).not.toBe('live');
+      // Drawn once, then the page's element is gone: nothing left to show a second time.
+      expect(await page.locator('#pulse-snapshot').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
   });
 
   it('asks for a key when none is given', async () => {
