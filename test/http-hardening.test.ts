@@ -79,13 +79,13 @@ describe('security headers', () => {
     }
   });
 
-  it("serves the wall's service worker to be looked at again on every visit, and hashed assets for an hour", async () => {
+  it("serves the wall's service worker to be looked at again on every visit, and hashed assets for a year", async () => {
     const sw = await raw(stack.baseUrl, 'GET', '/sw.js', {});
     expect(sw.status).toBe(200);
     expect(sw.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(sw.headers['cache-control']).toBe('no-cache');
     const asset = /\/assets\/index-[\w-]+\.js/.exec((await raw(stack.baseUrl, 'GET', '/wall/HZ01', {})).text)![0];
-    expect((await raw(stack.baseUrl, 'GET', asset, {})).headers['cache-control']).toBe('public, max-age=3600');
+    expect((await raw(stack.baseUrl, 'GET', asset, {})).headers['cache-control']).toBe('public, max-age=31536000, immutable');
   });
 
   it('leaves a forged Host out of the policy', async () => {

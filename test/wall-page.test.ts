@@ -47,9 +47,13 @@ async function page(path: string, at = base) {
   return { status: res.status, cacheControl: res.headers.get('cache-control'), html, raw: m?.[1] ?? null };
 }
 
-/** A snapshot without the moment it was read, which differs from one read to the next. */
-const figures = ({ asOf, ...rest }: Snapshot) => {
+/**
+ * A snapshot's figures: without the moment it was read and the pipeline's state, which differ from
+ * one read to the next (the freshness look runs every 2 s); both present.
+ */
+const figures = ({ asOf, freshness, ...rest }: Snapshot) => {
   expect(Date.parse(asOf)).toBeGreaterThan(Date.now() - 60_000);
+  expect(freshness?.state).toMatch(/^(live|delayed|stalled|down)$/);
   return rest;
 };
 
