@@ -12,6 +12,7 @@ import { KpiService } from '../core/kpi/kpi-service.js';
 import { MAX_AGE_MS, type StorePartsReader } from '../core/kpi/parts-cache.js';
 import { readStoreParts } from '../core/kpi/read-store.js';
 import { keptHeader, NEXT_WITHIN_MS, PartsKeeper, readKept, writeKept } from '../core/kpi/kept-parts.js';
+import { keptPartsKeys } from '../core/redis/keys.js';
 import { ReadHorizon } from '../core/kpi/read-horizon.js';
 import { readStoreVersions } from '../core/kpi/store-versions.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
@@ -189,5 +190,23 @@ describe('store parts kept in Redis by the workers', () => {
     expect(g.kpis.showroom.month).toEqual({ visits: 3, firstVisits: 1 });
     // A server started just after midnight takes them too.
     expect((await groupAt(server(), MIDNIGHT + 1000)).read).toEqual([]);
+  });
+
+  it('are written back by a server that had to read a store Redis had none of, and only then', async () => {
+    const at = MIDNIGHT + 2000;
+    await deps.redis.del(keptPartsKeys(prefix, 'LA01').parts);
+    const writer = new KpiService(deps.redis, deps.stores, opts, counting, 'readWrite');
+    expect((await groupAt(writer, at)).read).toEqual(['LA01']);
+    await vi.waitFor(async () => expect(keptHeader((await readKept(deps.redis, prefix, ['LA01'], 'parts'))[0])).not.toBeNull());
+    const [v] = await readStoreVersions(deps.redis, prefix, ['LA01']);
+    expect(keptHeader((await readKept(deps.redis, prefix, ['LA01'], 'parts'))[0])).toMatchObject({ data: v!.data, readAt: at });
+    expect((await groupAt(server(), at + 1000)).read).toEqual([]);
+    // Parts of an older data version are the workers' to renew: the server reads the store and writes nothing.
+    const [before] = await readKept(deps.redis, prefix, ['LA01'], 'parts');
+    await applyEvents({ ...deps, now: () => at }, [
+      ev('showroom.visit', '2026-11-23T08:00:00-08:00', { id: 'l3', store: 'LA01', firstVisit: true }),
+    ]);
+    expect((await groupAt(writer, at + 2000)).read).toEqual(['LA01']);
+    expect((await readKept(deps.redis, prefix, ['LA01'], 'parts'))[0]).toBe(before);
   });
 });

@@ -66,6 +66,12 @@ const expiresFrom = (t: number) => t + MAX_AGE_MS * (0.8 + 0.2 * Math.random());
 
 export class StorePartsCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Stores Redis had no recent parts of at all (no worker kept them): those this server reads it
+   * writes back. A store whose kept parts are only of an older data version is left to the workers,
+   * which keep it after the batch that changed it.
+   */
+  private readonly unkept = new Set<string>();
   /** Stores whose parts came from Redis, and stores read, since the service started. */
   readonly counts = { kept: 0, read: 0 };
 
@@ -117,6 +123,7 @@ export class StorePartsCache {
       rest = rest.filter((w, i) => {
         const raw = raws[i];
         const h = keptHeader(raw);
+        if (slot === 'parts' && (!h || wall - h.keptAt >= MAX_AGE_MS)) this.unkept.add(w.store);
         if (!h || !keptUsable(h, w.v.data, w.settings, now, wall)) return true;
         this.keep(w, h, decodeKept(w.store, h, raw!, w.v.seq));
         return false;
@@ -169,7 +176,7 @@ export class StorePartsCache {
     read.then(
       (done) => {
         entry.done = done;
-        if (this.kept !== 'readWrite') return;
+        if (this.kept !== 'readWrite' || !this.unkept.delete(store)) return;
         const h = { data: v.data, name: settings.name, timezone: settings.timezone, readAt: now, until: done.until, keptAt };
         // Only for the others' sake: a failure here costs them a read, nothing else.
         writeKept(this.redis, this.opts.prefix, store, 'parts', h, done.parts).catch(() => undefined);
