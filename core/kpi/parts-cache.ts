@@ -20,7 +20,7 @@
  * whose parts expired and one at a local midnight read only the stores Redis has nothing exact for.
  */
 import type { RedisConn } from '../redis/connections.js';
-import { decodeKept, keptHeader, keptUsable, MAX_AGE_MS, readKept, writeKept, type KeptHeader } from './kept-parts.js';
+import { decodeKept, keptHeader, keptUsable, MAX_AGE_MS, readKeptBoth, writeKept, type KeptHeader } from './kept-parts.js';
 import { ReadHorizon } from './read-horizon.js';
 import { readStoreParts, type ReadOptions, type StoreParts, type StoreSettingsRecord } from './read-store.js';
 import { forecastAt } from './spend.js';
@@ -110,25 +110,24 @@ export class StorePartsCache {
 
   /** Takes from Redis the kept parts of these stores that are exact at `now`: those read there, else those of midnight. */
   private async takeKept(missing: Wanted[], now: number): Promise<void> {
-    let rest = missing;
-    for (const slot of ['parts', 'next'] as const) {
-      if (!rest.length) return;
-      const raws = await readKept(
-        this.redis,
-        this.opts.prefix,
-        rest.map((w) => w.store),
-        slot,
-      );
-      const wall = Date.now();
-      rest = rest.filter((w, i) => {
-        const raw = raws[i];
-        const h = keptHeader(raw);
-        if (slot === 'parts' && (!h || wall - h.keptAt >= MAX_AGE_MS)) this.unkept.add(w.store);
-        if (!h || !keptUsable(h, w.v.data, w.settings, now, wall)) return true;
-        this.keep(w, h, decodeKept(w.store, h, raw!, w.v.seq));
-        return false;
-      });
-    }
+    const both = await readKeptBoth(
+      this.redis,
+      this.opts.prefix,
+      missing.map((w) => w.store),
+    );
+    const wall = Date.now();
+    missing.forEach((w, i) => {
+      const [parts, next] = both[i]!;
+      const h = keptHeader(parts);
+      if (!h || wall - h.keptAt >= MAX_AGE_MS) this.unkept.add(w.store);
+      for (const [head, raw] of [
+        [h, parts],
+        [keptHeader(next), next],
+      ] as const) {
+        if (head && keptUsable(head, w.v.data, w.settings, now, wall))
+          return this.keep(w, head, decodeKept(w.store, head, raw!, w.v.seq));
+      }
+    });
   }
 
   private keep(w: Wanted, h: KeptHeader, parts: StoreParts): void {
