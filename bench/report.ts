@@ -106,9 +106,9 @@ export function markdown(r: Results, pair: Comparison | null): string {
       return `| ${g.stores} | ${g.eventsPerStore} (${g.days} days) | **${g.group.medianMs} ms** | ${g.group.minMs} / ${g.group.maxMs} ms | ${g.group.calls} | ${warm} | ${load} |`;
     }),
     '',
-    'Cold: a KpiService that has kept nothing reads every store, at the same `now`, after one warm-up call.',
+    'Cold: a KpiService that has kept nothing and takes nothing from Redis reads every store, at the same `now`, after one warm-up call.',
     'Warm: the service the live rooms use, at the moment of each call, each call after a batch of 3 events',
-    "(a visit, a lead, a repair order) to one store: only that store is read again, the others' parts are kept",
+    "(a visit, a lead, a repair order) to one store: only that store is read again or taken from the parts the worker kept, the others' parts are kept",
     '(core/kpi/parts-cache.ts). Load average: the 1-minute load of the machine while measured (other processes',
     'slow both columns alike).',
     changedLine('redis', 'inProcess'),

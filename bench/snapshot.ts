@@ -7,6 +7,7 @@ import { loadConfig } from '../core/config.js';
 import { KpiService } from '../core/kpi/kpi-service.js';
 import type { StorePartsReader } from '../core/kpi/parts-cache.js';
 import { readStoreParts } from '../core/kpi/read-store.js';
+import { PartsKeeper } from '../core/kpi/kept-parts.js';
 import { storeKeys } from '../core/redis/keys.js';
 import { StoreRegistry } from '../core/books/store-registry.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
@@ -31,9 +32,11 @@ export function applyDeps(redisUrl: string, prefix: string) {
     return readStoreParts(...args);
   };
   const kpis = new KpiService(redis, stores, opts, counting);
-  /** A service that has kept nothing: each call reads every store it shows. */
-  const coldKpis = () => new KpiService(redis, stores, opts);
-  return { redis, config, stores, opts, kpis, coldKpis, storesRead: () => reads };
+  /** A service that has kept nothing and takes nothing from Redis: each call reads every store it shows. */
+  const coldKpis = () => new KpiService(redis, stores, opts, readStoreParts, 'off');
+  // As the workers run it: the stores' parts kept in Redis after each batch (core/kpi/kept-parts.ts).
+  const keep = new PartsKeeper({ redis, opts }, (s) => stores.get(s));
+  return { redis, config, stores, opts, keep, kpis, coldKpis, storesRead: () => reads };
 }
 
 interface LoadedHistory {
@@ -197,7 +200,7 @@ export async function groupSnapshot(redisUrl: string, stores: number) {
       storesReadMax: Math.max(...read),
     };
     const load = round((loadBefore + loadavg()[0]!) / 2, 2);
-    const moments = await groupMoments({ redis: deps.redis, stores: deps.stores, opts: deps.opts });
+    const moments = await groupMoments({ redis: deps.redis, stores: deps.stores, opts: deps.opts, keep: deps.keep });
     return { stores, eventsPerStore: base.length, days, applyMs: round(applyMs), group, warm, load, moments };
   } finally {
     deps.redis.disconnect();

@@ -24,6 +24,7 @@ import { refuse } from '../core/http/refusal.js';
 import { securityHeaders } from './http/security-headers.js';
 import { answerUnavailable, setRetryAfter } from '../core/http/unavailable.js';
 import { KpiService } from '../core/kpi/kpi-service.js';
+import { readStoreParts } from '../core/kpi/read-store.js';
 import { liveAdapter } from './live/live-adapter.js';
 import { FreshnessMonitor } from './live/freshness-monitor.js';
 import { attachLive, type Live, type LiveServer } from './live/live-namespace.js';
@@ -94,7 +95,13 @@ export async function createApp(config: Config, target: RedisTarget, obs: Observ
     redis,
     queues,
     stores,
-    kpis: new KpiService(redis, stores, { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments }),
+    kpis: new KpiService(
+      redis,
+      stores,
+      { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments },
+      readStoreParts,
+      'readWrite',
+    ),
     keys,
     gate: new KeyGate(keys, refusals, config.refusalLimit),
     log: log.child({ component: 'api' }),

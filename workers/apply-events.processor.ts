@@ -24,6 +24,7 @@ import { planEvent, queuePlan } from '../core/events/scripts.js';
 import { retentionHorizon } from '../core/retention/expire-log.js';
 import { scriptOutcome } from '../core/events/script-outcome.js';
 import type { ApplyEventsJob, ApplyEventsResult } from '../core/jobs/queues.js';
+import type { PartsKeeper } from '../core/kpi/kept-parts.js';
 
 export interface ApplyDeps {
   redis: RedisConn;
@@ -37,6 +38,8 @@ export interface ApplyDeps {
     'eventsApplied' | 'eventsDuplicate' | 'eventsRejected' | 'applyBatchSeconds' | 'applyEventLagSeconds' | 'alertsRaised'
   >;
   log?: Pick<Logger, 'error'>;
+  /** Keeps the changed stores' parts in Redis for the servers (core/kpi/kept-parts.ts); absent: not kept. */
+  keep?: PartsKeeper;
 }
 
 export interface ApplyOptions {
@@ -106,6 +109,12 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
   // TVs with celebrations on show a new order or delivery (applied now, not a duplicate).
   for (const c of celebrations) await redis.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
   for (const [store, types] of changed) await evaluateStore(deps, store, now, types);
+  // Last: the servers read the stores themselves until then. The events are applied whatever happens here.
+  if (deps.keep) {
+    await deps.keep.afterBatch(changed.keys(), now).catch((err: unknown) => {
+      deps.log?.error({ err }, 'could not keep the parts of the stores changed');
+    });
+  }
   // Nothing of the events Redis could not run was written: the retry applies them once.
   if (retry) throw retry;
   return { applied, duplicates, rejected: rejected.length, expired: all.length - events.length };

@@ -10,6 +10,8 @@ import { createRegistry, createWorkerMetrics, type Registry } from '../core/obse
 import { queuePrefix } from '../core/redis/keys.js';
 import { connectRedis, isRedisAway, watchConnection, type RedisTarget } from '../core/redis/connections.js';
 import { StoreRegistry } from '../core/books/store-registry.js';
+import { PartsKeeper } from '../core/kpi/kept-parts.js';
+import { readSegments } from '../core/segments/read-segments.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
 import { defineEventScripts } from '../core/events/scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
@@ -78,10 +80,16 @@ export async function startWorkers(
   const redis = connectRedis(target, { maxRetriesPerRequest: null });
   const connection = connectRedis(target, { maxRetriesPerRequest: null });
   defineEventScripts(redis);
+  const stores = new StoreRegistry(redis, config.prefix);
   const deps = {
     redis,
-    stores: new StoreRegistry(redis, config.prefix),
+    stores,
     config,
+    // The servers take each store's parts from Redis instead of reading it (core/kpi/kept-parts.ts).
+    keep: new PartsKeeper(
+      { redis, opts: { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments } },
+      (s) => stores.get(s),
+    ),
     metrics,
     log,
     // The alert engine hands each raised alert to the store's webhooks through this.

@@ -49,6 +49,15 @@ async function catchUpStoreReports(deps: ApplyDeps & { reports?: ReportsCatchUp 
   }
 }
 
+/** The store's parts kept for the servers, written again if they would not hold through the next minute. */
+async function renewKeptParts(deps: ApplyDeps, store: string, now: number) {
+  try {
+    await deps.keep?.renew(store, now);
+  } catch (err) {
+    deps.log?.error({ err, store }, 'could not keep the store’s parts');
+  }
+}
+
 /** The figures of the store's periods that closed since the last minute, kept for their revision notices. */
 async function keepStoreClosings(deps: ApplyDeps, store: string, now: number) {
   try {
@@ -75,6 +84,7 @@ export const createMaintenanceProcessor =
       return { stores: stores.length };
     }
     await refreshStore(deps, job.data.store, now);
+    await renewKeptParts(deps, job.data.store, now);
     await keepStoreClosings(deps, job.data.store, now);
     await catchUpStoreReports(deps, job.data.store, now);
     return { stores: 1 };

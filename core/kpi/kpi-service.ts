@@ -3,7 +3,7 @@ import type { RedisConn } from '../redis/connections.js';
 import type { Snapshot } from '../../domain/kpis.js';
 import { DEFAULT_TIMEZONE } from '../../domain/settings.js';
 import type { StoreRegistry } from '../books/store-registry.js';
-import { StorePartsCache, type StorePartsReader } from './parts-cache.js';
+import { StorePartsCache, type KeptPartsUse, type StorePartsReader } from './parts-cache.js';
 import { readStoreParts, type ReadOptions } from './read-store.js';
 import { groupSnapshot, storeSnapshot } from './snapshot.js';
 
@@ -12,14 +12,23 @@ export const GROUP_NAME = '集团总览';
 export class KpiService {
   private readonly parts: StorePartsCache;
 
-  /** `read`: how one store's parts are read (readStoreParts; a test may count the reads). */
+  /**
+   * `read`: how one store's parts are read (readStoreParts; a test may count the reads). `kept`: how
+   * the parts kept in Redis by the workers are used (core/kpi/kept-parts.ts).
+   */
   constructor(
     redis: RedisConn,
     private readonly stores: StoreRegistry,
     opts: ReadOptions,
     read: StorePartsReader = readStoreParts,
+    kept: KeptPartsUse = 'read',
   ) {
-    this.parts = new StorePartsCache(redis, opts, read);
+    this.parts = new StorePartsCache(redis, opts, read, kept);
+  }
+
+  /** Stores whose parts came from Redis, and stores read, since the service started. */
+  get partsCounts(): Readonly<{ kept: number; read: number }> {
+    return this.parts.counts;
   }
 
   /** null when the store has never been seen nor configured. */

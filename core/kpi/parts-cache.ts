@@ -14,40 +14,23 @@
  * Otherwise they are exactly what a read at `now` would give once re-timed: `now` itself and what
  * follows it continuously (the budgets' month-end forecasts) are recomputed, and `seq` is the one
  * just read.
+ *
+ * A store with no such parts here is first looked for among the parts the workers keep in Redis
+ * (kept-parts.ts, the same conditions), all such stores in one MGET: a server just started, one
+ * whose parts expired and one at a local midnight read only the stores Redis has nothing exact for.
  */
 import type { RedisConn } from '../redis/connections.js';
-import { seqKeys } from '../redis/keys.js';
+import { decodeKept, keptHeader, keptUsable, MAX_AGE_MS, readKeptBoth, writeKept, type KeptHeader } from './kept-parts.js';
 import { ReadHorizon } from './read-horizon.js';
 import { readStoreParts, type ReadOptions, type StoreParts, type StoreSettingsRecord } from './read-store.js';
 import { forecastAt } from './spend.js';
+import { readStoreVersions, type StoreVersion } from './store-versions.js';
 import { elapsedFraction } from './windows.js';
+
+export { MAX_AGE_MS };
 
 /** Reads one store's parts: readStoreParts, or a stand-in that counts its calls (the bench). */
 export type StorePartsReader = typeof readStoreParts;
-
-export interface StoreVersion {
-  /** The store's `seq`. */
-  seq: number;
-  /** `seq − ticks`: moves with the store's data and configuration only. */
-  data: number;
-}
-
-/**
- * Each store's seq and data version: one MGET over every store's two counters (a command per store
- * costs more on the client than in Redis). On a Redis Cluster, where one MGET cannot span slots,
- * one MGET per store — a store's two counters share its slot — sent together.
- */
-export async function readStoreVersions(redis: RedisConn, prefix: string, stores: string[]): Promise<StoreVersion[]> {
-  if (stores.length === 0) return [];
-  const keys = stores.map((s) => seqKeys(prefix, s));
-  const values = redis.isCluster
-    ? (await Promise.all(keys.map((k) => redis.mget(k.seq, k.ticks)))).flat()
-    : await redis.mget(keys.flatMap((k) => [k.seq, k.ticks]));
-  return stores.map((_, i) => {
-    const seq = Number(values[2 * i] ?? 0);
-    return { seq, data: seq - Number(values[2 * i + 1] ?? 0) };
-  });
-}
 
 /** Parts read at one moment, as they would be read at a later `now` before their horizon. */
 export function retimed(p: StoreParts, now: number, seq: number): StoreParts {
@@ -57,8 +40,11 @@ export function retimed(p: StoreParts, now: number, seq: number): StoreParts {
   return { ...p, seq, windows, budgets: p.budgets.map((b) => ({ ...b, forecast: forecastAt(b.spent, elapsed) })) };
 }
 
-/** Parts read longer ago than this (less up to a fifth, so that stores read together expire apart) are read again. */
-export const MAX_AGE_MS = 5 * 60_000;
+/**
+ * How a service uses the parts kept in Redis: not at all, read them, or read them and keep there the
+ * parts it had to read itself (a server: the others then find them).
+ */
+export type KeptPartsUse = 'off' | 'read' | 'readWrite';
 
 interface Entry {
   data: number;
@@ -69,15 +55,31 @@ interface Entry {
   /** Wall-clock time after which the entry is not used. */
   expires: number;
   read: Promise<{ parts: StoreParts; until: number }>;
+  /** The read's answer, once it came. */
+  done?: { parts: StoreParts; until: number };
 }
+
+type Wanted = { store: string; settings: StoreSettingsRecord; v: StoreVersion };
+
+/** Stores to expire apart: a copy read at one moment is dropped MAX_AGE_MS after, less up to a fifth. */
+const expiresFrom = (t: number) => t + MAX_AGE_MS * (0.8 + 0.2 * Math.random());
 
 export class StorePartsCache {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Stores Redis had no recent parts of at all (no worker kept them): those this server reads it
+   * writes back. A store whose kept parts are only of an older data version is left to the workers,
+   * which keep it after the batch that changed it.
+   */
+  private readonly unkept = new Set<string>();
+  /** Stores whose parts came from Redis, and stores read, since the service started. */
+  readonly counts = { kept: 0, read: 0 };
 
   constructor(
     private readonly redis: RedisConn,
     private readonly opts: ReadOptions,
     private readonly read: StorePartsReader = readStoreParts,
+    private readonly kept: KeptPartsUse = 'read',
   ) {}
 
   /** The parts of these stores at `now`: what reading each of them at `now` gives. */
@@ -91,32 +93,97 @@ export class StorePartsCache {
       this.opts.prefix,
       stores.map((s) => s.store),
     );
-    return Promise.all(stores.map((s, i) => this.partsAt(s.store, s.settings, now, versions[i]!)));
+    const wanted = stores.map((s, i) => ({ ...s, v: versions[i]! }));
+    if (this.kept !== 'off') {
+      const missing = wanted.filter((w) => !this.holds(w, now));
+      if (missing.length) await this.takeKept(missing, now);
+    }
+    return Promise.all(wanted.map((w) => this.partsAt(w, now)));
   }
 
-  private async partsAt(store: string, settings: StoreSettingsRecord, now: number, v: StoreVersion): Promise<StoreParts> {
+  /** Whether this process has the store's parts for `now` (or is reading them). */
+  private holds({ store, settings, v }: Wanted, now: number): boolean {
     const e = this.entries.get(store);
-    const usable = e && e.data === v.data && e.name === settings.name && e.timezone === settings.timezone;
-    if (usable && now >= e.readAt && Date.now() < e.expires) {
+    if (!e || e.data !== v.data || e.name !== settings.name || e.timezone !== settings.timezone) return false;
+    return now >= e.readAt && Date.now() < e.expires && (!e.done || now < e.done.until);
+  }
+
+  /** Takes from Redis the kept parts of these stores that are exact at `now`: those read there, else those of midnight. */
+  private async takeKept(missing: Wanted[], now: number): Promise<void> {
+    const both = await readKeptBoth(
+      this.redis,
+      this.opts.prefix,
+      missing.map((w) => w.store),
+    );
+    const wall = Date.now();
+    missing.forEach((w, i) => {
+      const [parts, next] = both[i]!;
+      const h = keptHeader(parts);
+      if (!h || wall - h.keptAt >= MAX_AGE_MS) this.unkept.add(w.store);
+      for (const [head, raw] of [
+        [h, parts],
+        [keptHeader(next), next],
+      ] as const) {
+        if (head && keptUsable(head, w.v.data, w.settings, now, wall))
+          return this.keep(w, head, decodeKept(w.store, head, raw!, w.v.seq));
+      }
+    });
+  }
+
+  private keep(w: Wanted, h: KeptHeader, parts: StoreParts): void {
+    const done = { parts, until: h.until };
+    const entry: Entry = {
+      data: h.data,
+      name: h.name,
+      timezone: h.timezone,
+      readAt: h.readAt,
+      expires: expiresFrom(h.keptAt),
+      read: Promise.resolve(done),
+      done,
+    };
+    this.entries.set(w.store, entry);
+    this.counts.kept++;
+  }
+
+  private async partsAt(w: Wanted, now: number): Promise<StoreParts> {
+    const e = this.entries.get(w.store);
+    if (e && this.holds(w, now)) {
       // A read still under way is shared; one that failed is tried again below.
       const kept = await e.read.catch(() => null);
-      if (kept && now < kept.until) return retimed(kept.parts, now, v.seq);
+      if (kept && now < kept.until) return retimed(kept.parts, now, w.v.seq);
     }
-    return this.readAt(store, settings, now, v.data);
+    return this.readAt(w, now);
   }
 
-  private async readAt(store: string, settings: StoreSettingsRecord, now: number, data: number): Promise<StoreParts> {
+  private async readAt({ store, settings, v }: Wanted, now: number): Promise<StoreParts> {
     const horizon = new ReadHorizon(now);
+    const keptAt = Date.now();
+    this.counts.read++;
     const read = this.read(this.redis, store, settings, now, this.opts, horizon).then((parts) => ({
       parts,
       until: horizon.until,
     }));
-    const expires = Date.now() + MAX_AGE_MS * (0.8 + 0.2 * Math.random());
-    const entry: Entry = { data, name: settings.name, timezone: settings.timezone, readAt: now, expires, read };
+    const entry: Entry = {
+      data: v.data,
+      name: settings.name,
+      timezone: settings.timezone,
+      readAt: now,
+      expires: expiresFrom(keptAt),
+      read,
+    };
     this.entries.set(store, entry);
-    read.catch(() => {
-      if (this.entries.get(store) === entry) this.entries.delete(store);
-    });
+    read.then(
+      (done) => {
+        entry.done = done;
+        if (this.kept !== 'readWrite' || !this.unkept.delete(store)) return;
+        const h = { data: v.data, name: settings.name, timezone: settings.timezone, readAt: now, until: done.until, keptAt };
+        // Only for the others' sake: a failure here costs them a read, nothing else.
+        writeKept(this.redis, this.opts.prefix, store, 'parts', h, done.parts).catch(() => undefined);
+      },
+      () => {
+        if (this.entries.get(store) === entry) this.entries.delete(store);
+      },
+    );
     return (await read).parts;
   }
 }

@@ -21,6 +21,19 @@ export function seqKeys(prefix: string, store: string) {
   };
 }
 
+/**
+ * A store's kept parts (core/kpi/kept-parts.ts), written by the workers and read for hundreds of
+ * stores at once by a server that has not kept them itself. In the store's slot, like its seq.
+ */
+export function keptPartsKeys(prefix: string, store: string) {
+  return {
+    /** STRING: the store's parts read at a moment, with their data version and horizon; expires. */
+    parts: `${prefix}:{${store}}:parts`,
+    /** STRING: the same, read at the store's next local midnight (the day's turnover needs no read). */
+    next: `${prefix}:{${store}}:parts:next`,
+  };
+}
+
 export function storeKeys(prefix: string, store: string) {
   const k = (s: string) => `${prefix}:{${store}}:${s}`;
   return {
