@@ -19,6 +19,7 @@ import { routes } from '../server/routes/index.js';
 import { importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
+import { loggedCount } from '../core/events/event-log.js';
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 1;
@@ -496,7 +497,7 @@ describe('fuzz: events', () => {
       params(30),
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZB').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZB')).toBe(0);
     await expectNothingMoved();
   });
 
@@ -657,7 +658,7 @@ describe('fuzz: events', () => {
       params(150),
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZX').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZX')).toBe(0);
     await expectNothingMoved();
   });
 
@@ -1172,7 +1173,7 @@ describe('fuzz: CSV imports', () => {
       }),
       params(30),
     );
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZC').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZC')).toBe(0);
     await expectNothingMoved();
   });
 
