@@ -3,8 +3,8 @@
  *
  * The log is split by a hash of the event id into LOG_BUCKETS small hashes, `{S}:log:<bucket>`
  * (bucket in base 36), so that each stays a listpack (Redis' compact encoding for a hash of at most
- * 512 fields of at most 64 bytes each) instead of one hash table of every event: about 120 bytes
- * an event instead of about 157 (bench/memory.ts). The bucket of an id never changes, so the
+ * 512 fields of at most 64 bytes each) instead of one hash table of every event: about 122 bytes
+ * an event instead of 149 (bench/memory.ts, two years of one store). The bucket of an id never changes, so the
  * idempotency check (an id seen twice is applied once) looks in one bucket.
  *
  * An event's compact encoding (logged-event.ts) is 68 bytes in the middle and can be longer: a
@@ -21,8 +21,9 @@
  * read everywhere (the apply scripts check it for idempotency, every read below falls back to it)
  * and emptied by the retention job as its events age.
  *
- * Growth: 2048 buckets keep a store's log compact up to about 300 events a bucket, about 600,000
- * events kept; a store beyond that still reads and writes exactly, its buckets as hash tables.
+ * Growth: 2048 buckets keep a store's log compact up to 512 fields a bucket (an event is 1.7 fields
+ * on average): about 550,000 events kept; a store beyond that still reads and writes exactly, its
+ * buckets as hash tables. The count of events in the buckets is kept beside them (`logged`).
  */
 import type { RedisConn } from '../redis/connections.js';
 import { storeKeys } from '../redis/keys.js';
