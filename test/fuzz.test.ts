@@ -14,7 +14,7 @@ import { maskFreeText } from '../domain/masking.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import { createApp } from '../server/app.js';
 import { csvCell } from '../core/imports/csv.js';
-import { globalKeys, storeKeys } from '../core/redis/keys.js';
+import { globalKeys } from '../core/redis/keys.js';
 import { routes } from '../server/routes/index.js';
 import { importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
@@ -574,8 +574,11 @@ describe('fuzz: events', () => {
       ),
       params(20),
     );
-    const log = storeKeys(stack.config.prefix, 'FZD').log;
-    await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === distinct, 10_000, 'every distinct event applied');
+    await waitFor(
+      async () => (await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZD')) === distinct,
+      10_000,
+      'every distinct event applied',
+    );
     await waitFor(async () => (await stack.request('GET', '/api/v1/stores/FZD/kpis')).body?.seq >= distinct);
     // The visits moved figures on purpose: they are the new baseline.
     await waitFor(async () => (await stack.app.deps.queues.events.getJobCounts('waiting', 'active')).waiting === 0);
@@ -1182,8 +1185,11 @@ describe('fuzz: CSV imports', () => {
     const a = await postCsv(stack, csv, keys.ingest);
     expect(a.status).toBe(202);
     expect(await importFinished(stack, a.body.importId)).toMatchObject({ accepted: 1, rejected: 1 });
-    const log = storeKeys(stack.config.prefix, 'FZC').log;
-    await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === 1, 10_000, 'the good row applied');
+    await waitFor(
+      async () => (await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZC')) === 1,
+      10_000,
+      'the good row applied',
+    );
     // It moved figures on purpose: they are the new baseline.
     await waitFor(async () => (await stack.request('GET', '/api/v1/stores/FZC/kpis')).body?.seq >= 1);
     baseline = await invariants();
