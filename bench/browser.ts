@@ -15,7 +15,7 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import type { PulseEvent } from '../domain/events.js';
 import type { Snapshot } from '../domain/kpis.js';
 import { budgetIdOf, STORES } from '../launcher/demo/dealership.js';
-import { storeKeys } from '../core/redis/keys.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { ensureClientBuilt } from './client-size.js';
 import { demoEvents, monthStartOf } from './support/demo-events.js';
 import { chunks, log, median, round, sleep } from './support/measure.js';
@@ -98,7 +98,7 @@ export async function loadStore(baseUrl: string, redisUrl: string, prefix: strin
   const redis = new Redis(redisUrl);
   try {
     const deadline = Date.now() + 120_000;
-    while ((await redis.hlen(storeKeys(prefix, code).log)) < events.length) {
+    while ((await loggedCount(redis, prefix, code)) < events.length) {
       if (Date.now() > deadline) throw new Error(`${events.length} events not applied in 2 min`);
       await sleep(100);
     }

@@ -9,7 +9,7 @@ import type { PulseEvent } from '../domain/events.js';
 import { loadConfig } from '../core/config.js';
 import { defineEventScripts, planEvent, queuePlan } from '../core/events/scripts.js';
 import { scriptOutcome } from '../core/events/script-outcome.js';
-import { storeKeys } from '../core/redis/keys.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { round } from './support/measure.js';
 import { ADMIN_TOKEN, CONCURRENCY } from './support/params.js';
 
@@ -35,9 +35,7 @@ function applyBatch(redis: Redis, prefix: string, batch: PulseEvent[]) {
 }
 
 async function countApplied(redis: Redis, prefix: string, codes: string[]): Promise<number> {
-  const p = redis.pipeline();
-  for (const c of codes) p.hlen(storeKeys(prefix, c).log);
-  return ((await p.exec()) ?? []).reduce((s, [, n]) => s + Number(n), 0);
+  return (await Promise.all(codes.map((c) => loggedCount(redis, prefix, c)))).reduce((s, n) => s + n, 0);
 }
 
 function check(applied: number, expected: number, what: string) {

@@ -1,7 +1,7 @@
 /** Ingest throughput through the product's processes: HTTP, the queue, the worker, the event scripts. */
 import { Redis } from 'ioredis';
 import { STORES } from '../launcher/demo/dealership.js';
-import { storeKeys } from '../core/redis/keys.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { demoEvents } from './support/demo-events.js';
 import { chunks, round, sleep } from './support/measure.js';
 import { ADMIN_TOKEN, P } from './support/params.js';
@@ -47,9 +47,7 @@ export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: stri
     const deadline = Date.now() + 600_000;
     while (applied < expected) {
       if (Date.now() > deadline) throw new Error(`only ${applied}/${expected} applied\n${worker.output()}`);
-      const p = redis.pipeline();
-      for (const c of codes) p.hlen(storeKeys(prefix, c).log);
-      applied = ((await p.exec()) ?? []).reduce((s, [, n]) => s + Number(n), 0);
+      applied = (await Promise.all(codes.map((c) => loggedCount(redis, prefix, c)))).reduce((s, n) => s + n, 0);
       if (applied < expected) await sleep(20);
     }
     const ms = performance.now() - started;

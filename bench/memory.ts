@@ -9,7 +9,7 @@
  */
 import { Redis } from 'ioredis';
 import { STORES } from '../launcher/demo/dealership.js';
-import { storeKeys } from '../core/redis/keys.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { applyDeps } from './snapshot.js';
 import { demoEvents, history } from './support/demo-events.js';
@@ -33,7 +33,7 @@ export interface MemoryShape {
   name: string;
   stores: number;
   days: number;
-  /** Events the store logs keep (HLEN of every log, summed). */
+  /** Events the store logs keep (core/events/event-log.ts `loggedCount`, summed). */
   events: number;
   /** used_memory after the load minus before it. */
   usedBytes: number;
@@ -78,8 +78,12 @@ async function keySizes(redis: Redis, prefix: string): Promise<{ family: string;
     }
     const res = (await p.exec())!;
     batch.forEach((k, i) => {
-      // `pulse:{HZ01}:lead:z` → `lead:z`; keys of no store keep their name after the prefix.
-      const family = k.slice(prefix.length + 1).replace(/^\{[^}]*\}:/, '');
+      // `pulse:{HZ01}:lead:z` → `lead:z`; keys of no store keep their name after the prefix; the
+      // log's buckets `log:1a` are one family, `log:*`.
+      const family = k
+        .slice(prefix.length + 1)
+        .replace(/^\{[^}]*\}:/, '')
+        .replace(/^log:[0-9a-z]+$/, 'log:*');
       out.push({ family, bytes: Number(res[2 * i]![1]), encoding: String(res[2 * i + 1]![1]) });
     });
   }
@@ -113,9 +117,7 @@ async function measureShape(
     }
     const applyMs = performance.now() - t;
     const after = await usedMemory(redis);
-    const p = redis.pipeline();
-    for (const s of stores) p.hlen(storeKeys(prefix, s).log);
-    const events = (await p.exec())!.reduce((sum, [, n]) => sum + Number(n), 0);
+    const events = (await Promise.all(stores.map((s) => loggedCount(redis, prefix, s)))).reduce((sum, n) => sum + n, 0);
     const sizes = await keySizes(redis, prefix);
     const keyBytes = sizes.reduce((s, k) => s + k.bytes, 0);
     const byFamily = new Map<string, MemoryFamily>();

@@ -28,10 +28,12 @@ export function memoryLines(m: MemoryResults): string[] {
     const per = (pick: (f: (typeof s.families)[number]) => boolean) =>
       round(s.families.filter(pick).reduce((sum, f) => sum + f.bytes, 0) / s.events, 1);
     const has = (f: (typeof s.families)[number], e: string) => (f.encodings[e] ?? 0) > 0;
+    // The log: its buckets (`log:*`), the count beside them and a hash written before the buckets.
+    const isLog = (f: (typeof s.families)[number]) => f.family === 'log' || f.family === 'log:*' || f.family === 'logged';
     lines.push(
-      `By structure, ${s.name}, bytes per event: the log ${per((f) => f.family === 'log')}; sorted sets kept as skiplists ${per((f) => has(f, 'skiplist'))};` +
-        ` other hashes and sets kept as hash tables ${per((f) => f.family !== 'log' && has(f, 'hashtable'))};` +
-        ` small keys (listpack, intset, strings) ${per((f) => f.family !== 'log' && !has(f, 'skiplist') && !has(f, 'hashtable'))};` +
+      `By structure, ${s.name}, bytes per event: the log ${per(isLog)}; sorted sets kept as skiplists ${per((f) => has(f, 'skiplist'))};` +
+        ` other hashes and sets kept as hash tables ${per((f) => !isLog(f) && has(f, 'hashtable'))};` +
+        ` small keys (listpack, intset, strings) ${per((f) => !isLog(f) && !has(f, 'skiplist') && !has(f, 'hashtable'))};` +
         ` outside the keys (the keyspace's own tables, allocator) ${round((s.usedBytes - s.keyBytes) / s.events, 1)}.`,
       '',
     );

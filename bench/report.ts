@@ -72,7 +72,7 @@ export function markdown(r: Results, pair: Comparison | null): string {
     `| limit (a): the product's event scripts (core/events) pipelined straight into Redis, one round trip per batch, no HTTP, no queue | **${t.scripts.medianPerSec} events/s** | 1 | ${t.scripts.runs.map((x) => x.perSec).join(', ')} | Redis without persistence; the scripts alone |`,
     `| limit (b): bare BullMQ (Queue + Worker, concurrency ${t.inFlight}, in the bench process) carrying the same jobs of ${t.batch} events through the same scripts | **${t.bullmq.medianPerSec} events/s** | **${t.bullmqShare}** | ${t.bullmq.runs.map((x) => x.perSec).join(', ')} | Redis without persistence; the scripts alone |`,
     '',
-    'Each time runs from the first request, batch or job until every event is applied; every event id is then checked in the store logs (`HLEN` of `{S}:log`).',
+    'Each time runs from the first request, batch or job until every event is applied; every event is then counted in the store logs (core/events/event-log.ts `loggedCount`).',
     "(a) is this design's physical limit on this machine: every event must run its script in Redis. (b) adds the queue alone.",
     'The product adds HTTP (parse, validate), the store registry, change notices and the alert rules of each job.',
     changedLine('redis', 'rateLimits', 'noWorkerExtras'),

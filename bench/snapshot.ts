@@ -8,7 +8,7 @@ import { KpiService } from '../core/kpi/kpi-service.js';
 import type { StorePartsReader } from '../core/kpi/parts-cache.js';
 import { readStoreParts } from '../core/kpi/read-store.js';
 import { PartsKeeper } from '../core/kpi/kept-parts.js';
-import { storeKeys } from '../core/redis/keys.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { StoreRegistry } from '../core/books/store-registry.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { defineEventScripts } from '../core/events/scripts.js';
@@ -66,7 +66,7 @@ async function loadHistory(redisUrl: string, n: number): Promise<LoadedHistory> 
     }
   }
   const applyMs = performance.now() - t1;
-  const applied = await deps.redis.hlen(storeKeys(prefix, store).log);
+  const applied = await loggedCount(deps.redis, prefix, store);
   return {
     deps,
     prefix,

@@ -17,6 +17,8 @@ import { applyEvents } from '../workers/apply-events.processor.js';
 import { eventsDrained, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
 import { applyDeps, startStack, waitFor, type Stack } from './support/stack.js';
+import { areLogged, loggedCount } from '../core/events/event-log.js';
+import type { RedisConn } from '../core/redis/connections.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -30,6 +32,9 @@ const recent = (minutes: number) => new Date(Date.now() - minutes * 60_000).toIS
 const monthNow = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 const keysOf = (store: string) => storeKeys(stack.config.prefix, store);
 const redis = () => stack.app.deps.redis;
+/** 1 when the id is in the store's log, else 0. */
+const inLog = async (r: RedisConn, prefix: string, store: string, id: string) =>
+  (await areLogged(r, prefix, store, [id]))[0] ? 1 : 0;
 const post = (body: unknown) => stack.request('POST', '/api/v1/events', body);
 const moved = (store: string, itemId: string, quantity: number, id: string) =>
   ev('material.moved', recent(5), { id, store, itemId, quantity });
@@ -86,7 +91,7 @@ describe('bounds of quantities and amounts, refused at ingest', () => {
     const jobs = await stack.app.deps.queues.events.getJobCounts('completed', 'failed', 'waiting', 'delayed');
     expect([jobs.completed, jobs.failed, jobs.waiting, jobs.delayed]).toEqual([0, 0, 0, 0]);
     const k = keysOf('BND1');
-    expect(await redis().hlen(k.log)).toBe(0);
+    expect(await loggedCount(redis(), stack.config.prefix, 'BND1')).toBe(0);
     expect(await redis().exists(k.materials.stock)).toBe(0);
   });
 
@@ -120,7 +125,7 @@ describe('bounds of quantities and amounts, refused at ingest', () => {
     ]);
     // +100,000 − 100,000: both counted.
     await eventsDrained(stack);
-    expect(await redis().hlen(keysOf('BND2').log)).toBe(2);
+    expect(await loggedCount(redis(), stack.config.prefix, 'BND2')).toBe(2);
     expect(await redis().hget(keysOf('BND2').materials.stock, 'POSTER')).toBe('0');
   });
 
@@ -158,7 +163,7 @@ describe('bounds of quantities and amounts, refused at ingest', () => {
     const over = moved('BND4', 'BIG', 1, 'over-max');
     expect(await post(over)).toEqual({ status: 202, body: { accepted: 1, new: 1, duplicates: 0, conflicts: 0 } });
     await eventsDrained(stack);
-    expect(await redis().hexists(k.log, 'over-max')).toBe(0);
+    expect(await inLog(redis(), stack.config.prefix, 'BND4', 'over-max')).toBe(0);
     expect(await redis().get(k.seq)).toBe(seq);
     expect(await redis().hget(k.materials.stock, 'BIG')).toBe('9007199254740991');
     const rejected = await stack.request('GET', '/api/v1/stores/BND4/rejected');
@@ -280,7 +285,7 @@ describe('an event is applied whole or not at all', () => {
     const bad = moved(S, 'FLYER', -15, 'm-bad');
     expect((await post(bad)).status).toBe(202);
     await eventsDrained(stack);
-    expect(await redis().hexists(k.log, 'm-bad')).toBe(0);
+    expect(await inLog(redis(), stack.config.prefix, S, 'm-bad')).toBe(0);
     expect(await redis().get(k.seq)).toBe(seq);
     expect(await redis().hget(k.materials.stock, 'FLYER')).toBe('40.5');
     // Refused once, not retried: the job completed in one attempt with the event rejected.
@@ -308,7 +313,7 @@ describe('an event is applied whole or not at all', () => {
     await redis().hset(k.materials.stock, 'FLYER', '40');
     expect((await post(listed.body.items[0].event as PulseEvent)).status).toBe(202);
     await waitForStock(S, 'FLYER', 25);
-    expect(await redis().hexists(k.log, 'm-bad')).toBe(1);
+    expect(await inLog(redis(), stack.config.prefix, S, 'm-bad')).toBe(1);
     expect(await redis().get(k.seq)).toBe(String(Number(seq) + 1));
     expect((await stack.request('GET', `/api/v1/stores/${S}/rejected`)).body).toEqual({ store: S, total: 0, items: [] });
     expect((await post(bad)).status).toBe(202);
@@ -321,14 +326,14 @@ describe('an event is applied whole or not at all', () => {
     const S = 'ATM2';
     const k = keysOf(S);
     expect((await post(ev('showroom.visit', recent(9), { id: 'v-0', store: S, firstVisit: true }))).status).toBe(202);
-    await waitFor(async () => (await redis().hexists(k.log, 'v-0')) === 1, 10_000, 'the first event');
+    await waitFor(async () => (await inLog(redis(), stack.config.prefix, S, 'v-0')) === 1, 10_000, 'the first event');
     const seq = await redis().get(k.seq);
     // The last key the spend script writes, made a string by hand.
     await redis().set(k.spend.byTime, 'not a sorted set');
     const spend = ev('spend.recorded', recent(5), { id: 'sp-bad', store: S, spendId: 'S1', budgetId: 'B1', amount: 12.34 });
     expect((await post(spend)).status).toBe(202);
     await eventsDrained(stack);
-    expect(await redis().hexists(k.log, 'sp-bad')).toBe(0);
+    expect(await inLog(redis(), stack.config.prefix, S, 'sp-bad')).toBe(0);
     expect(await redis().get(k.seq)).toBe(seq);
     expect(await redis().exists(k.spend.records, k.spend.byBudget)).toBe(0);
     expect((await stack.request('GET', `/api/v1/stores/${S}/rejected`)).body).toMatchObject({
@@ -349,7 +354,7 @@ describe('an event is applied whole or not at all', () => {
     const S = 'ATM3';
     const k = keysOf(S);
     expect((await post(ev('showroom.visit', recent(9), { id: 'v-0', store: S, firstVisit: true }))).status).toBe(202);
-    await waitFor(async () => (await redis().hexists(k.log, 'v-0')) === 1, 10_000, 'the first event');
+    await waitFor(async () => (await inLog(redis(), stack.config.prefix, S, 'v-0')) === 1, 10_000, 'the first event');
     const seq = await redis().get(k.seq);
     const failedBefore = await rejectedCount('failed');
     await redis().hset(k.complaints.state, 'C9', 'not json');
@@ -363,7 +368,7 @@ describe('an event is applied whole or not at all', () => {
     });
     expect((await post(opened)).status).toBe(202);
     await eventsDrained(stack);
-    expect(await redis().hexists(k.log, 'cp-bad')).toBe(0);
+    expect(await inLog(redis(), stack.config.prefix, S, 'cp-bad')).toBe(0);
     expect(await redis().get(k.seq)).toBe(seq);
     const job = await finishedJobOf('cp-bad');
     expect(job.attemptsMade).toBe(1);
@@ -379,7 +384,7 @@ describe('an event is applied whole or not at all', () => {
     await redis().hdel(k.complaints.state, 'C9');
     expect((await post(opened)).status).toBe(202);
     await waitFor(async () => (await redis().zscore(k.complaints.open, 'C9')) !== null, 10_000, 'the complaint');
-    expect(await redis().hexists(k.log, 'cp-bad')).toBe(1);
+    expect(await inLog(redis(), stack.config.prefix, S, 'cp-bad')).toBe(1);
     expect(await redis().get(k.seq)).toBe(String(Number(seq) + 1));
     expect((await stack.request('GET', `/api/v1/stores/${S}/rejected`)).body.total).toBe(0);
   });
@@ -410,7 +415,7 @@ describe('an event is applied whole or not at all', () => {
       // The job's attempt fails (BullMQ retries it); nothing of the event was written, nothing rejected.
       await expect(applyEvents(deps, [first, second])).rejects.toThrow(/^BUSY/);
       expect(await busy).toBe(1);
-      expect(await deps.redis.hexists(k.log, 'b-2')).toBe(0);
+      expect(await inLog(deps.redis, deps.config.prefix, 'BSY1', 'b-2')).toBe(0);
       expect(await deps.redis.hget(k.materials.stock, 'P')).toBe('10');
       expect(await deps.redis.exists(k.rejected)).toBe(0);
       // The retry: the first event is a duplicate, the second applies once.

@@ -38,9 +38,10 @@ describe('the planner table', () => {
     });
     const p = planEvent(e, 'px', cfg);
     expect(p.script).toBe('pulseComplaint');
+    // The log's bucket of 'c1': FNV-1a 0x8829dfd9, 2009 of 2048, '1jt' in base 36.
     expect(p.keys).toEqual(
       [
-        'log',
+        'log:1jt',
         'seq',
         'cmp',
         'cmp:openedz',
@@ -50,6 +51,8 @@ describe('the planner table', () => {
         'cmp:closedz',
         'cmp:ovaz',
         'cmp:ovbz',
+        'log',
+        'logged',
         'late:z',
         'rejected',
       ].map((k) => `px:{HZ01}:${k}`),
@@ -71,20 +74,21 @@ describe('the planner table', () => {
     const delivered = planEvent(ev('vehicle.delivered', at, { orderId: 'O1' }), 'px', cfg);
     expect([delivered.script, delivered.keys.length, delivered.args.slice(2)]).toEqual([
       'pulseCallbackSubject',
-      8, // log, seq, subjects by time, met, reached calls, subject events, late, rejected
+      10, // log bucket, seq, subjects by time, met, reached calls, subject events, log before the buckets, its count, late, rejected
       ['O1', String(Date.parse(at)), String(72 * H), 'last', String(Date.parse(at)), ''],
     ]);
     const call = { callbackId: 'K', kind: 'sales', subjectId: 'O1', outcome: 'no_answer' } as const;
     const missed = planEvent(ev('callback.attempted', at, call), 'px', cfg);
-    expect([missed.script, missed.keys.length, missed.args.length]).toEqual(['pulseLogOnly', 4, 4]);
+    expect([missed.script, missed.keys.length, missed.args.length]).toEqual(['pulseLogOnly', 6, 4]);
   });
 
   it('names a lead’s channel and campaign sets by their key index', () => {
     const at = '2026-11-20T02:00:00.000Z';
     const p = planEvent(ev('lead.created', at, { leadId: 'L1', channel: 'phone', campaignId: 'CP' }), 'px', cfg);
     const ms = String(Date.parse(at));
-    // log, seq, records, all, six channels, with campaign, late, rejected: phone is KEYS[6], campaign KEYS[11].
-    expect(p.keys).toHaveLength(13);
+    // log bucket, seq, records, all, six channels, with campaign, log before the buckets, its count, late,
+    // rejected: phone is KEYS[6], campaign KEYS[11].
+    expect(p.keys).toHaveLength(15);
     expect([p.keys[5], p.keys[10]]).toEqual(['px:{HZ01}:lead:ch:phone', 'px:{HZ01}:lead:cmp:z']);
     expect(p.args.slice(2)).toEqual(['L1', ms, expect.any(String), 'last', '4;6;11', 'CP', ms, '']);
   });

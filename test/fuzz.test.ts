@@ -14,11 +14,12 @@ import { maskFreeText } from '../domain/masking.js';
 import { parseWebhookAllowList } from '../domain/webhook-addresses.js';
 import { createApp } from '../server/app.js';
 import { csvCell } from '../core/imports/csv.js';
-import { globalKeys, storeKeys } from '../core/redis/keys.js';
+import { globalKeys } from '../core/redis/keys.js';
 import { routes } from '../server/routes/index.js';
 import { importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
+import { loggedCount } from '../core/events/event-log.js';
 
 const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 1;
@@ -496,7 +497,7 @@ describe('fuzz: events', () => {
       params(30),
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZB').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZB')).toBe(0);
     await expectNothingMoved();
   });
 
@@ -573,8 +574,11 @@ describe('fuzz: events', () => {
       ),
       params(20),
     );
-    const log = storeKeys(stack.config.prefix, 'FZD').log;
-    await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === distinct, 10_000, 'every distinct event applied');
+    await waitFor(
+      async () => (await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZD')) === distinct,
+      10_000,
+      'every distinct event applied',
+    );
     await waitFor(async () => (await stack.request('GET', '/api/v1/stores/FZD/kpis')).body?.seq >= distinct);
     // The visits moved figures on purpose: they are the new baseline.
     await waitFor(async () => (await stack.app.deps.queues.events.getJobCounts('waiting', 'active')).waiting === 0);
@@ -657,7 +661,7 @@ describe('fuzz: events', () => {
       params(150),
     );
     await new Promise((r) => setTimeout(r, 200));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZX').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZX')).toBe(0);
     await expectNothingMoved();
   });
 
@@ -1172,7 +1176,7 @@ describe('fuzz: CSV imports', () => {
       }),
       params(30),
     );
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'FZC').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZC')).toBe(0);
     await expectNothingMoved();
   });
 
@@ -1181,8 +1185,11 @@ describe('fuzz: CSV imports', () => {
     const a = await postCsv(stack, csv, keys.ingest);
     expect(a.status).toBe(202);
     expect(await importFinished(stack, a.body.importId)).toMatchObject({ accepted: 1, rejected: 1 });
-    const log = storeKeys(stack.config.prefix, 'FZC').log;
-    await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === 1, 10_000, 'the good row applied');
+    await waitFor(
+      async () => (await loggedCount(stack.app.deps.redis, stack.config.prefix, 'FZC')) === 1,
+      10_000,
+      'the good row applied',
+    );
     // It moved figures on purpose: they are the new baseline.
     await waitFor(async () => (await stack.request('GET', '/api/v1/stores/FZC/kpis')).body?.seq >= 1);
     baseline = await invariants();

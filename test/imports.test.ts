@@ -6,12 +6,13 @@ import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
 import { MAX_IMPORT_BYTES, type ImportStatus } from '../domain/imports.js';
-import { importKeys, queuePrefix, storeKeys } from '../core/redis/keys.js';
+import { importKeys, queuePrefix } from '../core/redis/keys.js';
 import { IMPORTS_QUEUE } from '../core/jobs/queues.js';
 import { eventsDrained, eventsToCsv, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 import { decodeLogged } from '../core/events/logged-event.js';
+import { loggedCount, scanLogged } from '../core/events/event-log.js';
 
 let stack: Stack;
 const keys = { ingest: '', read: '', ack: '', limited: '' };
@@ -98,8 +99,11 @@ async function snapshot(store: string) {
 const figures = (s: { kpis: unknown; series: unknown }, store: string) =>
   JSON.parse(JSON.stringify({ kpis: s.kpis, series: s.series }).replaceAll(`"${store}"`, '"(store)"')) as unknown;
 async function logOf(store: string): Promise<Record<string, unknown>> {
-  const h = await stack.app.deps.redis.hgetall(storeKeys(stack.config.prefix, store).log);
-  return Object.fromEntries(Object.entries(h).map(([id, raw]) => [id, { ...decodeLogged(raw, id, store), store: '(store)' }]));
+  const h: [string, string][] = [];
+  await scanLogged(stack.app.deps.redis, stack.config.prefix, store, (entries) => {
+    for (const e of entries) h.push([e.id, e.raw]);
+  });
+  return Object.fromEntries(h.map(([id, raw]) => [id, { ...decodeLogged(raw, id, store), store: '(store)' }]));
 }
 
 describe('POST /api/v1/imports', () => {
@@ -260,7 +264,7 @@ describe('POST /api/v1/imports', () => {
     expect((await stack.request('GET', `/api/v1/imports/${res.body.importId}`, undefined, other)).status).toBe(404);
     expect((await stack.request('GET', `/api/v1/imports/${res.body.importId}`, undefined, keys.read)).status).toBe(200);
     await eventsDrained(stack);
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'IML2').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'IML2')).toBe(0);
   });
 
   it('reports progress up to 100 % and caps the list of errors', async () => {
@@ -333,7 +337,7 @@ describe('POST /api/v1/imports', () => {
       { row: 1, path: 'store', message: 'the column is missing' },
     ]);
     // Nothing of the refused files was stored or applied.
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'IMR').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'IMR')).toBe(0);
   });
 
   it('GET answers 404 for an unknown import and 403 without ingest or read', async () => {

@@ -1,9 +1,9 @@
 /** The HTTP API against the real app, queue and workers: keys, validation, idempotency, config. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storeKeys } from '../core/redis/keys.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
 import { decodeLogged } from '../core/events/logged-event.js';
+import { loggedCount, scanLogged } from '../core/events/event-log.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('POST /api/v1/events', () => {
     expect(byIndex[0]).toBeUndefined();
     // Nothing of the batch was applied, not even the good event.
     await new Promise((r) => setTimeout(r, 300));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'BAD1').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'BAD1')).toBe(0);
   });
 
   it('answers 400 for JSON that does not parse, and 413 over 1 MiB', async () => {
@@ -90,7 +90,7 @@ describe('POST /api/v1/events', () => {
       body: { error: 'invalid_events', details: [{ index: -1, path: '(body)', message: 'unknown field(s): note, source' }] },
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'WRAP').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'WRAP')).toBe(0);
   });
 
   it('refuses scheduledFor and dueAt more than 2 years from the event’s at', async () => {
@@ -197,7 +197,13 @@ describe('idempotency: an event id is unique within its store', () => {
     const s = (await stack.request('GET', `/api/v1/stores/${store}/kpis`)).body;
     return s.kpis.appointmentRate.month;
   };
-  const logOf = (store: string) => stack.app.deps.redis.hgetall(storeKeys(stack.config.prefix, store).log);
+  const logOf = async (store: string) => {
+    const log: Record<string, string> = {};
+    await scanLogged(stack.app.deps.redis, stack.config.prefix, store, (entries) => {
+      for (const e of entries) log[e.id] = e.raw;
+    });
+    return log;
+  };
 
   it('the same event twice in a batch is accepted once, reported as a duplicate and counted once', async () => {
     const e = ev('repair.opened', recent(10), { id: 'twice-1', store: 'TWICE', roId: 'RO-T1', appointmentId: 'A-T1' });
@@ -222,7 +228,7 @@ describe('idempotency: an event id is unique within its store', () => {
       },
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, 'CLASH').log)).toBe(0);
+    expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, 'CLASH')).toBe(0);
   });
 
   it('the same id in two stores is two events, each counted in its store', async () => {

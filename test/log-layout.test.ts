@@ -12,6 +12,16 @@ import { applyEvents } from '../workers/apply-events.processor.js';
 import { recordedAs } from '../core/books/recorded-events.js';
 import { loggedEvents } from '../core/work-lists/customers.js';
 import { expireStoreLog } from '../core/retention/expire-log.js';
+import {
+  LOG_BUCKETS,
+  areLogged,
+  logBucketOf,
+  logKeyOf,
+  loggedCount,
+  readLogged,
+  scanLogged,
+  type LoggedEntry,
+} from '../core/events/event-log.js';
 import { ev } from './support/events.js';
 import { applyDeps } from './support/stack.js';
 
@@ -31,11 +41,20 @@ describe('the event log on Redis', () => {
     ];
     const now = () => T0 + 2 * 3600_000;
     await applyEvents({ ...deps, now }, events, { arrivedAt: null });
-    const raw = await deps.redis.hmget(k.log, ...events.map((e) => e.id));
+    const raw = await readLogged(
+      deps.redis,
+      deps.config.prefix,
+      S,
+      events.map((e) => e.id),
+    );
     expect(raw.map((r) => r?.[0])).toEqual(['[', '[']);
     // The delivery: type code 5, its time, the orderId as the id's first 8 characters, no model nor vin, the customer.
     expect(raw[0]).toBe(`[5,"${(Date.parse(t(0)) / 1000).toString(36)}Z","~8",null,null,"LL-cu-1","王芳","13800000000"]`);
-    expect(await loggedEvents(deps.redis, k.log, [events[1]!.id, 'nope', events[0]!.id])).toEqual([events[1], null, events[0]]);
+    expect(await loggedEvents(deps.redis, deps.config.prefix, S, [events[1]!.id, 'nope', events[0]!.id])).toEqual([
+      events[1],
+      null,
+      events[0],
+    ]);
     expect(
       await recordedAs(deps.redis, deps.config.prefix, [events[0]!, { ...events[1]!, roId: 'other' } as PulseEvent]),
     ).toEqual(['same', 'different']);
@@ -54,7 +73,7 @@ describe('the event log on Redis', () => {
     expect(await deps.redis.get(k.seq)).toBeNull();
     expect(await deps.redis.zcard(k.repairs.openedByTime)).toBe(0);
     expect(await recordedAs(deps.redis, deps.config.prefix, [e])).toEqual(['same']);
-    expect(await loggedEvents(deps.redis, k.log, [e.id])).toEqual([e]);
+    expect(await loggedEvents(deps.redis, deps.config.prefix, S, [e.id])).toEqual([e]);
   });
 
   it('keeps a subject’s and a repair’s time once, in its sorted set; the retention job drops the old hashes', async () => {
@@ -164,5 +183,119 @@ describe('the event log on Redis', () => {
     });
     expect(await deps.redis.zcard(k.postsale.openByKind('inspection'))).toBe(0);
     expect(await deps.redis.zrange(k.postsale.openByKind('loan'), 0, -1, 'WITHSCORES')).toEqual(['T2', String(t4)]);
+  });
+});
+
+describe('the log’s buckets', () => {
+  const prefix = deps.config.prefix;
+  const scanned = async (S: string) => {
+    const all: LoggedEntry[] = [];
+    await scanLogged(deps.redis, prefix, S, (entries) => {
+      all.push(...entries);
+    });
+    return all.sort((a, b) => (a.id < b.id ? -1 : 1));
+  };
+  const seqOf = async (S: string) => Number(await deps.redis.get(storeKeys(prefix, S).seq));
+
+  it('puts an id in the bucket of its FNV-1a hash, the same for ever', () => {
+    // FNV-1a of "a" is 0xe40c292c (the published test vector): 0x12c = 300 of 2048.
+    expect(LOG_BUCKETS).toBe(2048);
+    expect(logBucketOf('a')).toBe(0xe40c292c % 2048);
+    expect(logBucketOf('a')).toBe(300);
+    expect(logKeyOf('p', 'HZ01', 'a')).toBe('p:{HZ01}:log:8c');
+  });
+
+  it('cuts a long event into pieces of at most 64 bytes: the bucket stays a listpack, the event reads, scans and counts whole', async () => {
+    const S = 'LB1';
+    const summary = '客户反映车辆保养后发动机异响，多次来店未能解决，要求更换零件并给予书面答复。'.repeat(4);
+    const long = ev('complaint.opened', t(1), {
+      store: S,
+      id: 'LB1-cmp-1.opened',
+      complaintId: 'LB1-cmp-1',
+      channel: 'phone',
+      category: 'service',
+      severity: 'high',
+      summary,
+      customer,
+    });
+    const short = ev('showroom.visit', t(2), { store: S, id: 'LB1-v-1', firstVisit: true });
+    const now = () => T0 + 3 * 3600_000;
+    await applyEvents({ ...deps, now }, [long, short], { arrivedAt: null });
+    const key = logKeyOf(prefix, S, long.id);
+    const fields = await deps.redis.hgetall(key);
+    // 36 characters × 4 × 3 bytes of summary alone: many pieces, none above 64 bytes.
+    const pieces = Object.entries(fields).filter(([f]) => f === long.id || f.endsWith(long.id));
+    expect(pieces.length).toBeGreaterThan(7);
+    for (const [f, v] of pieces) {
+      expect(Buffer.byteLength(f)).toBeLessThanOrEqual(64);
+      expect(Buffer.byteLength(v)).toBeLessThanOrEqual(64);
+    }
+    expect(await deps.redis.call('OBJECT', 'ENCODING', key)).toBe('listpack');
+    expect(await loggedEvents(deps.redis, prefix, S, [long.id, short.id])).toEqual([long, short]);
+    expect((await scanned(S)).map((e) => e.id)).toEqual([long.id, short.id].sort());
+    expect(await loggedCount(deps.redis, prefix, S)).toBe(2);
+    // Sent again, in the other order: nothing changes.
+    const seq = await seqOf(S);
+    await applyEvents({ ...deps, now }, [short, long], { arrivedAt: null });
+    expect(await seqOf(S)).toBe(seq);
+    expect(await loggedCount(deps.redis, prefix, S)).toBe(2);
+    expect(await recordedAs(deps.redis, prefix, [long, { ...long, summary: 'x' } as PulseEvent])).toEqual(['same', 'different']);
+  });
+
+  it('applies an id once when its bucket holds other ids, and keeps an id beginning like a tail’s field apart', async () => {
+    const S = 'LB2';
+    // Two ids of one bucket, found by trying.
+    const first = 'LB2-dup-0';
+    let second = '';
+    for (let i = 1; !second; i++) if (logBucketOf(`LB2-dup-${i}`) === logBucketOf(first)) second = `LB2-dup-${i}`;
+    const a = ev('showroom.visit', t(1), { store: S, id: first, firstVisit: true, customer });
+    const b = ev('showroom.visit', t(2), { store: S, id: second, firstVisit: false, customer });
+    // The first tail of a long event `x` is filed under "\u0001x"; an event may carry that id itself.
+    const x = ev('complaint.opened', t(3), {
+      store: S,
+      id: 'x',
+      complaintId: 'C1',
+      channel: 'phone',
+      category: 'service',
+      severity: 'low',
+      summary: '车辆异响'.repeat(10),
+    });
+    const tailLike = ev('showroom.visit', t(4), { store: S, id: '\u0001x', firstVisit: false });
+    const now = () => T0 + 5 * 3600_000;
+    await applyEvents({ ...deps, now }, [b, a, x, tailLike, a, { ...b, firstVisit: true } as PulseEvent], { arrivedAt: null });
+    expect(await seqOf(S)).toBe(4);
+    expect(await deps.redis.zcard(storeKeys(prefix, S).visits)).toBe(3);
+    expect(await loggedEvents(deps.redis, prefix, S, [first, second, 'x', '\u0001x'])).toEqual([a, b, x, tailLike]);
+    expect(await areLogged(deps.redis, prefix, S, [first, second, '\u0001x', '\u0002x'])).toEqual([true, true, true, false]);
+    expect((await scanned(S)).map((e) => e.id)).toEqual(['\u0001x', first, second, 'x'].sort());
+    expect(await loggedCount(deps.redis, prefix, S)).toBe(4);
+  });
+
+  it('expires old events from the buckets and from the hash written before, counting each once', async () => {
+    const S = 'LB3';
+    const k = storeKeys(prefix, S);
+    const D = 24 * 3600_000;
+    const day = (d: number) => new Date(T0 + d * D).toISOString().replace('.000Z', 'Z');
+    const old = ev('complaint.opened', day(0), {
+      store: S,
+      id: 'LB3-old',
+      complaintId: 'C1',
+      channel: 'phone',
+      category: 'service',
+      severity: 'low',
+      summary: '发动机异响'.repeat(8),
+    });
+    const recent = ev('showroom.visit', day(20), { store: S, id: 'LB3-new', firstVisit: true });
+    const before = ev('showroom.visit', day(1), { store: S, id: 'LB3-json', firstVisit: true });
+    await applyEvents({ ...deps, now: () => T0 + 21 * D }, [old, recent], { arrivedAt: null });
+    await deps.redis.hset(k.log, before.id, JSON.stringify(before));
+    expect(await loggedCount(deps.redis, prefix, S)).toBe(3);
+    const run = await expireStoreLog({ ...deps, config: { ...deps.config, retentionDays: 10 } }, S, T0 + 21 * D);
+    expect(run.expired).toBe(2);
+    expect(await loggedCount(deps.redis, prefix, S)).toBe(1);
+    expect((await scanned(S)).map((e) => e.id)).toEqual(['LB3-new']);
+    // Its head and every tail gone.
+    expect(Object.keys(await deps.redis.hgetall(logKeyOf(prefix, S, old.id))).filter((f) => f.endsWith(old.id))).toEqual([]);
+    expect(await deps.redis.exists(k.log)).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import { startRedisCluster, type RedisClusterHandle } from './support/redis-clus
 import { replayTests } from './support/replay-cases.js';
 import { ev } from './support/events.js';
 import { startStack, waitFor } from './support/stack.js';
+import { areLogged, loggedCount } from '../core/events/event-log.js';
 
 describe('on a Redis Cluster of three masters', () => {
   let cluster: RedisClusterHandle;
@@ -59,7 +60,7 @@ describe('on a Redis Cluster of three masters', () => {
         expect(listed.items.map((i: { id: string; reason: string }) => [i.id, i.reason])).toEqual([
           [`over-${store}`, 'the stock of P would be 9007199254740992, beyond ±9007199254740991'],
         ]);
-        expect(await stack.app.deps.redis.hlen(storeKeys(stack.config.prefix, store).log)).toBe(0);
+        expect(await loggedCount(stack.app.deps.redis, stack.config.prefix, store)).toBe(0);
       }
     } finally {
       await stack.close();
@@ -94,10 +95,10 @@ describe('on a Redis Cluster of three masters', () => {
         status: 202,
         body: { accepted: 4, new: 4, duplicates: 0, conflicts: 0 },
       });
-      const log = (store: string) => storeKeys(stack.config.prefix, store).log;
-      await waitFor(async () => (await stack.app.deps.redis.hexists(log('CN04'), 'same-id')) === 1, 10_000, 'applied');
+      const logged = async (store: string) => (await areLogged(stack.app.deps.redis, stack.config.prefix, store, ['same-id']))[0];
+      await waitFor(async () => logged('CN04'), 10_000, 'applied');
       for (const store of ['CN01', 'CN02', 'CN03']) {
-        await waitFor(async () => (await stack.app.deps.redis.hexists(log(store), 'same-id')) === 1, 10_000, store);
+        await waitFor(async () => logged(store), 10_000, store);
       }
       // Two stores again, one with another body, and one of them twice in the request.
       const again = [events[1]!, events[2]!, { ...events[3]!, firstVisit: false }, events[1]!];

@@ -5,12 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../domain/kpis.js';
 import { KpiService } from '../core/kpi/kpi-service.js';
-import { storeKeys } from '../core/redis/keys.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
 import { readDays } from '../core/retention/daily-rollup.js';
 import { expireStoreLog } from '../core/retention/expire-log.js';
 import { ev } from './support/events.js';
 import { applyDeps, readOptions, startStack } from './support/stack.js';
+import { loggedCount, scanLogged } from '../core/events/event-log.js';
 
 const deps = applyDeps('retention', { retentionDays: 60 });
 afterAll(() => deps.close());
@@ -60,8 +60,12 @@ describe('retention', () => {
     const run = await expireStoreLog(deps, S, T0);
     // 10 old events out; the days from the oldest (10 September) to the day before the horizon (23 September) kept.
     expect(run).toEqual({ expired: 10, daysKept: 14 });
-    const log = storeKeys(deps.config.prefix, S).log;
-    expect((await deps.redis.hkeys(log)).sort()).toEqual(recent.map((e) => e.id).sort());
+    const kept: string[] = [];
+    await scanLogged(deps.redis, deps.config.prefix, S, (entries) => {
+      kept.push(...entries.map((e) => e.id));
+    });
+    expect(kept.sort()).toEqual(recent.map((e) => e.id).sort());
+    expect(await loggedCount(deps.redis, deps.config.prefix, S)).toBe(recent.length);
     expect(figures(await kpis.store(S, T0))).toEqual(before);
 
     const days = await readDays(deps.redis, deps.config.prefix, S, '2026-09-01', '2026-09-30');

@@ -9,7 +9,7 @@ import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireScope } from '../core/auth/require-scope.js';
-import { queuePrefix, storeKeys } from '../core/redis/keys.js';
+import { queuePrefix } from '../core/redis/keys.js';
 import type { Route } from '../server/routes/index.js';
 import { getSegmentsJob } from '../server/routes/segments-job.js';
 import { postSegmentsRecompute } from '../server/routes/segments-recompute.js';
@@ -18,6 +18,7 @@ import { DAY_MS } from '../core/segments/classify.js';
 import { NIGHTLY_PATTERN, scheduleSegments, schedulerId, SYNC_SCHEDULER, syncSegmentSchedules } from '../core/jobs/segments.js';
 import { ev } from './support/events.js';
 import { ADMIN_TOKEN, startStack, waitFor, type Stack } from './support/stack.js';
+import { loggedCount } from '../core/events/event-log.js';
 
 /** The two segmentation routes, mounted the way the app mounts its route table. */
 const segmentRoutes: Route[] = [
@@ -70,8 +71,11 @@ beforeAll(async () => {
     .token;
   expect((await stack.request('PUT', '/api/v1/stores/SJ1', { name: '价值店', timezone: 'Asia/Shanghai' })).status).toBe(200);
   expect((await stack.request('POST', '/api/v1/events', { events: events('SJ1') })).status).toBe(202);
-  const log = storeKeys(stack.config.prefix, 'SJ1').log;
-  await waitFor(async () => (await stack.app.deps.redis.hlen(log)) === 4, 10_000, 'the events in the log');
+  await waitFor(
+    async () => (await loggedCount(stack.app.deps.redis, stack.config.prefix, 'SJ1')) === 4,
+    10_000,
+    'the events in the log',
+  );
 });
 
 afterAll(async () => {

@@ -9,12 +9,12 @@ import type { RedisConn } from '../core/redis/connections.js';
 import { SEGMENT_CLASSES } from '../domain/kpis.js';
 import type { ChurnCustomerItem } from '../domain/work-lists.js';
 import type { Config } from '../core/config.js';
-import { storeKeys } from '../core/redis/keys.js';
 import type { StoreRegistry } from '../core/books/store-registry.js';
 import type { SegmentsJob, SegmentsResult } from '../core/jobs/queues.js';
 import { classifyColumns } from '../core/segments/classify.js';
 import { aggregateAt, CustomerValueFold, worthParsing, type CustomerAggregate } from './segments/fold.js';
 import { scanLog, type ScanStats } from './segments/scan-log.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { syncSegmentSchedules, type SegmentsQueue } from '../core/jobs/segments.js';
 import { HIGH_CHURN_CAP, writeSegments } from '../core/segments/segment-store.js';
 
@@ -58,15 +58,15 @@ export async function computeSegments(
   onProgress?: (p: ScanProgress) => Promise<void>,
 ): Promise<Extract<SegmentsResult, { kind: 'segment' }>> {
   const { redis, config } = deps;
-  const logKey = storeKeys(config.prefix, store).log;
-  const total = await redis.hlen(logKey);
+  const total = await loggedCount(redis, config.prefix, store);
   const fold = new CustomerValueFold(now);
   let reported = 0;
   const report = (stats: ScanStats) => onProgress?.({ scanned: Math.min(stats.scanned, total), total }) ?? Promise.resolve();
   await report({ scanned: 0, unreadable: 0 });
   const stats = await scanLog(
     redis,
-    logKey,
+    config.prefix,
+    store,
     (e) => fold.add(e),
     async (s) => {
       if (Date.now() - reported < PROGRESS_EVERY_MS) return;

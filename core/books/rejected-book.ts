@@ -9,6 +9,7 @@ import type { PulseEvent } from '../../domain/events.js';
 import type { RedisConn } from '../redis/connections.js';
 import { pipelineByGroup } from '../redis/exec.js';
 import { storeKeys } from '../redis/keys.js';
+import { areLogged } from '../events/event-log.js';
 
 export interface RejectedEvent {
   event: PulseEvent;
@@ -49,12 +50,12 @@ export async function listRejected(
   const k = storeKeys(prefix, store);
   const all = Object.values(await redis.hgetall(k.rejected)).map((json) => JSON.parse(json) as RejectedEvent);
   if (!all.length) return { total: 0, items: [] };
-  const p = redis.pipeline();
-  for (const r of all) p.hexists(k.log, r.event.id);
-  const logged = ((await p.exec()) ?? []).map(([err, v]) => {
-    if (err) throw err;
-    return v === 1;
-  });
+  const logged = await areLogged(
+    redis,
+    prefix,
+    store,
+    all.map((r) => r.event.id),
+  );
   const open = all.filter((_, i) => !logged[i]);
   open.sort((a, b) => a.rejectedAt.localeCompare(b.rejectedAt) || a.event.id.localeCompare(b.event.id));
   return {

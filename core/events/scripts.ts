@@ -14,6 +14,7 @@ import { storeKeys } from '../redis/keys.js';
 import type { Deadlines, EventPlan, EventScript } from './event-plan.js';
 import { EVENT_PLANS, EVENT_SCRIPTS } from './plans/index.js';
 import { encodeLogged } from './logged-event.js';
+import { logKeyOf } from './event-log.js';
 
 const lua = (name: string) => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
 const PROLOGUE = lua('record-event');
@@ -33,8 +34,9 @@ const VARIABLE = new Set(EVENT_SCRIPTS.filter((s) => s.variable).map((s) => s.co
 export function defineEventScripts(redis: RedisConn): void {
   for (const s of EVENT_SCRIPTS) {
     const source = scriptSource(s);
-    // The late events' sorted set and the rejected events' hash are the two keys beyond the typed ones.
-    redis.defineCommand(s.command, s.variable ? { lua: source } : { lua: source, numberOfKeys: s.types.length + 2 });
+    // The log hash written before its buckets, the buckets' event count, the late events' sorted set
+    // and the rejected events' hash are the four keys beyond the typed ones.
+    redis.defineCommand(s.command, s.variable ? { lua: source } : { lua: source, numberOfKeys: s.types.length + 4 });
   }
 }
 
@@ -48,8 +50,9 @@ export interface Plan {
 const planOf = <T extends EventType>(e: EventOf<T>): EventPlan<T> => EVENT_PLANS[e.type as T];
 
 /**
- * Pure: which script, keys and arguments apply this event; the store's late events and rejected
- * events are the last two keys, the event's time and its late-event record the last two arguments. `arrivedAt`: when the
+ * Pure: which script, keys and arguments apply this event: the id's bucket of the log first; the
+ * log hash written before the buckets, the buckets' event count, the store's late events and
+ * rejected events the last four keys, the event's time and its late-event record the last two arguments. `arrivedAt`: when the
  * event reached the API (null for a history load, which is never late).
  */
 export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines, arrivedAt: number | null = null): Plan {
@@ -59,7 +62,7 @@ export function planEvent(e: PulseEvent, prefix: string, cfg: Deadlines, arrived
   const ctx = { at: String(Date.parse(e.at)), deadlines: cfg };
   return {
     script: script.command,
-    keys: [k.log, k.seq, ...entry.keys(e, k), k.late, k.rejected],
+    keys: [logKeyOf(prefix, e.store, e.id), k.seq, ...entry.keys(e, k), k.log, k.logged, k.late, k.rejected],
     args: [e.id, encodeLogged(e), ...entry.args(e, ctx), ctx.at, lateRecord(e, arrivedAt)],
   };
 }

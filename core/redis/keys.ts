@@ -38,10 +38,14 @@ export function storeKeys(prefix: string, store: string) {
   const k = (s: string) => `${prefix}:{${store}}:${s}`;
   return {
     /**
-     * HASH event id → the event, compact (core/events/logged-event.ts; JSON in logs written before
-     * it, read as well): the durable event log and the idempotency check.
+     * The durable event log and the idempotency check, kept in HASH buckets `log:<bucket>` by a hash
+     * of the event id (core/events/event-log.ts, the one home of its layout and reads): event id →
+     * the event, compact (core/events/logged-event.ts). This key is the HASH of logs written before
+     * the buckets (JSON before the compact encoding), still read; no event is written to it.
      */
     log: k('log'),
+    /** STRING how many events the log's buckets hold (`log` itself aside): counted without reading them. */
+    logged: k('logged'),
     /**
      * HASH event id → {event, reason, rejectedAt} JSON: acknowledged events that could not apply
      * (core/books/rejected-book.ts); an event leaves it when it applies.

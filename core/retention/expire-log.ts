@@ -11,9 +11,9 @@ import type { StoreRegistry } from '../books/store-registry.js';
 import { readSegments } from '../segments/read-segments.js';
 import { keepDays } from './daily-rollup.js';
 import { loggedTime } from '../events/logged-event.js';
+import { forgetLogged, scanLogged } from '../events/event-log.js';
 
 const D = 24 * 3600_000;
-const SCAN_COUNT = 1000;
 
 export interface RetentionDeps {
   redis: RedisConn;
@@ -30,26 +30,17 @@ export async function expireStoreLog(
   now: number,
 ): Promise<{ expired: number; daysKept: number }> {
   const { redis, config } = deps;
-  const { log, obsolete } = storeKeys(config.prefix, store);
+  const { obsolete } = storeKeys(config.prefix, store);
   // Keys of an earlier layout, no longer read (core/redis/keys.ts): freed on the first run.
   await redis.unlink(...obsolete);
   const horizon = retentionHorizon(now, config.retentionDays);
-  let cursor = '0';
   let expired = 0;
   let oldest = Infinity;
-  do {
-    const [next, flat] = await redis.hscan(log, cursor, 'COUNT', SCAN_COUNT);
-    cursor = next;
-    const old: string[] = [];
-    for (let i = 0; i < flat.length; i += 2) {
-      const at = loggedTime(flat[i + 1]!);
-      if (at < horizon) {
-        old.push(flat[i]!);
-        oldest = Math.min(oldest, at);
-      }
-    }
-    if (old.length) expired += await redis.hdel(log, ...old);
-  } while (cursor !== '0');
+  await scanLogged(redis, config.prefix, store, async (entries) => {
+    const old = entries.filter((e) => loggedTime(e.raw) < horizon);
+    for (const e of old) oldest = Math.min(oldest, loggedTime(e.raw));
+    expired += await forgetLogged(redis, config.prefix, store, old);
+  });
   if (!expired) return { expired, daysKept: 0 };
   const settings = (await deps.stores.get(store)) ?? { name: store, timezone: 'Asia/Shanghai' };
   const opts: ReadOptions = { prefix: config.prefix, callbackDeadlineMs: config.callbackDeadlineMs, readSegments };

@@ -3,7 +3,8 @@ import type { RedisConn } from '../redis/connections.js';
 import type { PulseEvent } from '../../domain/events.js';
 import { maskFreeText, maskName, maskPhone } from '../../domain/masking.js';
 import type { CustomerRef } from '../../domain/work-lists.js';
-import { decodeLogged, storeOfLog } from '../events/logged-event.js';
+import { decodeLogged } from '../events/logged-event.js';
+import { readLogged } from '../events/event-log.js';
 
 export function customerRef(c: PulseEvent['customer'], pii: boolean): CustomerRef | undefined {
   if (!c) return undefined;
@@ -18,11 +19,15 @@ export const customerText = (text: string, c: PulseEvent['customer'], pii: boole
   pii ? text : maskFreeText(text, [c?.name]);
 
 /** The logged events of these ids (null where unknown), in order. */
-export async function loggedEvents(redis: RedisConn, logKey: string, ids: (string | null)[]): Promise<(PulseEvent | null)[]> {
+export async function loggedEvents(
+  redis: RedisConn,
+  prefix: string,
+  store: string,
+  ids: (string | null)[],
+): Promise<(PulseEvent | null)[]> {
   const known = ids.filter((i): i is string => !!i);
   if (!known.length) return ids.map(() => null);
-  const raw = await redis.hmget(logKey, ...known);
-  const store = storeOfLog(logKey);
+  const raw = await readLogged(redis, prefix, store, known);
   const byId = new Map(known.map((id, j) => [id, raw[j] ? decodeLogged(raw[j]!, id, store) : null]));
   return ids.map((id) => (id ? (byId.get(id) ?? null) : null));
 }

@@ -38,7 +38,8 @@ export async function openComplaints(
   const states = (await redis.hmget(k.complaints.state, ...ids)).map((j) => (j ? (JSON.parse(j) as ComplaintState) : {}));
   const openings = await loggedEvents(
     redis,
-    k.log,
+    prefix,
+    store,
     states.map((s) => s.oid ?? null),
   );
   const items: OpenComplaintItem[] = [];

@@ -27,7 +27,8 @@ export async function overdueComplaints(
   );
   const openings = await loggedEvents(
     redis,
-    k.log,
+    prefix,
+    store,
     states.map((s) => s.oid ?? null),
   );
   return due.map((d, j) => {

@@ -24,7 +24,7 @@ export async function pendingCallbacks(
     if (!subjects.length) continue;
     const ids = subjects.map((s) => s.member);
     const [met, eventIds] = await Promise.all([redis.zmscore(c.met, ...ids), redis.hmget(c.subjectEvent, ...ids)]);
-    const events = await loggedEvents(redis, k.log, eventIds);
+    const events = await loggedEvents(redis, prefix, store, eventIds);
     subjects.forEach((s, j) => {
       if (callbackStanding(s.score, met[j] !== null, now, d) !== 'pending') return;
       const deadline = callbackDeadline(s.score, d);

@@ -11,11 +11,12 @@ import type { Snapshot } from '../../domain/kpis.js';
 import { STORES } from '../../launcher/demo/dealership.js';
 import { generateStoreEvents } from '../../launcher/demo/generate.js';
 import { KpiService } from '../../core/kpi/kpi-service.js';
-import { queuePrefix, storeKeys } from '../../core/redis/keys.js';
+import { queuePrefix } from '../../core/redis/keys.js';
 import { applyEvents } from '../../workers/apply-events.processor.js';
 import { EVENTS_QUEUE, type ApplyEventsJob, type ApplyEventsResult } from '../../core/jobs/queues.js';
 import { shuffled } from './events.js';
 import { ADMIN_TOKEN, applyDeps, readOptions, waitFor } from './stack.js';
+import { areLogged, loggedCount } from '../../core/events/event-log.js';
 
 const DAY = 86_400_000;
 
@@ -97,11 +98,11 @@ export async function referenceOf(
   };
 }
 
-/** The number of events in a store's log (HLEN of its log hash). */
+/** The number of events in a store's log. */
 export async function logSize(redisUrl: string, prefix: string, store: string): Promise<number> {
   const r = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
-    return await r.hlen(storeKeys(prefix, store).log);
+    return await loggedCount(r, prefix, store);
   } finally {
     r.disconnect();
   }
@@ -113,8 +114,8 @@ export async function idsInLog(redisUrl: string, prefix: string, store: string, 
   try {
     const found = new Set<string>();
     for (const chunk of batches(ids, 1000)) {
-      const present = await r.hmget(storeKeys(prefix, store).log, ...chunk);
-      chunk.forEach((id, i) => present[i] !== null && found.add(id));
+      const present = await areLogged(r, prefix, store, chunk);
+      chunk.forEach((id, i) => present[i] && found.add(id));
     }
     return found;
   } finally {

@@ -9,12 +9,12 @@ import type { Snapshot } from '../../domain/kpis.js';
 import { saveBudget } from '../../core/books/budget-book.js';
 import { KpiService } from '../../core/kpi/kpi-service.js';
 import type { RedisTarget } from '../../core/redis/connections.js';
-import { storeKeys } from '../../core/redis/keys.js';
 import { applyEvents } from '../../workers/apply-events.processor.js';
 import { shuffled } from './events.js';
 import { demoEvents } from './faults.js';
 import { applyDeps, readOptions } from './stack.js';
 import { NOW, scenarioBudgets, scenarioEvents } from './scenario.js';
+import { loggedCount } from '../../core/events/event-log.js';
 
 /** The log with about 30 % of its events sent again, as a retrying sender would. */
 function withDuplicates(log: PulseEvent[], seed: number): PulseEvent[] {
@@ -59,7 +59,7 @@ export function replayTests(target?: () => RedisTarget) {
         const deps = applyDeps(name, {}, target?.());
         opened.push(deps);
         for (let i = 0; i < events.length; i += batch) await applyEvents({ ...deps, now: () => now }, events.slice(i, i + batch));
-        expect(await deps.redis.hlen(storeKeys(deps.config.prefix, 'HZ01').log)).toBe(log.length);
+        expect(await loggedCount(deps.redis, deps.config.prefix, 'HZ01')).toBe(log.length);
         const kpis = new KpiService(deps.redis, deps.stores, readOptions(deps.config));
         return [await kpis.store('HZ01', now), await kpis.group(now)];
       };

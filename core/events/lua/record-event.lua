@@ -4,7 +4,9 @@
 -- change counter and the type of each key marked in KEY_TYPES; in the body what it reads and the
 -- sums it changes. The event enters the log last, with its effect (record-event-end.lua): an
 -- event is never logged without being counted.
--- KEYS[1] log hash, KEYS[2] seq counter, KEYS[#KEYS - 1] the store's late events (sorted set),
+-- KEYS[1] the event id's bucket of the log (core/events/event-log.ts), KEYS[2] seq counter,
+-- KEYS[#KEYS - 3] the log hash written before the buckets (read only), KEYS[#KEYS - 2] how many
+-- events the buckets hold (string), KEYS[#KEYS - 1] the store's late events (sorted set),
 -- KEYS[#KEYS] the store's rejected events (hash).
 -- KEY_TYPES (set before this prologue): one letter for each key but the last, its last letter
 -- standing for any further key: h hash, s string, t set, z sorted set, or '-' for a key the body
@@ -13,7 +15,13 @@
 -- event's time (ms) and ARGV[#ARGV] its late-event record ('' when on time: domain/revisions.ts);
 -- a body may file the record under another time (LATE_AT) or drop it (LATE = '').
 -- Returns 0 for an id already in the log (nothing changes), {-1, reason} for a refused event.
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+-- The id's field in its bucket: the id, or NUL + the id when it begins below ' ' (where a tail's
+-- field begins, event-log.ts).
+local HEAD = ARGV[1]
+if string.byte(HEAD, 1) < 32 then
+  HEAD = '\0' .. HEAD
+end
+if redis.call('HEXISTS', KEYS[1], HEAD) == 1 or redis.call('HEXISTS', KEYS[#KEYS - 3], ARGV[1]) == 1 then
   return 0
 end
 local wasRejected = redis.call('HEXISTS', KEYS[#KEYS], ARGV[1]) == 1
@@ -46,7 +54,7 @@ if LATE ~= '' then
     return {-1, why}
   end
 end
-for i = 1, #KEYS - 2 do
+for i = 1, #KEYS - 4 do
   local at = math.min(i, #KEY_TYPES)
   local letter = string.sub(KEY_TYPES, at, at)
   if letter ~= '-' then
@@ -60,4 +68,12 @@ end
 local seq = redis.call('GET', KEYS[2])
 if seq and not (string.match(seq, '^%d+$') and #seq <= 18) then
   return {-1, 'the change counter ' .. KEYS[2] .. ' is not a whole number: ' .. seq}
+end
+local whyCount = wrongType(KEYS[#KEYS - 2], 's')
+if whyCount then
+  return {-1, whyCount}
+end
+local logged = redis.call('GET', KEYS[#KEYS - 2])
+if logged and not (string.match(logged, '^%d+$') and #logged <= 18) then
+  return {-1, 'the log counter ' .. KEYS[#KEYS - 2] .. ' is not a whole number: ' .. logged}
 end

@@ -1,8 +1,8 @@
 -- One record per business id (a lead, a media mention, a survey, a member) whatever the number of
 -- events that name it: policy 'first' keeps the earliest event, 'last' the latest; the same time
 -- goes to the greater event id either way, so the outcome does not depend on arrival order.
--- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last two keys are the late and the
--- rejected events').
+-- KEYS[3] records hash, KEYS[4..] the family's sorted sets (the last four keys are the log hash
+-- written before its buckets, the buckets' event count, the late and the rejected events').
 -- ARGV[3] record id, ARGV[4] time ms, ARGV[5] event id, ARGV[6] policy,
 -- ARGV[7] membership 'i;i' (i: index into KEYS; each set scores the record by its time), ARGV[8]
 -- payload (no '|'). The record kept: 'time|event id|membership|payload'; records written before
@@ -26,7 +26,7 @@ if cur then
   end
   for i in string.gmatch(cMembership, '(%d+)[^;]*') do
     local n = tonumber(i)
-    if n < 4 or n >= #KEYS - 1 then
+    if n < 4 or n >= #KEYS - 3 then
       return -1, 'the record of ' .. id .. ' cannot be read: ' .. cur
     end
     table.insert(stale, KEYS[n])

@@ -44,7 +44,8 @@ export const complaintRule: AlertRule = {
     const parsed = states.map((raw) => (raw ? (JSON.parse(raw) as { o: string; oid?: string; sev?: string; r?: string }) : null));
     const openings = await loggedEvents(
       ctx.redis,
-      k.log,
+      ctx.prefix,
+      ctx.store,
       parsed.map((s) => s?.oid ?? null),
     );
     const d = ctx.config.complaintDeadlinesMs;

@@ -24,7 +24,8 @@ export const mediaRule: AlertRule = {
       const records = await ctx.redis.hmget(k.records, ...neg.map((n) => n.member));
       const events = await loggedEvents(
         ctx.redis,
-        storeKeys(ctx.prefix, ctx.store).log,
+        ctx.prefix,
+        ctx.store,
         records.map((r) => r?.split('|')[1] ?? null),
       );
       neg.forEach(({ member: mentionId, score }, i) => {
