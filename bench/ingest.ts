@@ -4,8 +4,9 @@ import { STORES } from '../launcher/demo/dealership.js';
 import { storeKeys } from '../core/redis/keys.js';
 import { demoEvents } from './support/demo-events.js';
 import { chunks, round, sleep } from './support/measure.js';
-import { ADMIN_TOKEN, P } from './support/params.js';
 import { BATCH, IN_FLIGHT, type IngestLoad } from './ingest-limits.js';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, P, ROOT } from './support/params.js';
 import { startPulse, stop } from './support/processes.js';
 
 /** The events every repetition and every system carries: demo events of P.ingestStores stores × P.ingestDays days, in time order. */
@@ -21,8 +22,12 @@ export function ingestLoad(): IngestLoad {
 
 export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: string) {
   const { codes, events, expected } = load;
-  const server = await startPulse('server', redisUrl, prefix);
-  const worker = await startPulse('worker', redisUrl, prefix);
+  // BENCH_CPU_PROFILE=dir: CPU profiles of the server and worker processes (bench/support/cpu-profile.mjs).
+  const profile: Record<string, string> = process.env.BENCH_CPU_PROFILE
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(ROOT, 'bench/support/cpu-profile.mjs')}` }
+    : {};
+  const server = await startPulse('server', redisUrl, prefix, profile);
+  const worker = await startPulse('worker', redisUrl, prefix, profile);
   const redis = new Redis(redisUrl);
   try {
     const batches = chunks(events, BATCH);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SMOKE = process.argv.includes('--smoke');
 export const HUGE = process.argv.includes('--huge');
-/** `--only=browser`, `--only=latency` or `--only=snapshot`: that measurement alone. */
+/** `--only=ingest`, `--only=browser`, `--only=latency`, …: that measurement alone. */
 export const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
 export const DAY = 86_400_000;
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
