@@ -8,6 +8,7 @@ import { BATCH, IN_FLIGHT, type IngestLoad } from './ingest-limits.js';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, P, ROOT } from './support/params.js';
 import { startPulse, stop } from './support/processes.js';
+import { cpuAccount } from './support/cpu.js';
 
 /** The events every repetition and every system carries: demo events of P.ingestStores stores × P.ingestDays days, in time order. */
 export function ingestLoad(): IngestLoad {
@@ -31,6 +32,7 @@ export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: stri
   const redis = new Redis(redisUrl);
   try {
     const batches = chunks(events, BATCH);
+    const cpu = await cpuAccount(redis, { server: server.child.pid, worker: worker.child.pid });
     const started = performance.now();
     // Four requests in flight, as a few dealer systems posting at once would.
     let next = 0;
@@ -64,6 +66,8 @@ export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: stri
       postedMs: round(postedMs),
       ms: round(ms),
       perSec: round((expected / ms) * 1000),
+      /** CPU ms per 1,000 events: server, worker, Redis and the posting client (this process). */
+      cpuMsPer1000: await cpu(expected),
     };
   } finally {
     redis.disconnect();

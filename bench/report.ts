@@ -5,7 +5,7 @@ import type { browserFigures } from './browser.js';
 import type { LatencyResults } from './latency.js';
 import type { PhoneResults } from './phone.js';
 import type { soak } from './soak.js';
-import { round } from './support/measure.js';
+import { median, round } from './support/measure.js';
 import { HISTORY_BUDGET_MS } from './support/params.js';
 import { beforeAfterLines, type Comparison } from './history.js';
 import { changedLine } from './settings.js';
@@ -13,7 +13,11 @@ import { momentLines } from './group-moments.js';
 import type { MemoryResults } from './memory.js';
 import { memoryLines } from './report-memory.js';
 
-type ThroughputSeries = { runs: { perSec: number; ms: number }[]; medianPerSec: number };
+type ThroughputSeries = {
+  /** cpuMsPer1000: CPU ms per 1,000 events of each process (absent from results written before it was measured). */
+  runs: { perSec: number; ms: number; cpuMsPer1000?: Record<string, number> }[];
+  medianPerSec: number;
+};
 
 /** The product and its two limits against one Redis. */
 type ThroughputWay = {
@@ -79,6 +83,7 @@ export function markdown(r: Results, pair: Comparison | null): string {
     ...throughputRows(t, t, 'none'),
     ...(t.aof ? throughputRows(t, t.aof, 'aof') : []),
     '',
+    ...cpuLines(t, t.aof),
     'Each time runs from the first request, batch or job until every event is applied; every event id is then checked in the store logs (`HLEN` of `{S}:log`).',
     "(a) is this design's physical limit on this machine: every event must run its script in Redis. (b) adds the queue alone.",
     'The product adds HTTP (parse, validate), the store registry, change notices and the alert rules of each job.',
@@ -158,6 +163,33 @@ function throughputRows(t: Results['throughput'], w: ThroughputWay, persistence:
     `| ingest through the product: POST /api/v1/events → server → queue → worker (concurrency ${t.inFlight}) → event scripts, 1 server + 1 worker process | ${redis} | **${w.ingest.medianPerSec} events/s** | **${w.productShare}** | ${runs(w.ingest)} | rate limits off |`,
     `| limit (a): the product's event scripts (core/events) pipelined straight into Redis, one round trip per batch, no HTTP, no queue | ${redis} | **${w.scripts.medianPerSec} events/s** | 1 | ${runs(w.scripts)} | the scripts alone |`,
     `| limit (b): bare BullMQ (Queue + Worker, concurrency ${t.inFlight}, in the bench process) carrying the same jobs of ${t.batch} events through the same scripts | ${redis} | **${w.bullmq.medianPerSec} events/s** | **${w.bullmqShare}** | ${runs(w.bullmq)} | the scripts alone |`,
+  ];
+}
+
+/** CPU per 1,000 events of each process, medians over the repetitions: where each way's work goes. */
+function cpuLines(t: ThroughputWay, aof: ThroughputWay | undefined): string[] {
+  const parts = (s: ThroughputSeries) => {
+    const runs = s.runs.flatMap((r) => (r.cpuMsPer1000 ? [r.cpuMsPer1000] : []));
+    if (!runs.length) return null;
+    const names = Object.keys(runs[0]!).filter((k) => k !== 'total');
+    const med = (k: string) => median(runs.map((r) => r[k] ?? 0));
+    return `${names.map((k) => `${k} ${med(k)}`).join(', ')}: **${med('total')} ms**`;
+  };
+  const row = (w: ThroughputWay, redis: string) => {
+    const [p, a, b] = [parts(w.ingest), parts(w.scripts), parts(w.bullmq)];
+    return p && a && b ? [`| ${redis} | ${p} | ${a} | ${b} |`] : [];
+  };
+  const rows = [...row(t, 'no persistence'), ...(aof ? row(aof, 'AOF everysec') : [])];
+  if (!rows.length) return [];
+  return [
+    'CPU per 1,000 events (ms; medians; each process from /proc, Redis from `INFO cpu`; client: the bench process posting, planning or running the queue):',
+    '',
+    '| Redis | the product | limit (a) | limit (b) |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+    'On cores shared by every process, events a second follow from the CPU every event costs in all of them together.',
+    '',
   ];
 }
 

@@ -188,7 +188,7 @@ async function throughputRuns(redisUrl: string): Promise<Results['throughput']> 
     ['scripts', scriptsRun],
     ['bullmq', bullmqRun],
   ] as const;
-  type Runs = Record<(typeof systems)[number][0], { perSec: number; ms: number }[]>;
+  type Runs = Record<(typeof systems)[number][0], Results['throughput']['ingest']['runs']>;
   const ways = [
     { persistence: 'none', url: redisUrl, runs: { product: [], scripts: [], bullmq: [] } as Runs },
     { persistence: 'aof', url: aofRedis.url, runs: { product: [], scripts: [], bullmq: [] } as Runs },
