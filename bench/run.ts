@@ -8,6 +8,7 @@
  *   npx tsx bench/run.ts --huge   also a 10 M-event history (long)
  *   npx tsx bench/run.ts --only=ingest  ingest and its limits (Redis without persistence and with
  *                                      AOF everysec) alone, likewise
+ *   npx tsx bench/run.ts --only=ingest --runs=2  the same, 2 repetitions instead of 5
  *   npx tsx bench/run.ts --only=browser  the browser figures alone, into the last results of that mode
  *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
  *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise

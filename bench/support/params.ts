@@ -21,5 +21,8 @@ export const P = SMOKE
       readCalls: 60,
       groups: [50, 500],
     };
+/** `--runs=N`: the ingest repetitions (default 5; smoke 1), e.g. for a quick before and after. */
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 0) || null;
+if (RUNS) P.runs = RUNS;
 /** Above this, applying a history is cut short (it is reported). */
 export const HISTORY_BUDGET_MS = HUGE ? 900_000 : 180_000;
