@@ -39,7 +39,7 @@ export async function cpuAccount(redis: Redis, pids: Record<string, number | und
   const before = await at();
   return async (events: number): Promise<Record<string, number>> => {
     const after = await at();
-    const per = (s: number) => Math.round((s / events) * 1e6) / 1000;
+    const per = (s: number) => Math.round((s / events) * 1e7) / 10;
     const parts = Object.fromEntries(Object.keys(after).map((k) => [k, per(after[k]! - before[k]!)]));
     return { ...parts, total: per(Object.keys(after).reduce((s, k) => s + after[k]! - before[k]!, 0)) };
   };
