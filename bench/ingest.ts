@@ -11,6 +11,9 @@ import { startPulse, stop } from './support/processes.js';
 import { cpuAccount } from './support/cpu.js';
 
 /** The events every repetition and every system carries: demo events of P.ingestStores stores × P.ingestDays days, in time order. */
+/** Requests answered 503 that a repetition sends again before it fails. */
+const MAX_RETRIES = 20;
+
 export function ingestLoad(): IngestLoad {
   const codes = Array.from(
     { length: P.ingestStores },
@@ -36,16 +39,26 @@ export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: stri
     const started = performance.now();
     // Four requests in flight, as a few dealer systems posting at once would.
     let next = 0;
+    let retried = 0;
+    const post = (batch: typeof events) =>
+      fetch(`${server.baseUrl}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
     const poster = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const res = await fetch(`${server.baseUrl}/api/v1/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ events: batch }),
-        });
-        const text = await res.text();
-        if (res.status !== 202) throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+        for (;;) {
+          const res = await post(batch);
+          const text = await res.text();
+          if (res.status === 202) break;
+          // 503: Redis did not answer in time (a machine short of CPU); a dealer system sends the batch again.
+          if (res.status !== 503 || ++retried > MAX_RETRIES) {
+            throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+          }
+          await sleep(200);
+        }
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, poster));
@@ -63,6 +76,8 @@ export async function ingestRun(redisUrl: string, load: IngestLoad, prefix: stri
     return {
       events: expected,
       requests: batches.length,
+      /** Requests answered 503 and sent again. */
+      retried,
       postedMs: round(postedMs),
       ms: round(ms),
       perSec: round((expected / ms) * 1000),
