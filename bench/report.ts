@@ -172,7 +172,7 @@ function cpuLines(t: ThroughputWay, aof: ThroughputWay | undefined): string[] {
     const runs = s.runs.flatMap((r) => (r.cpuMsPer1000 ? [r.cpuMsPer1000] : []));
     if (!runs.length) return null;
     const names = Object.keys(runs[0]!).filter((k) => k !== 'total');
-    const med = (k: string) => median(runs.map((r) => r[k] ?? 0));
+    const med = (k: string) => round(median(runs.map((r) => r[k] ?? 0)), 1);
     return `${names.map((k) => `${k} ${med(k)}`).join(', ')}: **${med('total')} ms**`;
   };
   const row = (w: ThroughputWay, redis: string) => {
