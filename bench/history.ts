@@ -91,6 +91,24 @@ const FIGURES: { name: string; unit: string; better: 'higher' | 'lower'; read: R
   },
   { name: 'product ingest ÷ limit (a)', unit: '', better: 'higher', read: (r) => num(r?.throughput?.productShare) },
   {
+    name: 'ingest through the product, Redis AOF everysec (events/s)',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.aof?.ingest?.medianPerSec),
+  },
+  {
+    name: 'limit (a), Redis AOF everysec (events/s)',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.aof?.scripts?.medianPerSec),
+  },
+  {
+    name: 'product ingest ÷ limit (a), Redis AOF everysec',
+    unit: '',
+    better: 'higher',
+    read: (r) => num(r?.throughput?.aof?.productShare),
+  },
+  {
     name: 'KpiService.store(), 10 k events of history',
     unit: ' ms',
     better: 'lower',

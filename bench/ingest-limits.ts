@@ -11,6 +11,7 @@ import { defineEventScripts, planEvent, queuePlan } from '../core/events/scripts
 import { scriptOutcome } from '../core/events/script-outcome.js';
 import { loggedCount } from '../core/events/event-log.js';
 import { round } from './support/measure.js';
+import { cpuAccount } from './support/cpu.js';
 import { ADMIN_TOKEN, CONCURRENCY } from './support/params.js';
 
 /** The events of one repetition, the stores they fall in, and how many distinct events they are. */
@@ -50,6 +51,7 @@ export async function scriptsRun(redisUrl: string, load: IngestLoad, prefix: str
     const batches = chunk(load.events);
     let next = 0;
     let refused = 0;
+    const cpu = await cpuAccount(redis, {});
     const started = performance.now();
     const runner = async () => {
       while (next < batches.length) {
@@ -66,6 +68,8 @@ export async function scriptsRun(redisUrl: string, load: IngestLoad, prefix: str
       notApplied: refused,
       ms: round(ms),
       perSec: round((load.expected / ms) * 1000),
+      /** CPU ms per 1,000 events: Redis and the client planning and sending (this process). */
+      cpuMsPer1000: await cpu(load.expected),
     };
   } finally {
     redis.disconnect();
@@ -98,12 +102,20 @@ export async function bullmqRun(redisUrl: string, load: IngestLoad, prefix: stri
   try {
     await worker.waitUntilReady();
     void worker.run();
+    const cpu = await cpuAccount(redis, {});
     const started = performance.now();
     await queue.addBulk(batches.map((events) => ({ name: 'events', data: { events }, opts: { removeOnComplete: 1000 } })));
     await all;
     const ms = performance.now() - started;
     check(await countApplied(redis, prefix, load.codes), load.expected, 'bare BullMQ');
-    return { events: load.expected, jobs: batches.length, ms: round(ms), perSec: round((load.expected / ms) * 1000) };
+    return {
+      events: load.expected,
+      jobs: batches.length,
+      ms: round(ms),
+      perSec: round((load.expected / ms) * 1000),
+      /** CPU ms per 1,000 events: Redis and the queue and worker in this process. */
+      cpuMsPer1000: await cpu(load.expected),
+    };
   } finally {
     await worker.close();
     await queue.obliterate({ force: true }).catch(() => undefined);

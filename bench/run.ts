@@ -6,6 +6,9 @@
  *   npx tsx bench/run.ts          full run (minutes)
  *   npx tsx bench/run.ts --smoke  everything tiny (seconds), for CI
  *   npx tsx bench/run.ts --huge   also a 10 M-event history (long)
+ *   npx tsx bench/run.ts --only=ingest  ingest and its limits (Redis without persistence and with
+ *                                      AOF everysec) alone, likewise
+ *   npx tsx bench/run.ts --only=ingest --runs=2  the same, 2 repetitions instead of 5
  *   npx tsx bench/run.ts --only=browser  the browser figures alone, into the last results of that mode
  *   npx tsx bench/run.ts --only=latency  event → screen latency alone, likewise
  *   npx tsx bench/run.ts --only=snapshot  snapshot cost (history sizes, the group) alone, likewise
@@ -50,8 +53,8 @@ async function main() {
     mode: SMOKE ? 'smoke' : 'full',
   };
   log(machine);
-  if (ONLY && !['browser', 'latency', 'snapshot', 'soak', 'phone', 'memory'].includes(ONLY)) {
-    throw new Error(`--only=${ONLY}: only browser, latency, snapshot, soak, phone or memory run alone`);
+  if (ONLY && !['ingest', 'browser', 'latency', 'snapshot', 'soak', 'phone', 'memory'].includes(ONLY)) {
+    throw new Error(`--only=${ONLY}: only ingest, browser, latency, snapshot, soak, phone or memory run alone`);
   }
   const redis = await startRedis();
   const redisVersion = await (async () => {
@@ -90,6 +93,12 @@ async function main() {
     phoneRuns: { ...last?.phoneRuns, ...(label && phone ? { [label]: phone } : {}) },
   });
   try {
+    if (ONLY === 'ingest') {
+      const throughput = await throughputRuns(redis.url);
+      if (last) save({ ...last, throughput }, false, { throughput });
+      else log(`no bench/${name}.json to add them to: run the whole bench first`);
+      return;
+    }
     if (ONLY === 'browser') {
       const browser = await browserFigures(redis.url);
       log('browser', JSON.stringify(browser));
@@ -168,39 +177,62 @@ async function main() {
 /**
  * Ingest through the product, and its two limits on the same events in the same run: the event
  * scripts pipelined into Redis (a) and bare BullMQ carrying the same jobs through them (b). The
- * three in turn in every repetition, so that other work on the machine slows them alike.
+ * three in turn in every repetition, so that other work on the machine slows them alike; and each
+ * of them twice, against the run's Redis without persistence and against a Redis of its own that
+ * writes its append-only file every second, as production does, each beside its own limits.
  */
 async function throughputRuns(redisUrl: string): Promise<Results['throughput']> {
   const load = ingestLoad();
+  const aofRedis = await startRedis('aof');
   const systems = [
     ['product', ingestRun],
     ['scripts', scriptsRun],
     ['bullmq', bullmqRun],
   ] as const;
-  const runs: Record<(typeof systems)[number][0], { perSec: number; ms: number }[]> = { product: [], scripts: [], bullmq: [] };
-  for (let run = 0; run < P.runs; run++) {
-    const tag = `${run}${Date.now().toString(36)}`;
-    for (const [name, measure] of systems) {
-      const prefix = `b${name[0]}${tag}`;
-      const r = await measure(redisUrl, load, prefix);
-      log(name, r);
-      runs[name].push(r);
-      await dropPrefix(redisUrl, prefix);
+  type Runs = Record<(typeof systems)[number][0], Results['throughput']['ingest']['runs']>;
+  const ways = [
+    { persistence: 'none', url: redisUrl, runs: { product: [], scripts: [], bullmq: [] } as Runs },
+    { persistence: 'aof', url: aofRedis.url, runs: { product: [], scripts: [], bullmq: [] } as Runs },
+  ] as const;
+  try {
+    for (let run = 0; run < P.runs; run++) {
+      const tag = `${run}${Date.now().toString(36)}`;
+      for (const way of ways) {
+        for (const [name, measure] of systems) {
+          const prefix = `b${name[0]}${tag}`;
+          const r = await measure(way.url, load, prefix);
+          log(name, way.persistence, r);
+          way.runs[name].push(r);
+          await dropPrefix(way.url, prefix);
+        }
+      }
     }
+  } finally {
+    await stop(aofRedis.child);
   }
   const med = (xs: { perSec: number }[]) => median(xs.map((r) => r.perSec));
-  const [product, scripts, bullmq] = [med(runs.product), med(runs.scripts), med(runs.bullmq)];
+  const figures = (runs: Runs) => {
+    const [product, scripts, bullmq] = [med(runs.product), med(runs.scripts), med(runs.bullmq)];
+    return {
+      ingest: { runs: runs.product, medianPerSec: product },
+      scripts: { runs: runs.scripts, medianPerSec: scripts },
+      bullmq: { runs: runs.bullmq, medianPerSec: bullmq },
+      productShare: round(product / scripts, 3),
+      bullmqShare: round(bullmq / scripts, 3),
+    };
+  };
+  const none = figures(ways[0].runs);
+  const aof = figures(ways[1].runs);
+  log('throughput', { none: [none.productShare, none.bullmqShare], aof: [aof.productShare, aof.bullmqShare] });
   return {
     events: load.expected,
     stores: P.ingestStores,
     days: P.ingestDays,
     batch: BATCH,
     inFlight: IN_FLIGHT,
-    ingest: { runs: runs.product, medianPerSec: product },
-    scripts: { runs: runs.scripts, medianPerSec: scripts },
-    bullmq: { runs: runs.bullmq, medianPerSec: bullmq },
-    productShare: round(product / scripts, 3),
-    bullmqShare: round(bullmq / scripts, 3),
+    persistence: 'none',
+    ...none,
+    aof: { appendfsync: 'everysec', ...aof },
   };
 }
 

@@ -35,16 +35,16 @@ export type Occurrence<P> = { kind: 'first' } | { kind: 'duplicate'; first: P } 
  * two different things by one id).
  */
 export class FirstOccurrences<P> {
-  private readonly seen = new Map<string, { at: P; body: string }>();
+  private readonly seen = new Map<string, { at: P; event: { store: string; id: string } }>();
 
+  /** The bodies are compared only when an id comes again: most ids come once, and a body's canonical JSON costs. */
   see(event: { store: string; id: string }, at: P): Occurrence<P> {
     const key = identityOf(event);
-    const body = canonicalJson(event);
     const first = this.seen.get(key);
     if (!first) {
-      this.seen.set(key, { at, body });
+      this.seen.set(key, { at, event });
       return { kind: 'first' };
     }
-    return { kind: first.body === body ? 'duplicate' : 'conflict', first: first.at };
+    return { kind: sameBody(first.event, event) ? 'duplicate' : 'conflict', first: first.at };
   }
 }

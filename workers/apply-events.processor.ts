@@ -12,7 +12,7 @@ import type { RedisConn } from '../core/redis/connections.js';
 import type { EventType, PulseEvent } from '../domain/events.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/observability/logger.js';
-import { pipelineByGroup } from '../core/redis/exec.js';
+import { execAll, pipelineByGroup } from '../core/redis/exec.js';
 import { deviceKeys, globalKeys } from '../core/redis/keys.js';
 import type { WorkerMetrics } from '../core/observability/metrics.js';
 import { recordRejected, type RejectedEvent } from '../core/books/rejected-book.js';
@@ -20,6 +20,7 @@ import type { StoreRegistry } from '../core/books/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { celebrationOf, type Celebration } from '../domain/devices.js';
 import { evaluateStore } from './alerts/engine.js';
+import type { StoreEvaluations } from './alerts/store-evaluations.js';
 import { planEvent, queuePlan } from '../core/events/scripts.js';
 import { retentionHorizon } from '../core/retention/expire-log.js';
 import { scriptOutcome } from '../core/events/script-outcome.js';
@@ -40,6 +41,8 @@ export interface ApplyDeps {
   log?: Pick<Logger, 'error'>;
   /** Keeps the changed stores' parts in Redis for the servers (core/kpi/kept-parts.ts); absent: not kept. */
   keep?: PartsKeeper;
+  /** The process' evaluations of the alert rules, one at a time per store (batches in a burst share one); absent: one per batch. */
+  evaluations?: StoreEvaluations;
 }
 
 export interface ApplyOptions {
@@ -104,11 +107,18 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
     }
   }
   // The walls hear of the new figures first; the alert rules (a few ms a store) run after.
-  const channel = globalKeys(config.prefix).changedChannel;
-  for (const store of changed.keys()) await redis.publish(channel, store);
-  // TVs with celebrations on show a new order or delivery (applied now, not a duplicate).
-  for (const c of celebrations) await redis.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
-  for (const [store, types] of changed) await evaluateStore(deps, store, now, types);
+  // TVs with celebrations on show a new order or delivery (applied now, not a duplicate). All the
+  // notices on one pipeline, in this order: one round trip.
+  if (changed.size || celebrations.length) {
+    const notices = redis.pipeline();
+    const channel = globalKeys(config.prefix).changedChannel;
+    for (const store of changed.keys()) notices.publish(channel, store);
+    for (const c of celebrations) notices.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
+    await execAll(notices);
+  }
+  for (const [store, types] of changed) {
+    await (deps.evaluations ? deps.evaluations.run(store, now, types) : evaluateStore(deps, store, now, types));
+  }
   // Last: the servers read the stores themselves until then. The events are applied whatever happens here.
   if (deps.keep) {
     await deps.keep.afterBatch(changed.keys(), now).catch((err: unknown) => {

@@ -13,6 +13,8 @@ import { StoreRegistry } from '../core/books/store-registry.js';
 import { PartsKeeper } from '../core/kpi/kept-parts.js';
 import { readSegments } from '../core/segments/read-segments.js';
 import { createApplyEventsProcessor } from './apply-events.processor.js';
+import { evaluateStore } from './alerts/engine.js';
+import { StoreEvaluations } from './alerts/store-evaluations.js';
 import { defineEventScripts } from '../core/events/scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
 import { createNotifyProcessor } from './notify.processor.js';
@@ -96,6 +98,8 @@ export async function startWorkers(
     notify: (alert: AlertRecord) =>
       enqueueNotifications(redis, queues.notify, config.prefix, alert, config.notify).then(() => undefined),
   };
+  // A burst of batches for a store shares its evaluations of the alert rules (workers/alerts/store-evaluations.ts).
+  const evaluations = new StoreEvaluations((store, now, types) => evaluateStore(deps, store, now, types));
   const prefix = queuePrefix(config.prefix);
   const name = obs.workerName ?? `${hostname()}-${process.pid}`;
   // Every worker: a job whose worker died (its lock not renewed for lockMs) is handed to another.
@@ -104,7 +108,7 @@ export async function startWorkers(
     stalledInterval: config.workerLocks.stalledIntervalMs,
     maxStalledCount: config.workerLocks.maxStalledCount,
   };
-  const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor(deps), {
+  const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor({ ...deps, evaluations }), {
     connection,
     prefix,
     name,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SMOKE = process.argv.includes('--smoke');
 export const HUGE = process.argv.includes('--huge');
-/** `--only=browser`, `--only=latency` or `--only=snapshot`: that measurement alone. */
+/** `--only=ingest`, `--only=browser`, `--only=latency`, …: that measurement alone. */
 export const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? null;
 export const DAY = 86_400_000;
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
@@ -21,5 +21,8 @@ export const P = SMOKE
       readCalls: 60,
       groups: [50, 500],
     };
+/** `--runs=N`: the ingest repetitions (default 5; smoke 1), e.g. for a quick before and after. */
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 0) || null;
+if (RUNS) P.runs = RUNS;
 /** Above this, applying a history is cut short (it is reported). */
 export const HISTORY_BUDGET_MS = HUGE ? 900_000 : 180_000;

@@ -1,5 +1,8 @@
 /** The processes a bench run starts: its own redis-server and the product's server and worker roles. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from '../../launcher/redis-launcher.js';
 import { ADMIN_TOKEN, CONCURRENCY, ROOT } from './params.js';
@@ -28,11 +31,31 @@ export async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(t);
 }
 
-export async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * How a bench Redis keeps its data: `none` (`--save "" --appendonly no`, the default), or `aof`,
+ * production's append-only file written every second (`--appendonly yes --appendfsync everysec`),
+ * in a data folder of its own under the system's temp folder, removed when the server exits.
+ */
+export type Persistence = 'none' | 'aof';
+
+export async function startRedis(persistence: Persistence = 'none'): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  let dir: string | null = null;
+  if (persistence === 'aof') {
+    dir = mkdtempSync(join(tmpdir(), 'pulse-bench-aof-'));
+    args.push('--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec');
+  } else {
+    args.push('--appendonly', 'no');
+  }
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const t = track(child, 'redis-server');
+  if (dir) {
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    child.once('exit', remove);
+    // Should the bench itself stop first, the folder goes with it.
+    process.once('exit', remove);
+  }
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
