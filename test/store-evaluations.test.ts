@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EventType, PulseEvent } from '../domain/events.js';
 import { saveBudget } from '../core/books/budget-book.js';
 import { listAlerts } from '../core/books/alert-book.js';
+import { loggedCount } from '../core/events/event-log.js';
 import { evaluateStore, type Evaluation } from '../workers/alerts/engine.js';
 import { StoreEvaluations } from '../workers/alerts/store-evaluations.js';
 import { applyEvents } from '../workers/apply-events.processor.js';
@@ -122,7 +123,7 @@ describe('alerts through shared evaluations', () => {
     const trip = apply(T0 + 60_000, spend('S2', 500, T0 + 60_000)); // 1,100 ≥ 1,000: tripped
     const over = apply(T0 + 2 * 60_000, spend('S3', 50, T0 + 2 * 60_000)); // after the trip: overspend
     // Both applied, their evaluation waits for the one held.
-    while ((await deps.redis.hlen(`${deps.config.prefix}:{RE1}:log`)) < 3) await new Promise((r) => setTimeout(r, 5));
+    while ((await loggedCount(deps.redis, deps.config.prefix, 'RE1')) < 3) await new Promise((r) => setTimeout(r, 5));
     expect(await settled(trip)).toBe('pending');
     release();
     expect((await Promise.all([warn, trip, over])).map((r) => r.applied)).toEqual([1, 1, 1]);
