@@ -546,14 +546,21 @@ export async function openRig(redisUrl: string, opts: { servers: number; stores:
       await sleep(10);
     }
   };
+  /** POSTs answered 503 and sent again, as a dealer system does (the time still runs from the first). */
+  let postRetries = 0;
   const post = async (base: string, batch: PulseEvent[]) => {
-    const res = await fetch(`${base}/api/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events: batch }),
-    });
-    const text = await res.text();
-    if (res.status !== 202) throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${base}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      });
+      const text = await res.text();
+      if (res.status === 202) return;
+      if (res.status !== 503 || attempt === 10) throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+      postRetries++;
+      await sleep(200);
+    }
   };
   const cpuNow = async () => {
     const info = await redis.info('cpu');
@@ -603,6 +610,7 @@ export async function openRig(redisUrl: string, opts: { servers: number; stores:
     const sends: Promise<void>[] = [];
     let drainMs: number | undefined;
     let sent = 0;
+    const retried = postRetries;
     const load0 = round(loadavg()[0]!, 2);
     clients.record();
     notices = new Map();
@@ -633,6 +641,7 @@ export async function openRig(redisUrl: string, opts: { servers: number; stores:
       }
     }
     await Promise.all(sends);
+    if (postRetries > retried) log(`latency: ${postRetries - retried} POSTs answered 503 and sent again`);
     if (system === 'pulse') {
       posted += sent;
       await untilApplied(posted);
