@@ -10,7 +10,7 @@
  *   arrived since its last POST (≈ 20 events, mostly one per store); in the middle of the measured
  *   window one DMS batch of 5,000 events for 50 watched stores (100 each), as 10 POSTs of 500 at once.
  * - **hot store**: the same sockets, 250 events a second (Poisson) to one store.
- * - **5,000 sockets**: the group cell again with 5,000 sockets on 2 server processes behind the
+ * - **5,000 sockets** (first, on servers that have served nothing else): the group cell with 5,000 sockets on 2 server processes behind the
  *   Redis adapter (4,500 on 450 stores, 500 on the group), and each server's memory (RSS and V8
  *   heap after a full GC) before the sockets connect and after, divided by its sockets.
  */
@@ -198,21 +198,15 @@ export async function groupShapeBench(redisUrl: string, opts: { servers: number 
   };
 
   try {
-    for (const system of ['pulse', 'relay'] as const) {
-      await rig.connect(system, rooms, opts.servers);
-      // The same seeds for the product and the relay: the same arrivals.
-      await run('group', system, rooms, groupPlan(1), G.rate, opts.servers);
-      await run('hot', system, rooms, hotPlan(2), G.hotRate, opts.servers);
-    }
-    // Many sockets on 2 servers: each server's memory with no socket, then with its share.
-    await rig.disconnect();
+    // Many sockets on 2 servers first, while the servers have served nothing else since their
+    // start: each server's memory with no socket, then with its share of the sockets.
     const before = await rig.memory();
     const many = roomsOf(G.manySockets);
     await rig.connect('pulse', many, MANY_SOCKETS_SERVERS);
     const after = await rig.memory();
     const perServer = Array.from(
       { length: MANY_SOCKETS_SERVERS },
-      (_, k) => many.filter((_r, i) => Math.floor(i / 10) % 2 === k).length,
+      (_, k) => many.filter((_r, i) => Math.floor(i / 10) % MANY_SOCKETS_SERVERS === k).length,
     );
     const sum = (m: ProcessMemory[], k: keyof ProcessMemory) => m.slice(0, MANY_SOCKETS_SERVERS).reduce((s, x) => s + x[k], 0);
     results.memory = {
@@ -226,6 +220,12 @@ export async function groupShapeBench(redisUrl: string, opts: { servers: number 
     };
     log('latency: memory per socket', results.memory);
     await run('many', 'pulse', many, groupPlan(1), G.rate, MANY_SOCKETS_SERVERS);
+    for (const system of ['pulse', 'relay'] as const) {
+      await rig.connect(system, rooms, opts.servers);
+      // The same seeds for the product and the relay: the same arrivals.
+      await run('group', system, rooms, groupPlan(1), G.rate, opts.servers);
+      await run('hot', system, rooms, hotPlan(2), G.hotRate, opts.servers);
+    }
   } finally {
     await rig.close();
   }
