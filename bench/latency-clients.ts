@@ -45,6 +45,8 @@ let recording = false;
 let disconnects = 0;
 /** Subscriptions answered "retry shortly" while connecting (asked again, as the wall does). */
 let subscribeRetries = 0;
+/** Sockets opened again after being dropped while connecting. */
+let reopened = 0;
 let cols = { socket: [] as number[], seq: [] as number[], asOf: [] as number[], at: [] as number[] };
 let sizes: ClientPushes['sizes'] = [];
 const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -55,6 +57,7 @@ async function connect(urls: string[], token: string, rooms: string[]) {
   for (const s of sockets) s.disconnect();
   sockets = [];
   subscribeRetries = 0;
+  reopened = 0;
   const started = now();
   const open = async (i: number) => {
     const socket = io(`${urls[i]}/live`, {
@@ -91,8 +94,21 @@ async function connect(urls: string[], token: string, rooms: string[]) {
   };
   // 25 handshakes at a time: each subscription's ack carries a freshly built snapshot.
   let next = 0;
+  // A socket dropped while connecting (a server too busy to answer its pings in time) is opened again.
+  const openRetrying = async (i: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open(i);
+      } catch (err) {
+        sockets[i]?.disconnect();
+        if (attempt === 5) throw err;
+        reopened++;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
   const opener = async () => {
-    while (next < rooms.length) await open(next++);
+    while (next < rooms.length) await openRetrying(next++);
   };
   await Promise.all(Array.from({ length: 25 }, opener));
   disconnects = 0;
@@ -108,7 +124,7 @@ process.on('message', (cmd: ClientCommand) => {
       if (cmd.type === 'connect') {
         {
           const ms = await connect(cmd.urls, cmd.token, cmd.rooms);
-          send({ type: 'connected', ms, retries: subscribeRetries });
+          send({ type: 'connected', ms, retries: subscribeRetries + reopened });
         }
       } else if (cmd.type === 'record') {
         cols = { socket: [], seq: [], asOf: [], at: [] };

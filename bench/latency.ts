@@ -248,7 +248,8 @@ class Clients {
 
   async connect(urls: string[], token: string, rooms: string[]): Promise<number> {
     const r = await this.ask({ type: 'connect', urls, token, rooms });
-    if (r.type === 'connected' && r.retries) log(`latency: ${r.retries} subscriptions answered "retry shortly" and asked again`);
+    if (r.type === 'connected' && r.retries)
+      log(`latency: ${r.retries} subscriptions or sockets asked again (answered "retry shortly", or dropped while connecting)`);
     return r.type === 'connected' ? r.ms : NaN;
   }
 
