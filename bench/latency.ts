@@ -555,6 +555,10 @@ export async function openRig(redisUrl: string, opts: { servers: number; stores:
         method: 'POST',
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify({ events: batch }),
+      }).catch((err: unknown) => {
+        // A server that went away: say why, from its own output.
+        const gone = pulse.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+        throw new Error(`POST events to ${base}: ${String(err)}\n${gone.map((p) => p.output()).join('\n')}`);
       });
       const text = await res.text();
       if (res.status === 202) return;
