@@ -36,13 +36,17 @@ export interface ClientPushes {
   wallMinusMono: number;
 }
 
-export type ClientReply = { type: 'connected'; ms: number } | ClientPushes | { type: 'error'; message: string };
+export type ClientReply = { type: 'connected'; ms: number; retries: number } | ClientPushes | { type: 'error'; message: string };
 
 const now = () => performance.timeOrigin + performance.now();
 
 let sockets: Socket[] = [];
 let recording = false;
 let disconnects = 0;
+/** Subscriptions answered "retry shortly" while connecting (asked again, as the wall does). */
+let subscribeRetries = 0;
+/** Sockets opened again after being dropped while connecting. */
+let reopened = 0;
 let cols = { socket: [] as number[], seq: [] as number[], asOf: [] as number[], at: [] as number[] };
 let sizes: ClientPushes['sizes'] = [];
 const loop = monitorEventLoopDelay({ resolution: 5 });
@@ -52,6 +56,8 @@ const send = (m: ClientReply) => process.send!(m);
 async function connect(urls: string[], token: string, rooms: string[]) {
   for (const s of sockets) s.disconnect();
   sockets = [];
+  subscribeRetries = 0;
+  reopened = 0;
   const started = now();
   const open = async (i: number) => {
     const socket = io(`${urls[i]}/live`, {
@@ -76,13 +82,33 @@ async function connect(urls: string[], token: string, rooms: string[]) {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(new Error(`socket ${i}: ${err.message}`)));
     });
-    const res = (await socket.timeout(60_000).emitWithAck('subscribe', { store: rooms[i] })) as { error?: string };
-    if (res.error) throw new Error(`socket ${i}: subscribe ${rooms[i]}: ${res.error}`);
+    // As the wall does: a snapshot the server could not read in time is asked for again shortly.
+    for (let attempt = 1; ; attempt++) {
+      const res = (await socket.timeout(60_000).emitWithAck('subscribe', { store: rooms[i] })) as { error?: string };
+      if (!res.error) break;
+      if (!res.error.includes('retry shortly') || attempt === 20)
+        throw new Error(`socket ${i}: subscribe ${rooms[i]}: ${res.error}`);
+      subscribeRetries++;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   };
   // 25 handshakes at a time: each subscription's ack carries a freshly built snapshot.
   let next = 0;
+  // A socket dropped while connecting (a server too busy to answer its pings in time) is opened again.
+  const openRetrying = async (i: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await open(i);
+      } catch (err) {
+        sockets[i]?.disconnect();
+        if (attempt === 5) throw err;
+        reopened++;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
   const opener = async () => {
-    while (next < rooms.length) await open(next++);
+    while (next < rooms.length) await openRetrying(next++);
   };
   await Promise.all(Array.from({ length: 25 }, opener));
   disconnects = 0;
@@ -96,7 +122,10 @@ process.on('message', (cmd: ClientCommand) => {
   void (async () => {
     try {
       if (cmd.type === 'connect') {
-        send({ type: 'connected', ms: await connect(cmd.urls, cmd.token, cmd.rooms) });
+        {
+          const ms = await connect(cmd.urls, cmd.token, cmd.rooms);
+          send({ type: 'connected', ms, retries: subscribeRetries + reopened });
+        }
       } else if (cmd.type === 'record') {
         cols = { socket: [], seq: [], asOf: [], at: [] };
         sizes = [];

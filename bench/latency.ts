@@ -27,8 +27,8 @@
  * after the scripts ran) counts its whole wait as job.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -42,6 +42,7 @@ import { demoEvents } from './support/demo-events.js';
 import { chunks, log, median, round, sleep } from './support/measure.js';
 import { ADMIN_TOKEN, ROOT, SMOKE } from './support/params.js';
 import { startPulse, stop, track } from './support/processes.js';
+import { groupShapeBench, type GroupShapeResults } from './latency-group.js';
 
 type System = 'pulse' | 'relay';
 
@@ -145,6 +146,8 @@ export interface LatencyResults {
   /** Parent minus client of (Date.now() − timeOrigin − performance.now()), ms: the error of mixing the two clocks. */
   clockSkewMs: number;
   cells: LatencyCell[];
+  /** The dealer-group shape (bench/latency-group.ts); absent from results written before it was measured. */
+  group?: GroupShapeResults;
 }
 
 interface Tick {
@@ -164,7 +167,7 @@ interface Tick {
  * Every copy of the history gets new ids (every store-scoped id suffixed: events, leads, orders,
  * customers, …), so every event posted is new; stock items and budgets stay the same.
  */
-function* stream(history: PulseEvent[], stores: string[]): Generator<PulseEvent> {
+export function* stream(history: PulseEvent[], stores: string[]): Generator<PulseEvent> {
   const ids = new RegExp(`"(${stores.join('|')})-([^"]*)"`, 'g');
   for (let copy = 1; ; copy++) {
     for (const e of history) {
@@ -245,6 +248,8 @@ class Clients {
 
   async connect(urls: string[], token: string, rooms: string[]): Promise<number> {
     const r = await this.ask({ type: 'connect', urls, token, rooms });
+    if (r.type === 'connected' && r.retries)
+      log(`latency: ${r.retries} subscriptions or sockets asked again (answered "retry shortly", or dropped while connecting)`);
     return r.type === 'connected' ? r.ms : NaN;
   }
 
@@ -447,31 +452,55 @@ function analyse(c: CellInput): LatencyCell {
   };
 }
 
-/**
- * Every cell, for the product (`servers` server processes, sockets spread by serverOfSocket, POSTs
- * round robin; one worker process) and for the bare relay; a single run of each.
- */
-export async function latencyBench(redisUrl: string, opts: { servers?: number } = {}): Promise<LatencyResults> {
-  const servers = opts.servers ?? 1;
-  const prefix = `bl${Date.now().toString(36)}`;
-  const stores = STORES.slice(0, 4).map((s) => s.code);
-  // A month of demo history per store; its copies with new ids are the live stream.
-  const history = stores
-    .flatMap((code, i) => {
-      const seen = new Set<string>();
-      return demoEvents(i, code, LATENCY.historyDays, 300 + i).filter((e) => !seen.has(e.id) && seen.add(e.id));
-    })
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const events = stream(history, stores);
+/** What a cell posts: `nTicks` ticks `tickMs` apart, the first `warmTicks` not measured; tick i's POSTs (several in a burst, none when nothing arrived). */
+export interface Plan {
+  tickMs: number;
+  nTicks: number;
+  warmTicks: number;
+  posts(i: number): PulseEvent[][];
+}
 
+/** A steady rate: one POST of rate × tickMs / 1000 events every tick, from `events`. */
+function steadyPlan(events: Iterator<PulseEvent>, rate: number, tickMs: number): Plan {
+  const perTick = Math.round((rate * tickMs) / 1000);
+  return {
+    tickMs,
+    nTicks: Math.round((LATENCY.warmupMs + LATENCY.measureMs) / tickMs),
+    warmTicks: Math.round(LATENCY.warmupMs / tickMs),
+    posts: () => [Array.from({ length: perTick }, () => events.next().value as PulseEvent)],
+  };
+}
+
+/** A server process's memory: resident set and V8 heap used, bytes, after a full GC (bench/support/memory-probe.mjs). */
+export interface ProcessMemory {
+  rss: number;
+  heapUsed: number;
+}
+
+export type Rig = Awaited<ReturnType<typeof openRig>>;
+
+/**
+ * The processes of a measurement: `servers` server processes (sockets spread by serverOfSocket,
+ * POSTs round robin), one worker process, the bare relay, the client process; `history` posted
+ * through the API before anything is timed. `cell` runs one cell of the product or of the relay.
+ */
+export async function openRig(redisUrl: string, opts: { servers: number; stores: string[]; history: PulseEvent[]; tag: string }) {
+  const { servers, stores, history } = opts;
+  const prefix = `${opts.tag}${Date.now().toString(36)}`;
   // BENCH_CPU_PROFILE=dir: CPU profiles of the server and worker processes (bench/support/cpu-profile.mjs).
   const profile: Record<string, string> = process.env.BENCH_CPU_PROFILE
     ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(ROOT, 'bench/support/cpu-profile.mjs')}` }
     : {};
+  // The servers' memory on demand (SIGUSR2: a full GC, then process.memoryUsage() into a file).
+  const memoryDir = mkdtempSync(join(tmpdir(), 'pulse-bench-memory-'));
+  const probe = {
+    NODE_OPTIONS: `${profile.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? ''} --import ${join(ROOT, 'bench/support/memory-probe.mjs')}`,
+    BENCH_MEMORY_DIR: memoryDir,
+  };
   const worker = await startPulse('worker', redisUrl, prefix, profile);
   const pulse: Awaited<ReturnType<typeof startPulse>>[] = [];
   for (let i = 0; i < servers; i++) {
-    pulse.push(await startPulse('server', redisUrl, prefix, { ...profile, PULSE_LIVE_SOCKETS_PER_KEY: '0' }));
+    pulse.push(await startPulse('server', redisUrl, prefix, { ...profile, ...probe, PULSE_LIVE_SOCKETS_PER_KEY: '0' }));
   }
   const relayChannel = `${prefix}:relay`;
   const relay = await startRelay(redisUrl, relayChannel);
@@ -480,6 +509,15 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
   const listener = new Redis(redisUrl);
   const queue = new Queue(EVENTS_QUEUE, { connection: { url: redisUrl }, prefix: queuePrefix(prefix) });
   const clients = new Clients();
+  const close = async () => {
+    await clients.close().catch(() => undefined);
+    await queue.close();
+    for (const r of [redis, publisher, listener]) r.disconnect();
+    await stop(relay.child);
+    for (const p of pulse) await stop(p.child);
+    await stop(worker.child);
+    rmSync(memoryDir, { recursive: true, force: true });
+  };
 
   // The change notices the servers act on, as they are heard here.
   let notices = new Map<string, number[]>();
@@ -491,7 +529,6 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
       else notices.set(room, [at]);
     }
   });
-  await listener.subscribe(globalKeys(prefix).changedChannel);
 
   const seqKeys = stores.map((s) => storeKeys(prefix, s).seq);
   const readSeqs = async () => {
@@ -510,14 +547,25 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
       await sleep(10);
     }
   };
+  /** POSTs answered 503 and sent again, as a dealer system does (the time still runs from the first). */
+  let postRetries = 0;
   const post = async (base: string, batch: PulseEvent[]) => {
-    const res = await fetch(`${base}/api/v1/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ events: batch }),
-    });
-    const text = await res.text();
-    if (res.status !== 202) throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+    for (let attempt = 1; ; attempt++) {
+      const res = await fetch(`${base}/api/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: batch }),
+      }).catch((err: unknown) => {
+        // A server that went away: say why, from its own output.
+        const gone = pulse.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+        throw new Error(`POST events to ${base}: ${String(err)}\n${gone.map((p) => p.output()).join('\n')}`);
+      });
+      const text = await res.text();
+      if (res.status === 202) return;
+      if (res.status !== 503 || attempt === 10) throw new Error(`POST events: ${res.status} ${text.slice(0, 500)}`);
+      postRetries++;
+      await sleep(200);
+    }
   };
   const cpuNow = async () => {
     const info = await redis.info('cpu');
@@ -532,31 +580,42 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
       at: now(),
     };
   };
+  /** Each server's memory after a full GC (NaN when the probe did not answer). */
+  const memory = async (): Promise<ProcessMemory[]> =>
+    Promise.all(
+      pulse.map(async (p) => {
+        const file = join(memoryDir, `${p.child.pid}.json`);
+        rmSync(file, { force: true });
+        p.child.kill('SIGUSR2');
+        for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(25);
+        try {
+          const m = JSON.parse(readFileSync(file, 'utf8')) as ProcessMemory;
+          return { rss: m.rss, heapUsed: m.heapUsed };
+        } catch {
+          return { rss: NaN, heapUsed: NaN };
+        }
+      }),
+    );
 
-  const results: LatencyResults = {
-    date: new Date().toISOString(),
-    cpus: cpus().length,
-    servers,
-    stores: stores.length,
-    historyEventsPerStore: Math.round(history.length / stores.length),
-    warmupMs: LATENCY.warmupMs,
-    measureMs: LATENCY.measureMs,
-    connectMs: {},
-    clockSkewMs: NaN,
-    cells: [],
-  };
   let posted = history.length;
   const relaySeq = new Map<string, number>([...stores, GROUP].map((r) => [r, 0]));
 
-  async function cell(system: System, sockets: number, rooms: string[], rate: number, tickMs: number) {
-    const perTick = Math.round((rate * tickMs) / 1000);
-    const nTicks = Math.round((LATENCY.warmupMs + LATENCY.measureMs) / tickMs);
-    const warmTicks = Math.round(LATENCY.warmupMs / tickMs);
+  /** One cell: the plan posted to the product (`onServers` of the servers take POSTs) or published to the relay. */
+  async function cell(
+    system: System,
+    rooms: string[],
+    plan: Plan,
+    rate: number,
+    onServers: number,
+  ): Promise<LatencyCell & { clockSkewMs: number }> {
+    const { tickMs, nTicks, warmTicks } = plan;
     const seq0 = system === 'pulse' ? await readSeqs() : new Map(relaySeq);
     const ticks: Tick[] = [];
     const postMs: number[] = [];
     const sends: Promise<void>[] = [];
     let drainMs: number | undefined;
+    let sent = 0;
+    const retried = postRetries;
     const load0 = round(loadavg()[0]!, 2);
     clients.record();
     notices = new Map();
@@ -567,30 +626,34 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
       const due = t0 + i * tickMs;
       const wait = due - now();
       if (wait > 0) await sleep(wait);
-      const batch = Array.from({ length: perTick }, () => events.next().value as PulseEvent);
-      const counts = new Map<string, number>([[GROUP, batch.length]]);
-      for (const e of batch) counts.set(e.store, (counts.get(e.store) ?? 0) + 1);
-      const postAt = now();
-      ticks.push({ due, postAt, counts, measured: i >= warmTicks, firstId: batch[0]!.id });
-      if (system === 'pulse') {
-        sends.push(post(pulse[i % servers]!.baseUrl, batch).then(() => void postMs.push(now() - postAt)));
-      } else {
-        const p = publisher.pipeline();
-        for (const [room, n] of counts) {
-          relaySeq.set(room, relaySeq.get(room)! + n);
-          p.publish(relayChannel, JSON.stringify({ store: room, seq: relaySeq.get(room), sentAt: postAt }));
+      for (const batch of plan.posts(i)) {
+        if (!batch.length) continue;
+        const counts = new Map<string, number>([[GROUP, batch.length]]);
+        for (const e of batch) counts.set(e.store, (counts.get(e.store) ?? 0) + 1);
+        const postAt = now();
+        ticks.push({ due, postAt, counts, measured: i >= warmTicks, firstId: batch[0]!.id });
+        sent += batch.length;
+        if (system === 'pulse') {
+          sends.push(post(pulse[ticks.length % onServers]!.baseUrl, batch).then(() => void postMs.push(now() - postAt)));
+        } else {
+          const p = publisher.pipeline();
+          for (const [room, n] of counts) {
+            relaySeq.set(room, relaySeq.get(room)! + n);
+            p.publish(relayChannel, JSON.stringify({ store: room, seq: relaySeq.get(room), sentAt: postAt }));
+          }
+          sends.push(p.exec().then(() => undefined));
         }
-        sends.push(p.exec().then(() => undefined));
       }
     }
     await Promise.all(sends);
+    if (postRetries > retried) log(`latency: ${postRetries - retried} POSTs answered 503 and sent again`);
     if (system === 'pulse') {
-      posted += nTicks * perTick;
+      posted += sent;
       await untilApplied(posted);
       drainMs = now() - ticks[ticks.length - 1]!.postAt;
       // When each tick's job was taken and finished (the newest jobs first); a job completes just after it publishes.
       for (let attempt = 0; ; attempt++) {
-        const jobs = await queue.getJobs(['completed'], 0, nTicks + 100, false);
+        const jobs = await queue.getJobs(['completed'], 0, ticks.length + 100, false);
         const byFirst = new Map(jobs.map((j) => [(j.data as { events: PulseEvent[] }).events[0]?.id, j]));
         const missing = ticks.filter((t) => {
           const j = byFirst.get(t.firstId);
@@ -609,11 +672,10 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
     const pushes = await clients.collect();
     const wall = (cpu1.at - cpu0.at) / 1000;
     const share = (k: keyof typeof cpu0) => round((cpu1[k] - cpu0[k]) / wall, 2);
-    results.clockSkewMs = round(Date.now() - now() - pushes.wallMinusMono, 2);
     const r = analyse({
       system,
-      servers,
-      sockets,
+      servers: system === 'pulse' ? onServers : 1,
+      sockets: rooms.length,
       rate,
       tickMs,
       rooms,
@@ -634,19 +696,31 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
     });
     log('latency', {
       system,
-      sockets,
+      sockets: rooms.length,
       rate,
       tickMs,
       ...r.latency,
+      store: r.storeRooms.p99,
+      group: r.groupRoom.p99,
       unseen: r.unseen,
       ...(r.parts ? { queued: r.parts.queued.p50, slot: r.parts.slot.p50, delivered: r.parts.delivered.p50 } : {}),
       cpu: r.cpu,
     });
-    results.cells.push(r);
+    return Object.assign(r, { clockSkewMs: round(Date.now() - now() - pushes.wallMinusMono, 2) });
+  }
+
+  /** Opens the sockets: socket i to rooms[i], on the relay or on the first `onServers` servers. */
+  async function connect(system: System, rooms: string[], onServers: number): Promise<number> {
+    const bases = system === 'pulse' ? pulse.slice(0, onServers).map((p) => p.baseUrl) : [relay.baseUrl];
+    const urls = rooms.map((_, i) => bases[serverOfSocket(i, bases.length)]!);
+    const ms = await clients.connect(urls, ADMIN_TOKEN, rooms);
+    log(`latency: ${rooms.length} sockets connected to the ${system === 'pulse' ? 'product' : 'relay'} in ${round(ms)} ms`);
+    return round(ms);
   }
 
   try {
-    // The stores' month so far, through the API, 4 requests in flight.
+    await listener.subscribe(globalKeys(prefix).changedChannel);
+    // The history, through the API, 4 requests in flight.
     let next = 0;
     const batches = chunks(history, 500);
     await Promise.all(
@@ -656,27 +730,59 @@ export async function latencyBench(redisUrl: string, opts: { servers?: number } 
     );
     await untilApplied(posted);
     log('latency: history applied', { events: posted, stores: stores.length });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { cell, connect, memory, close, disconnect: () => clients.connect([], ADMIN_TOKEN, []) };
+}
 
+/**
+ * Every cell, for the product (`servers` server processes; one worker process) and for the bare
+ * relay; a single run of each. Then the dealer-group shape (bench/latency-group.ts).
+ */
+export async function latencyBench(redisUrl: string, opts: { servers?: number } = {}): Promise<LatencyResults> {
+  const servers = opts.servers ?? 1;
+  const stores = STORES.slice(0, 4).map((s) => s.code);
+  // A month of demo history per store; its copies with new ids are the live stream.
+  const history = stores
+    .flatMap((code, i) => {
+      const seen = new Set<string>();
+      return demoEvents(i, code, LATENCY.historyDays, 300 + i).filter((e) => !seen.has(e.id) && seen.add(e.id));
+    })
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const events = stream(history, stores);
+
+  const results: LatencyResults = {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    servers,
+    stores: stores.length,
+    historyEventsPerStore: Math.round(history.length / stores.length),
+    warmupMs: LATENCY.warmupMs,
+    measureMs: LATENCY.measureMs,
+    connectMs: {},
+    clockSkewMs: NaN,
+    cells: [],
+  };
+  const rig = await openRig(redisUrl, { servers, stores, history, tag: 'bl' });
+  try {
     for (const sockets of LATENCY.sockets) {
       const rooms = Array.from({ length: sockets }, (_, i) => roomOfSocket(i, stores));
       for (const system of LATENCY.systems) {
-        const bases = system === 'pulse' ? pulse.map((p) => p.baseUrl) : [relay.baseUrl];
-        const urls = rooms.map((_, i) => bases[serverOfSocket(i, bases.length)]!);
-        const ms = await clients.connect(urls, ADMIN_TOKEN, rooms);
-        results.connectMs[`${system} ${sockets}`] = round(ms);
-        log(`latency: ${sockets} sockets connected to the ${system === 'pulse' ? 'product' : 'relay'} in ${round(ms)} ms`);
-        for (const rate of LATENCY.rates) await cell(system, sockets, rooms, rate, LATENCY.tickMs);
-        if (system !== 'pulse') continue;
-        for (const x of LATENCY.extra.filter((e) => e.sockets === sockets)) await cell(system, sockets, rooms, x.rate, x.tickMs);
+        results.connectMs[`${system} ${sockets}`] = await rig.connect(system, rooms, servers);
+        const cells = [...LATENCY.rates.map((rate) => ({ rate, tickMs: LATENCY.tickMs }))];
+        if (system === 'pulse') cells.push(...LATENCY.extra.filter((e) => e.sockets === sockets));
+        for (const { rate, tickMs } of cells) {
+          const { clockSkewMs, ...c } = await rig.cell(system, rooms, steadyPlan(events, rate, tickMs), rate, servers);
+          results.clockSkewMs = clockSkewMs;
+          results.cells.push(c);
+        }
       }
     }
-    return results;
   } finally {
-    await clients.close().catch(() => undefined);
-    await queue.close();
-    for (const r of [redis, publisher, listener]) r.disconnect();
-    await stop(relay.child);
-    for (const p of pulse) await stop(p.child);
-    await stop(worker.child);
+    await rig.close();
   }
+  results.group = await groupShapeBench(redisUrl, { servers });
+  return results;
 }

@@ -3,6 +3,7 @@ import type { groupSnapshot, snapshotVsHistory } from './snapshot.js';
 import type { clientSize } from './client-size.js';
 import type { browserFigures } from './browser.js';
 import type { LatencyResults } from './latency.js';
+import type { GroupShapeResults, ShapeCell } from './latency-group.js';
 import type { PhoneResults } from './phone.js';
 import type { soak } from './soak.js';
 import { median, round } from './support/measure.js';
@@ -388,7 +389,74 @@ function latencyLines(l: LatencyResults): string[] {
       '',
     );
   }
+  if (l.group) lines.push(...groupShapeLines(l.group, l.cpus));
   return lines;
+}
+
+/** The dealer group's shape (bench/latency-group.ts): its cells beside their targets, and memory per socket. */
+function groupShapeLines(g: GroupShapeResults, cpus: number): string[] {
+  const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${x} ms`);
+  const kb = (b: number) => (Number.isNaN(b) ? '—' : `${round(b / 1024, 1)} KiB`);
+  const pair = (q: { p50: number; p99: number }) => `${ms(q.p50)} / ${ms(q.p99)}`;
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+  const name = (c: ShapeCell) =>
+    ({ group: 'group shape', hot: 'hot store', many: `group shape, ${c.sockets} sockets on ${c.servers} servers` })[c.shape];
+  const target = (c: ShapeCell) =>
+    c.system === 'relay'
+      ? 'floor'
+      : c.shape === 'hot'
+        ? `store p99 ≤ 300 ms: ${met(c.storeRooms.p99 <= 300)}`
+        : `store p50 ≤ 50 ms: ${met(c.storeRooms.p50 <= 50)}; store p99 ≤ 250 ms: ${met(c.storeRooms.p99 <= 250)}; group p99 ≤ 500 ms: ${met(c.groupRoom.p99 <= 500)}`;
+  const part = (x: { p50: number; p99: number; mean: number }) => `${x.mean} (${x.p50} / ${x.p99})`;
+  const m = g.memory;
+  return [
+    '### Event → screen at a dealer group’s shape',
+    '',
+    `${g.stores} stores, each holding ${g.historyDays} days of demo history (${g.historyEventsPerStore} events each on average, posted`,
+    `through the API before timing); ${g.storeSockets} sockets on ${g.storesWatched} store rooms (2 per store; the other stores have no screen open)`,
+    `and ${g.groupSockets} on the group room; ${g.servers} server process${g.servers > 1 ? 'es' : ''} and 1 worker process. Events arrive as a Poisson process`,
+    '(exponential gaps, seeded), each to a store drawn at random; the connector POSTs what arrived every',
+    `${g.tickMs} ms. The group-shape cells add, in the middle of the measured window, one DMS batch (its size in the cell's name),`,
+    `its POSTs sent at once. The hot store: the same sockets, one store alone receiving events. ${round(g.warmupMs / 1000)} s warm-up, then`,
+    `${round(g.measureMs / 1000)} s measured; the bare relay gets the same arrivals, one PUBLISH per room and POST.`,
+    '',
+    '| cell | system | sockets | events/s | store rooms p50 / p99 | group p50 / p99 | all p99 / max | target | samples | pushes (received) | load avg |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...g.cells.map(
+      (c) =>
+        `| ${name(c)}${c.burst ? ` + DMS batch ${c.burst.events} events → ${c.burst.stores} stores` : ''} | ${c.system === 'pulse' ? 'Showroom Pulse' : 'bare relay'} | ${c.sockets} | ${c.rate} | **${pair(c.storeRooms)}** | **${pair(c.groupRoom)}** | ${ms(c.latency.p99)} / ${ms(c.latency.max)} | ${target(c)} | ${c.samples}${c.unseen ? ` (${c.unseen} never shown)` : ''} | ${c.pushes} (${c.received}) | ${c.load.start} → ${c.load.end} |`,
+    ),
+    '',
+    'Where the time goes (Showroom Pulse; mean, and p50 / p99, ms; the parts as above):',
+    '',
+    '| cell | sockets | queued | job | slot | delivered | job run p50 / p99 | drained after last POST | push gap p50 | push size: store / group | CPU: server / worker / redis / clients |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...g.cells
+      .filter((c) => c.parts)
+      .map((c) => {
+        const p = c.parts!;
+        return `| ${name(c)} | ${c.sockets} | ${part(p.queued)} | ${part(p.job)} | ${part(p.slot)} | ${part(p.delivered)} | ${pair(c.jobMs!)} | ${ms(c.drainMs)} | ${ms(c.pushGapMs)} | ${kb(c.pushBytes.store)} / ${kb(c.pushBytes.group)} | ${c.cpu.servers} / ${c.cpu.worker} / ${c.cpu.redis} / ${c.cpu.clients} |`;
+      }),
+    '',
+    `On ${cpus} CPUs shared by every process above and by any other work on the machine.`,
+    '',
+    ...(m
+      ? [
+          `**Memory per socket** (${m.sockets} sockets on ${m.servers} server processes behind the Redis adapter, ${m.socketsPerServer.join(' + ')}; each`,
+          'process measured after a full GC with no socket, then with its sockets connected and subscribed):',
+          '',
+          '| server | RSS before → after | V8 heap before → after | sockets |',
+          '|---|---|---|---|',
+          ...m.before.map(
+            (b, k) =>
+              `| ${k + 1} | ${kb(b.rss)} → ${kb(m.after[k]!.rss)} | ${kb(b.heapUsed)} → ${kb(m.after[k]!.heapUsed)} | ${m.socketsPerServer[k]} |`,
+          ),
+          '',
+          `Per socket: RSS **${kb(m.rssPerSocket)}**, heap **${kb(m.heapPerSocket)}** (target ≤ 20 KB: ${met(m.rssPerSocket <= 20_000)}).`,
+          '',
+        ]
+      : []),
+  ];
 }
 
 /** The period reports' cost against the store's history, measured in the same rounds as store(). */

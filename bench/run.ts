@@ -17,6 +17,8 @@
  *   npx tsx bench/run.ts --only=phone  the staff page on a phone (LCP, TBT, CLS) alone, likewise;
  *                                      with --label=NAME also kept as the run NAME (before/after)
  *   npx tsx bench/run.ts --latency-servers=2  latency through 2 server processes (default 1)
+ *   npx tsx bench/run.ts --only=latency --latency-group  the dealer group's shape alone (bench/latency-group.ts),
+ *                                      beside the other latency cells of the last results
  *   npx tsx bench/run.ts --against=bench/history/<date-time>.json  before/after against that stored run
  *                                      (default: the stored run before the latest)
  *
@@ -34,6 +36,7 @@ import { clientSize } from './client-size.js';
 import { ingestLoad, ingestRun } from './ingest.js';
 import { BATCH, IN_FLIGHT, bullmqRun, dropPrefix, scriptsRun } from './ingest-limits.js';
 import { latencyBench } from './latency.js';
+import { groupShapeBench } from './latency-group.js';
 import { memoryFigures } from './memory.js';
 import { phoneFigures } from './phone.js';
 import { markdown, type Results } from './report.js';
@@ -136,7 +139,11 @@ async function main() {
       return;
     }
     if (ONLY === 'latency') {
-      const latency = await latencyBench(redis.url, { servers: latencyServers });
+      // --latency-group: the dealer group's shape alone, beside the cells of the last results.
+      const latency =
+        process.argv.includes('--latency-group') && last?.latency
+          ? { ...last.latency, group: await groupShapeBench(redis.url, { servers: latencyServers }) }
+          : await latencyBench(redis.url, { servers: latencyServers });
       const file = join(ROOT, `bench/${name}.json`);
       if (existsSync(file)) save({ ...(JSON.parse(readFileSync(file, 'utf8')) as Results), latency }, false, { latency });
       else log(`no bench/${name}.json to add them to: run the whole bench first`);

@@ -59,6 +59,38 @@ describe('PushScheduler', () => {
     expect(target.attempts).toHaveLength(2);
   });
 
+  it('pushes a room not pushed for a gap before any timer fires, gathering the requests of the same read into it', async () => {
+    // Only the timers are fake: an immediate runs for real, a timer (even of 0 ms) only when the
+    // test moves the clock. The push must not wait for a timer.
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    vi.setSystemTime(1_000_000);
+    const nextCheck = () => new Promise((r) => setImmediate(r));
+    const target = fakeTarget();
+    const s = start(target);
+    s.request(ROOM); // change notices heard in one read of the subscriber's socket
+    s.request(ROOM);
+    s.request('store:HZ02'); // not subscribed here
+    await nextCheck();
+    expect(target.attempts).toEqual([1_000_000]);
+    // Within the gap: the next push waits for it, and only for it.
+    await vi.advanceTimersByTimeAsync(100);
+    s.request(ROOM);
+    await nextCheck();
+    expect(target.attempts).toEqual([1_000_000]);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(target.attempts).toEqual([1_000_000]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(target.attempts).toEqual([1_000_000, 1_000_250]);
+    // Quiet for longer than the gap: at once again.
+    await vi.advanceTimersByTimeAsync(400);
+    s.request(ROOM);
+    await nextCheck();
+    expect(target.attempts).toEqual([1_000_000, 1_000_250, 1_000_650]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(target.attempts).toHaveLength(3);
+  });
+
   it("keeps the request pending while it is another server's turn, and asks again when told", async () => {
     const target = fakeTarget((n) => (n < 3 ? { done: false, retryInMs: 300 } : { done: true, lastPushAgeMs: 0 }));
     const s = start(target);

@@ -40,7 +40,8 @@ export class PushScheduler {
   private readonly minGapMs: number;
   /** When each room was last pushed (by any server, as far as this one knows). */
   private readonly last = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Pending requests, each with how to cancel it (a timer, or an immediate). */
+  private readonly timers = new Map<string, () => void>();
   /** Rooms whose push is being attempted, and whether another change came in meanwhile. */
   private readonly inFlight = new Map<string, boolean>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -70,7 +71,12 @@ export class PushScheduler {
       this.inFlight.set(room, true);
       return;
     }
-    this.attemptIn(room, Math.max(0, (this.last.get(room) ?? 0) + this.minGapMs - Date.now()));
+    const waitMs = (this.last.get(room) ?? 0) + this.minGapMs - Date.now();
+    // Not pushed for a gap: at once. A timer of 0 would still wait a millisecond and a turn of the
+    // event loop's timers; the next check phase comes right after the change notices read together
+    // (one read of the subscriber's socket), which it still gathers into this one push.
+    if (waitMs <= 0) this.attemptSoon(room);
+    else this.attemptIn(room, waitMs);
   }
 
   /** A subscriber just received a fresh snapshot in its ack: count it as a push. */
@@ -81,19 +87,26 @@ export class PushScheduler {
   close(): void {
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 
   /** A pending request: later requests of the room join it (`timers` holds it). */
   private attemptIn(room: string, waitMs: number): void {
-    this.timers.set(
-      room,
-      setTimeout(() => {
-        this.timers.delete(room);
-        void this.attempt(room);
-      }, waitMs),
-    );
+    const timer = setTimeout(() => {
+      this.timers.delete(room);
+      void this.attempt(room);
+    }, waitMs);
+    this.timers.set(room, () => clearTimeout(timer));
+  }
+
+  /** A pending request that goes before any timer (`timers` holds it, as a timer's would be). */
+  private attemptSoon(room: string): void {
+    const immediate = setImmediate(() => {
+      this.timers.delete(room);
+      void this.attempt(room);
+    });
+    this.timers.set(room, () => clearImmediate(immediate));
   }
 
   private async attempt(room: string): Promise<void> {
