@@ -116,9 +116,16 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
     for (const c of celebrations) notices.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
     await execAll(notices);
   }
-  for (const [store, types] of changed) {
-    await (deps.evaluations ? deps.evaluations.run(store, now, types) : evaluateStore(deps, store, now, types));
-  }
+  // The stores of a job are evaluated side by side: their reads share the connection's round trips
+  // instead of waiting store after store (a job from a DMS feed touches tens of stores). Every
+  // evaluation ends before the job does; the first failure then fails the job.
+  const evaluated = await Promise.allSettled(
+    [...changed].map(([store, types]) =>
+      deps.evaluations ? deps.evaluations.run(store, now, types) : evaluateStore(deps, store, now, types),
+    ),
+  );
+  const failed = evaluated.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   // Last: the servers read the stores themselves until then. The events are applied whatever happens here.
   if (deps.keep) {
     await deps.keep.afterBatch(changed.keys(), now).catch((err: unknown) => {
