@@ -16,6 +16,7 @@
  */
 import type { PulseEvent } from '../domain/events.js';
 import { STORES } from '../launcher/demo/dealership.js';
+import { mulberry32 } from '../launcher/demo/random.js';
 import { openRig, roomOfSocket, stream, type LatencyCell, type Plan, type ProcessMemory } from './latency.js';
 import { demoEvents } from './support/demo-events.js';
 import { log, round } from './support/measure.js';
@@ -86,18 +87,6 @@ export interface GroupShapeResults {
   memory?: SocketMemory;
 }
 
-/** mulberry32: a small seeded generator, so every run posts the same arrivals. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Poisson arrivals at `rate` a second from time 0 (ms): exponential gaps, each arrival to a store
  * index drawn by `pick`. `until(ms)` hands back the arrivals before `ms` not handed back yet.
@@ -166,7 +155,7 @@ export async function groupShapeBench(redisUrl: string, opts: { servers: number 
 
   /** The group's shape: Poisson arrivals over every store, the DMS batch in the middle of the measured window. */
   const groupPlan = (seed: number): Plan => {
-    const random = seeded(seed);
+    const random = mulberry32(seed);
     const arrivals = poissonArrivals(G.rate, random, () => Math.floor(random() * stores.length));
     return {
       tickMs: G.tickMs,
@@ -186,7 +175,7 @@ export async function groupShapeBench(redisUrl: string, opts: { servers: number 
   };
   /** One store at hotRate, Poisson. */
   const hotPlan = (seed: number): Plan => {
-    const random = seeded(seed);
+    const random = mulberry32(seed);
     const arrivals = poissonArrivals(G.hotRate, random, () => 0);
     return { tickMs: G.tickMs, nTicks, warmTicks, posts: (i) => [arrivals.until((i + 1) * G.tickMs).map((s) => streams[s]!())] };
   };
