@@ -54,6 +54,8 @@ export interface SpendFigure {
   ratio: number | null;
   unbudgeted: number;
   budgets: BudgetLine[];
+  /** Set when the list is cut (the group: domain/group-lists.ts): every budget counted in the totals. */
+  budgetCount?: number;
 }
 export interface Kpis {
   salesCallbackRate: Record<WindowName, CallbackFigure>;
@@ -162,6 +164,8 @@ export interface MaterialLine {
 export interface MaterialsFigure {
   items: MaterialLine[];
   lowCount: number;
+  /** Set when the list is cut (the group: domain/group-lists.ts): every item, of which `items` lists the most urgent. */
+  itemCount?: number;
 }
 export interface CampaignLine {
   campaignId: string;
