@@ -42,7 +42,13 @@ export function figuresChangedBy(e: PulseEvent): string[] {
     case 'complaint.resolved':
       return ['complaints.resolved', 'complaints.medianResolutionHours', 'complaints.openAtEnd', 'complaints.overdueAtEnd'];
     case 'spend.recorded':
-      return ['spend.spent', 'spend.unbudgeted', 'campaigns'];
+      return ['spend.spent', 'spend.unbudgeted', 'campaigns', ...(e.coop ? ['coop.unclaimedAtEnd'] : [])];
+    case 'coop.claim.submitted':
+      return ['coop.submitted', 'coop.unclaimedAtEnd'];
+    case 'coop.claim.decided':
+      return ['coop.decided'];
+    case 'coop.claim.paid':
+      return ['coop.paid'];
     case 'survey.completed': {
       const k = `satisfaction.${e.kind}`;
       return [`${k}.count`, `${k}.average`, ...(e.nps === undefined ? [] : [`${k}.nps`])];
@@ -54,6 +60,7 @@ export function figuresChangedBy(e: PulseEvent): string[] {
     case 'postsale.task':
       return e.status === 'done' ? ['postsale.done'] : [];
     case 'material.moved':
+    case 'material.counted':
       return [];
   }
 }
