@@ -55,6 +55,8 @@ export interface SpendFigure {
   ratio: number | null;
   unbudgeted: number;
   budgets: BudgetLine[];
+  /** Set when the list is cut (the group: domain/group-lists.ts): every budget counted in the totals. */
+  budgetCount?: number;
 }
 export interface Kpis {
   salesCallbackRate: Record<WindowName, CallbackFigure>;
@@ -171,6 +173,8 @@ export interface MaterialsFigure {
   lowCount: number;
   /** Items whose latest stocktake differs from the books. */
   discrepancyCount: number;
+  /** Set when the list is cut (the group: domain/group-lists.ts): every item, of which `items` lists the most urgent. */
+  itemCount?: number;
 }
 export interface CampaignLine {
   campaignId: string;

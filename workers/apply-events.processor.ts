@@ -20,7 +20,7 @@ import type { StoreRegistry } from '../core/books/store-registry.js';
 import type { AlertRecord } from '../domain/alerts.js';
 import { celebrationOf, type Celebration } from '../domain/devices.js';
 import { evaluateStore } from './alerts/engine.js';
-import type { StoreEvaluations } from './alerts/store-evaluations.js';
+import type { StoreFollowUps } from './store-follow-ups.js';
 import { planEvent, queuePlan } from '../core/events/scripts.js';
 import { retentionHorizon } from '../core/retention/expire-log.js';
 import { scriptOutcome } from '../core/events/script-outcome.js';
@@ -41,8 +41,8 @@ export interface ApplyDeps {
   log?: Pick<Logger, 'error'>;
   /** Keeps the changed stores' parts in Redis for the servers (core/kpi/kept-parts.ts); absent: not kept. */
   keep?: PartsKeeper;
-  /** The process' evaluations of the alert rules, one at a time per store (batches in a burst share one); absent: one per batch. */
-  evaluations?: StoreEvaluations;
+  /** The worker process' per-store work after a batch, off the job's path (workers/store-follow-ups.ts); absent: done in the job. */
+  followUps?: StoreFollowUps;
 }
 
 export interface ApplyOptions {
@@ -116,25 +116,41 @@ export async function applyEvents(deps: ApplyDeps, all: PulseEvent[], opts: Appl
     for (const c of celebrations) notices.publish(deviceKeys(config.prefix).celebrationChannel, JSON.stringify(c));
     await execAll(notices);
   }
-  // The stores of a job are evaluated side by side: their reads share the connection's round trips
-  // instead of waiting store after store (a job from a DMS feed touches tens of stores). Every
-  // evaluation ends before the job does; the first failure then fails the job.
-  const evaluated = await Promise.allSettled(
-    [...changed].map(([store, types]) =>
-      deps.evaluations ? deps.evaluations.run(store, now, types) : evaluateStore(deps, store, now, types),
-    ),
-  );
+  if (deps.followUps) {
+    // Beside the jobs: the alert rules and the kept parts of each store changed.
+    for (const [store, types] of changed) deps.followUps.ask(store, now, types);
+  } else {
+    await followUpInline(deps, changed, now);
+  }
+  // Nothing of the events Redis could not run was written: the retry applies them once.
+  if (retry) throw retry;
+  return { applied, duplicates, rejected: rejected.length, expired: all.length - events.length };
+}
+
+/**
+ * The per-store work after a batch (alert rules, then kept parts), for one store. The worker
+ * process runs it through StoreFollowUps; without them it runs in the batch (tests, the bench).
+ */
+export async function followUpStore(deps: ApplyDeps, store: string, now: number, types: ReadonlySet<EventType>): Promise<void> {
+  await evaluateStore(deps, store, now, types);
+  // Last: the servers read the store themselves until then.
+  await deps.keep?.afterBatch([store], now);
+}
+
+/**
+ * In the batch: the stores side by side (their reads share the connection's round trips), every
+ * evaluation ended before the batch is; the first failure then fails it. Kept parts that could
+ * not be written are only logged: the events are applied whatever happens there.
+ */
+async function followUpInline(deps: ApplyDeps, changed: Map<string, Set<EventType>>, now: number): Promise<void> {
+  const evaluated = await Promise.allSettled([...changed].map(([store, types]) => evaluateStore(deps, store, now, types)));
   const failed = evaluated.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  // Last: the servers read the stores themselves until then. The events are applied whatever happens here.
   if (deps.keep) {
     await deps.keep.afterBatch(changed.keys(), now).catch((err: unknown) => {
       deps.log?.error({ err }, 'could not keep the parts of the stores changed');
     });
   }
-  // Nothing of the events Redis could not run was written: the retry applies them once.
-  if (retry) throw retry;
-  return { applied, duplicates, rejected: rejected.length, expired: all.length - events.length };
 }
 
 export const createApplyEventsProcessor = (deps: ApplyDeps) => async (job: Job<ApplyEventsJob, ApplyEventsResult>) => {

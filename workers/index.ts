@@ -12,9 +12,8 @@ import { connectRedis, isRedisAway, watchConnection, type RedisTarget } from '..
 import { StoreRegistry } from '../core/books/store-registry.js';
 import { PartsKeeper } from '../core/kpi/kept-parts.js';
 import { readSegments } from '../core/segments/read-segments.js';
-import { createApplyEventsProcessor } from './apply-events.processor.js';
-import { evaluateStore } from './alerts/engine.js';
-import { StoreEvaluations } from './alerts/store-evaluations.js';
+import { createApplyEventsProcessor, followUpStore } from './apply-events.processor.js';
+import { StoreFollowUps } from './store-follow-ups.js';
 import { defineEventScripts } from '../core/events/scripts.js';
 import { createMaintenanceProcessor } from './maintenance.processor.js';
 import { createNotifyProcessor } from './notify.processor.js';
@@ -39,6 +38,8 @@ import { startWorkerHeartbeat } from './worker-heartbeat.js';
 
 /** Summaries sent at once per worker process: few stores fall due in the same minute, and each waits on mail servers. */
 const REPORTS_CONCURRENCY = 2;
+/** How long a closing worker waits for its stores' follow-ups; what is left, their minute rechecks do. */
+const FOLLOW_UPS_DRAIN_MS = 5000;
 
 export interface RunningWorkers {
   /** The workers' metrics (shared with the app when both were given the same registry). */
@@ -98,8 +99,11 @@ export async function startWorkers(
     notify: (alert: AlertRecord) =>
       enqueueNotifications(redis, queues.notify, config.prefix, alert, config.notify).then(() => undefined),
   };
-  // A burst of batches for a store shares its evaluations of the alert rules (workers/alerts/store-evaluations.ts).
-  const evaluations = new StoreEvaluations((store, now, types) => evaluateStore(deps, store, now, types));
+  // Each changed store's alert rules and kept parts, beside the event jobs (workers/store-follow-ups.ts).
+  const followUps = new StoreFollowUps(
+    (store, now, types) => followUpStore(deps, store, now, types),
+    (err, store) => log.error({ err, store }, 'could not follow the store up after its events: its minute recheck will'),
+  );
   const prefix = queuePrefix(config.prefix);
   const name = obs.workerName ?? `${hostname()}-${process.pid}`;
   // Every worker: a job whose worker died (its lock not renewed for lockMs) is handed to another.
@@ -108,7 +112,7 @@ export async function startWorkers(
     stalledInterval: config.workerLocks.stalledIntervalMs,
     maxStalledCount: config.workerLocks.maxStalledCount,
   };
-  const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor({ ...deps, evaluations }), {
+  const events = new Worker(EVENTS_QUEUE, createApplyEventsProcessor({ ...deps, followUps }), {
     connection,
     prefix,
     name,
@@ -219,6 +223,8 @@ export async function startWorkers(
         imports.close(),
         reports.close(),
       ]);
+      // The stores asked for by the last jobs, before the connections go.
+      await Promise.race([followUps.idle(), new Promise((r) => setTimeout(r, FOLLOW_UPS_DRAIN_MS).unref())]);
       mailer?.close();
       await heartbeat.close();
       await listener?.close();

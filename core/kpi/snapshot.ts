@@ -1,5 +1,6 @@
 /** Composes snapshots from store parts: one store, or the group (sums, ratios recomputed). Pure. */
 import { GROUP } from '../../domain/protocol.js';
+import { groupMaterials, groupSpend } from '../../domain/group-lists.js';
 import type { CallbackFigure, DailySeries, Snapshot } from '../../domain/kpis.js';
 import type { CallbackKind } from '../redis/keys.js';
 import { callbackFigure, rateFigure, type CallbackCounts } from './rates.js';
@@ -180,7 +181,7 @@ export function storeSnapshot(p: StoreParts): Snapshot {
  * grows whenever any store changes.
  */
 export function groupSnapshot(parts: StoreParts[], name: string, timezone: string, now: number): Snapshot {
-  return compose(
+  const snapshot = compose(
     {
       store: GROUP,
       name,
@@ -193,4 +194,8 @@ export function groupSnapshot(parts: StoreParts[], name: string, timezone: strin
     // The group's pace is held back while its reference time zone is before the 4th.
     localDayOf(windowsAt(now, timezone)),
   );
+  // Every store's figures summed, but only the most urgent of their budget and material rows.
+  snapshot.kpis.spend = groupSpend(snapshot.kpis.spend);
+  snapshot.kpis.materials = groupMaterials(snapshot.kpis.materials);
+  return snapshot;
 }
