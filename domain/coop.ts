@@ -7,7 +7,7 @@
  * Ages are whole days between store-local dates (a spend of 23:50 is a day old at 00:00), so
  * every age, bucket and list moves at the store's midnight, not at an hour of the day.
  */
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { RateFigure } from './kpis.js';
 
 /** `eligible` and `unclaimed` cover the co-op spends of the last 365 days (age 0 to 364). */
@@ -73,10 +73,15 @@ export interface CoopLedger {
 /** The part of a spend the program pays back, to the fen. */
 export const coopFen = (s: Pick<CoopSpend, 'fen' | 'share'>): number => Math.round(s.fen * s.share);
 
+/** The store-local calendar day of `ms`, as a day number (days since 1970-01-01 in that zone). */
+function localDay(ms: number, zone: IANAZone): number {
+  return Math.floor((ms + zone.offset(ms) * 60_000) / 86_400_000);
+}
+
 /** Whole days from the store-local date of `at` to that of `now` (0 on the same day; never below 0). */
 export function ageDays(at: number, now: number, zone: string): number {
-  const day = (ms: number) => DateTime.fromMillis(ms, { zone }).startOf('day');
-  return Math.max(0, Math.round(day(now).diff(day(at), 'days').days));
+  const z = IANAZone.create(zone);
+  return Math.max(0, localDay(now, z) - localDay(at, z));
 }
 
 /** Figures a group sums, in fen. */
