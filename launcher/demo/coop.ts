@@ -8,7 +8,7 @@
  *   (38–55 days), so the month's first spends cross 60 days unclaimed, and late claims are cut or
  *   refused more often (programs take claims up to 60 days after the activity).
  * - An invoice-billed budget (a show, point-of-sale materials) now and then misses an invoice at
- *   claim time (缺发票): that spend is left out and, two times in three, claimed later in a
+ *   claim time (缺发票): that spend is left out and, three times in four, claimed later in a
  *   supplementary claim (补报) that is itself often refused as too late; otherwise it stays unclaimed.
  * - The decision (审核) comes 10–35 days after the claim; payment (到账) 12–60 days after it, in two
  *   parts two times in five — so some approved claims wait more than 30 days for their money.
@@ -17,8 +17,7 @@
  * that reaches the budget-month plans it alike.
  */
 import { DateTime } from 'luxon';
-import { coopFen } from '../../domain/coop.js';
-import type { CoopOutcome } from '../../domain/coop.js';
+import { coopFen, type CoopOutcome } from '../../domain/coop.js';
 import { coopProgramName, type BudgetPlan } from './dealership.js';
 import { between, chance, intBetween, pick, rngFor, weighted, type Rng } from './random.js';
 import type { PlannedSpend } from './spend.js';
@@ -30,7 +29,7 @@ export const COOP_REACH_MONTHS = 8;
 /** Chance that a month's claim is filed late, 38–55 days after the month end. */
 const LATE_CLAIM = 0.15;
 /** Chance that an invoice is missing when the month is claimed (invoice-billed budgets only). */
-const MISSING_INVOICE = 0.07;
+const MISSING_INVOICE = 0.05;
 
 const PARTIAL_REASONS = [
   '部分发票抬头不符，相应费用不予支持',
@@ -73,7 +72,7 @@ export function planCoop(sink: Sink, budget: BudgetPlan, month: DateTime, spends
   claim(rng, sink, { claimId, program, share, at: claimAt, spends: main, late });
 
   const left = spends.filter((s) => missing.has(s.spendId));
-  if (left.length && chance(rng, 2 / 3)) {
+  if (left.length && chance(rng, 3 / 4)) {
     const at = officeAt(rng, claimAt + between(rng, 20, 40) * DAY, zone);
     claim(rng, sink, { claimId: `${claimId}-b`, program, share, at, spends: left, late: true });
   }
