@@ -139,8 +139,28 @@ export function rowToEvent(
   // The schema checks the rest; a cell already found unreadable is not reported twice.
   const r = validateEvent(raw, row, now);
   const flagged = new Set(issues.map((i) => i.path));
-  for (const i of r.issues) if (!flagged.has(i.path)) issues.push({ row, path: i.path, message: i.message });
+  for (const i of r.issues) {
+    if (flagged.has(i.path)) continue;
+    issues.push({ row, ...(kinds ? onColumn(kinds, raw, i.path, i.message) : { path: i.path, message: i.message }) });
+  }
   return issues.length ? { issues } : { event: r.event, issues };
+}
+
+/**
+ * An item of a list is checked as `spendIds.1`, which is no column of the file: the problem is put
+ * on the list's column, saying which item (counted from 1, as a person reading the cell counts).
+ */
+function onColumn(
+  kinds: Map<string, CellKind>,
+  raw: Record<string, unknown>,
+  path: string,
+  message: string,
+): { path: string; message: string } {
+  const item = /^([^.]+)\.(\d+)$/.exec(path);
+  if (!item || kinds.get(item[1]!) !== 'list') return { path, message };
+  const [, column, index] = item as unknown as [string, string, string];
+  const value = (raw[column] as unknown[] | undefined)?.[Number(index)];
+  return { path: column, message: `item ${Number(index) + 1} (${JSON.stringify(value)}): ${message}` };
 }
 
 /** The file's header and its number of data rows, or why the file as a whole is refused. */
