@@ -110,16 +110,26 @@ beforeAll(async () => {
   });
   const { zone, month } = zoneAtNoon();
   await stack.request('PUT', `/api/v1/stores/${STORE}`, { name: '杭州滨江店', timezone: zone });
-  for (const [id, name, amount] of BUDGETS)
-    expect((await stack.request('PUT', `/api/v1/budgets/${id}`, { store: STORE, name, month, amount, warnAt: 0.8 })).status).toBe(
-      200,
-    );
+  for (const [id, name, amount] of BUDGETS) {
+    const budget = { store: STORE, name, month, amount, warnAt: 0.8, campaignId: `CMP-${id}` };
+    expect((await stack.request('PUT', `/api/v1/budgets/${id}`, budget)).status).toBe(200);
+  }
   await stack.request('PUT', '/api/v1/materials/CW01-ROLLUP', { store: STORE, name: '展台易拉宝', reorderLevel: 5 });
   await stack.request('PUT', '/api/v1/materials/CW01-FLAG', { store: STORE, name: '店头道旗', reorderLevel: 4 });
   await stack.request('PUT', '/api/v1/materials/CW01-GIFT', { store: STORE, name: '车模礼品（1:43）', reorderLevel: 20 });
   await post([
     ...LEDGER,
     ...BUDGETS.map(([id, , , spent]) => spend(`S-${id}`, ago(200), id, spent)),
+    // Leads and orders of the budgets' campaigns.
+    ...BUDGETS.flatMap(([id], b) =>
+      Array.from({ length: 9 - 2 * b }, (_, i) =>
+        ev('lead.created', ago(190 - i), { ...s, leadId: `L-${id}-${i}`, channel: 'web', campaignId: `CMP-${id}` }),
+      ),
+    ),
+    ev('order.signed', ago(100), { ...s, orderId: 'O1', model: '凯美瑞', amount: 189_800, campaignId: 'CMP-CW01-online' }),
+    ev('order.signed', ago(95), { ...s, orderId: 'O2', model: '汉兰达', amount: 279_800, campaignId: 'CMP-CW01-show' }),
+    ev('order.signed', ago(92), { ...s, orderId: 'O3', model: '凯美瑞', amount: 175_800, campaignId: 'CMP-CW01-show' }),
+    ev('media.mention', ago(80), { ...s, mentionId: 'M1', sentiment: 'positive', outlet: '懂车帝' }),
     // Books 20, counted 17: 3 missing. Books 10, counted 12: 2 not booked in. The gift is low (8 of 20), never counted.
     ev('material.moved', ago(240), { ...s, itemId: 'CW01-ROLLUP', quantity: 20 }),
     ev('material.counted', ago(90), { ...s, itemId: 'CW01-ROLLUP', counted: 17 }),
