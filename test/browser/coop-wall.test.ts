@@ -221,6 +221,8 @@ describe('the co-op lists on the staff page', () => {
     expect(await text(page, 'drill-coopUnclaimed')).toContain('¥11,000');
     expect(await text(page, 'drill-coopUnpaid')).toContain('¥5,000');
 
+    mkdirSync('test-results', { recursive: true });
+    await page.locator('#marketing').screenshot({ path: 'test-results/staff-marketing.png' });
     await page.getByTestId('drill-coopUnclaimed').click();
     await page.getByTestId('work-list').waitFor({ timeout: 10_000 });
     const rows = page.getByTestId('work-list-item');
