@@ -201,6 +201,8 @@ describe('the co-op panel and the stocktake on the marketing wall', () => {
     expect((await page.getByTestId('material-gap-CW01-ROLLUP').getByTestId('gap-books').innerText()).trim()).toBe(
       'books 20 / counted 17',
     );
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/wall-coop-en.png' });
     await page.context().close();
     const group = await open('/wall/group/marketing');
     await group.getByTestId('coop-eligible').waitFor({ timeout: 15_000 });
