@@ -174,9 +174,15 @@ describe('event schemas', () => {
       one({ id: 'x1', type, ...base, ...fields }).issues.map((i) => `${i.path}: ${i.message}`);
     const spend = { spendId: 'S1', budgetId: 'B1', amount: 100 };
     expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 1 } })).toEqual([]);
-    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 0 } })).toEqual(['coop.share: must be more than 0']);
-    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 1.2 } })).toEqual(['coop.share: must be at most 1']);
-    expect(issues('spend.recorded', { ...spend, coop: { program: '', share: 0.5 } })).toEqual(['coop.program: must not be empty']);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 0 } })).toEqual([
+      'coop.share: must be more than 0',
+    ]);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 1.2 } })).toEqual([
+      'coop.share: must be at most 1',
+    ]);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '', share: 0.5 } })).toEqual([
+      'coop.program: must not be empty',
+    ]);
     expect(issues('spend.recorded', { ...spend, coop: { share: 0.5, rate: 1 } })).toEqual([
       'coop.program: Invalid input: expected string, received undefined',
       'coop: unknown field(s): rate',
@@ -186,7 +192,9 @@ describe('event schemas', () => {
     expect(issues('coop.claim.submitted', { ...claim, spendIds: Array.from({ length: 501 }, (_, i) => `S${i}`) })).toEqual([
       'spendIds: must name at most 500 spends',
     ]);
-    expect(issues('coop.claim.submitted', { ...claim, spendIds: ['S1', 'S1'] })).toEqual(['spendIds: must not name a spend twice']);
+    expect(issues('coop.claim.submitted', { ...claim, spendIds: ['S1', 'S1'] })).toEqual([
+      'spendIds: must not name a spend twice',
+    ]);
     expect(issues('coop.claim.submitted', { ...claim, spendIds: ['S 1'] })).toEqual([
       'spendIds.0: must be 1-128 characters of A-Za-z0-9._:-',
     ]);
