@@ -17,6 +17,7 @@ const apiPort = process.env.PORT ?? '8080';
  */
 const cacheVersion = createHash('sha256')
   .update(readFileSync(new URL('./domain/kpis.ts', import.meta.url)))
+  .update(readFileSync(new URL('./domain/coop.ts', import.meta.url)))
   .update(readFileSync(new URL('./domain/screens.ts', import.meta.url)))
   .digest('hex')
   .slice(0, 12);

@@ -24,6 +24,10 @@ export const ALERT_KINDS = [
   'target_behind',
   /** A TV that should be on has not reported for 5 minutes (大屏离线, domain/devices.ts). */
   'screen_silent',
+  /** A co-op spend unclaimed for more than 60 days: the program may refuse it soon (domain/coop.ts). */
+  'coop_claim_window',
+  /** A stocktake (盘点) that differs from the books at its moment. */
+  'stock_discrepancy',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

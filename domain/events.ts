@@ -59,6 +59,14 @@ export const BOUNDS = {
   spendAmount: 100_000_000,
   /** material.moved `quantity`, units either way: a container of brochures is some tens of thousands. */
   materialQuantity: 100_000,
+  /** material.counted `counted`, units: far above any stock room (a store's whole year of movements at most). */
+  materialCount: 100_000_000,
+  /** coop.claim.* amounts, yuan: a claim covers at most 500 spends of a budget. */
+  coopAmount: 100_000_000,
+  /** coop.claim.submitted `spendIds`: the spends one claim names. */
+  claimSpends: 500,
+  /** coop.claim.submitted `evidence`: documents attached to one claim. */
+  claimEvidence: 10_000,
 } as const;
 
 /** The largest magnitude of a sum kept in Redis (an item's stock, a budget's spend in fen): 2^53 − 1. */
@@ -91,6 +99,11 @@ export const COMPLAINT_CATEGORIES = ['sales', 'service', 'parts', 'staff', 'othe
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;
 export const POSTSALE_KINDS = ['inspection', 'plate', 'insurance', 'loan', 'pickup_notice'] as const;
+/** A manufacturer's decision on a co-op claim (厂家审核): in full, in part, or refused. */
+export const COOP_OUTCOMES = ['approved', 'partial', 'rejected'] as const;
+
+/** A co-op program's name as the manufacturer's portal gives it (text, rendered as text). */
+const programName = z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 
 // `extend` (not an object spread) so that a type's own field, like the required `customer` of
 // member.joined, replaces the common optional one in the inferred type too.
@@ -134,7 +147,36 @@ export const eventSchemas = [
     budgetId: ref,
     amount: yuan('positive', BOUNDS.spendAmount),
     vendor: z.string().max(128).optional(),
+    /** Under a manufacturer co-op program (厂家市场支持), which reimburses `share` of it once claimed. */
+    coop: z
+      .strictObject({
+        program: programName,
+        share: z.number().positive('must be more than 0').max(1, 'must be at most 1'),
+      })
+      .optional(),
   }),
+  ev('coop.claim.submitted', {
+    claimId: ref,
+    program: programName,
+    spendIds: z
+      .array(ref)
+      .min(1, 'must name at least 1 spend')
+      .max(BOUNDS.claimSpends, `must name at most ${BOUNDS.claimSpends} spends`)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not name a spend twice'),
+    amount: yuan('positive', BOUNDS.coopAmount),
+    evidence: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(BOUNDS.claimEvidence, `must be at most ${BOUNDS.claimEvidence}`),
+  }),
+  ev('coop.claim.decided', {
+    claimId: ref,
+    outcome: z.enum(COOP_OUTCOMES),
+    approvedAmount: yuan('nonnegative', BOUNDS.coopAmount),
+    reason: z.string().max(500, 'must be at most 500 characters').optional(),
+  }),
+  ev('coop.claim.paid', { claimId: ref, amount: yuan('positive', BOUNDS.coopAmount) }),
   ev('survey.completed', {
     surveyId: ref,
     kind: z.enum(CALLBACK_KINDS),
@@ -157,6 +199,14 @@ export const eventSchemas = [
       .min(-BOUNDS.materialQuantity, `must be at least ${-BOUNDS.materialQuantity}`)
       .max(BOUNDS.materialQuantity, `must be at most ${BOUNDS.materialQuantity}`)
       .refine((q) => q !== 0, 'must not be 0'),
+  }),
+  ev('material.counted', {
+    itemId: ref,
+    counted: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(BOUNDS.materialCount, `must be at most ${BOUNDS.materialCount}`),
   }),
   ev('postsale.task', {
     taskId: ref,
@@ -211,6 +261,17 @@ export function validateEvent(raw: unknown, index: number, now = Date.now()): { 
   const at = Date.parse(event.at);
   const issues: EventIssue[] = [];
   if (at > now + MAX_FUTURE_MS) issues.push({ index, path: 'at', message: 'is more than 5 minutes in the future' });
+  if (event.type === 'coop.claim.decided') {
+    // A refusal approves nothing; an approval, in full or in part, approves something.
+    const rejected = event.outcome === 'rejected';
+    if (rejected !== (event.approvedAmount === 0)) {
+      issues.push({
+        index,
+        path: 'approvedAmount',
+        message: rejected ? 'must be 0 when the outcome is rejected' : `must be more than 0 when the outcome is ${event.outcome}`,
+      });
+    }
+  }
   for (const field of RELATED_TIMES) {
     const t = (event as Partial<Record<(typeof RELATED_TIMES)[number], string>>)[field];
     if (t !== undefined && Math.abs(Date.parse(t) - at) > MAX_RELATED_TIME_MS) {

@@ -23,9 +23,10 @@ export const budgetUrgency = (a: BudgetLine, b: BudgetLine): number =>
 export const materialFill = (stock: number, reorderLevel: number): number =>
   reorderLevel > 0 ? Math.max(0, stock) / reorderLevel : stock > 0 ? 1 : 0;
 
-/** Low items first, the emptiest first; then the rest, the emptiest first. */
+/** Low items first, then those whose stocktake differs from the books, then the rest; the emptiest first within each. */
+const materialRank = (m: MaterialLine): number => (m.low ? 0 : m.discrepancy ? 1 : 2);
 export const materialUrgency = (a: MaterialLine, b: MaterialLine): number =>
-  Number(b.low) - Number(a.low) ||
+  materialRank(a) - materialRank(b) ||
   materialFill(a.stock, a.reorderLevel) - materialFill(b.stock, b.reorderLevel) ||
   a.store.localeCompare(b.store) ||
   a.itemId.localeCompare(b.itemId);
@@ -36,7 +37,7 @@ export function groupSpend(spend: SpendFigure, limit = GROUP_LIST_LIMIT): SpendF
   return { ...spend, budgets: [...spend.budgets].sort(budgetUrgency).slice(0, limit), budgetCount: spend.budgets.length };
 }
 
-/** The group's materials with at most `limit` items listed, the low ones first (lowCount stays that of every item). */
+/** The group's materials with at most `limit` items listed, the low ones first (lowCount and discrepancyCount stay those of every item). */
 export function groupMaterials(materials: MaterialsFigure, limit = GROUP_LIST_LIMIT): MaterialsFigure {
   if (materials.items.length <= limit) return materials;
   return { ...materials, items: [...materials.items].sort(materialUrgency).slice(0, limit), itemCount: materials.items.length };

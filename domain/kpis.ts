@@ -2,6 +2,7 @@
  * KPI names and the snapshot shape (kpis.md). Produced by the server, consumed by the wall.
  * Amounts are yuan; ratios are null when their denominator is 0.
  */
+import type { CoopFigure } from './coop.js';
 import type { Freshness } from './freshness.js';
 
 export const KPI_NAMES = ['salesCallbackRate', 'serviceCallbackRate', 'appointmentRate', 'complaints', 'spend'] as const;
@@ -160,10 +161,18 @@ export interface MaterialLine {
   stock: number;
   reorderLevel: number;
   low: boolean;
+  /** The latest stocktake (盘点): what was counted, null if never counted. */
+  counted: number | null;
+  /** When, in the store's time zone; null if never counted. */
+  countedAt: string | null;
+  /** Book stock at the stocktake's moment − counted (0 is the goal); null if never counted. */
+  discrepancy: number | null;
 }
 export interface MaterialsFigure {
   items: MaterialLine[];
   lowCount: number;
+  /** Items whose latest stocktake differs from the books. */
+  discrepancyCount: number;
   /** Set when the list is cut (the group: domain/group-lists.ts): every item, of which `items` lists the most urgent. */
   itemCount?: number;
 }
@@ -201,4 +210,6 @@ export interface OperationsKpis {
   materials: MaterialsFigure;
   campaigns: CampaignLine[];
   segments: SegmentsFigure;
+  /** The co-op ledger (厂家出帐, ledgers.md). */
+  coop: CoopFigure;
 }

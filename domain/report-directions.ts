@@ -13,6 +13,13 @@ const UP_IS_BAD = new Set([
   'complaints.overdueAtEnd',
   'spend.unbudgeted',
   'media.negative',
+  // Claims turned down, and co-op money not yet claimed: the manufacturer's window is closing on it.
+  'coop.decided.rejectedCount',
+  'coop.unclaimedAtEnd.d0_30',
+  'coop.unclaimedAtEnd.d31_60',
+  'coop.unclaimedAtEnd.d61_90',
+  'coop.unclaimedAtEnd.over90',
+  'coop.unclaimedAtEnd.total',
 ]);
 
 /**

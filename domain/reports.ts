@@ -7,6 +7,13 @@ import type { CallbackFigure, CampaignLine, LeadChannel, RateFigure, Satisfactio
 import { LEAD_CHANNEL_KEYS, TARGET_KEYS, ratio } from './kpis.js';
 import { budgetStatus, DEFAULT_WARN_AT } from './budgets.js';
 import type { PeriodKind } from './periods.js';
+import {
+  addCoopPeriodCounts,
+  emptyCoopPeriodCounts,
+  hasCoopData,
+  UNCLAIMED_AT_END_PARTS,
+  type CoopPeriodCounts,
+} from './coop-periods.js';
 
 export interface SurveyCounts {
   count: number;
@@ -62,6 +69,8 @@ export interface PeriodCounts {
   campaigns: Record<string, { leads: number; orders: number; orderFen: number; spendFen: number }>;
   /** Month periods: the targets set for the month (summed over the stores that set one). */
   targets: Partial<Record<TargetKey, { target: number; actual: number }>>;
+  /** The co-op ledger over the period (domain/coop-periods.ts). */
+  coop: CoopPeriodCounts;
 }
 
 export const NO_SURVEY_COUNTS: SurveyCounts = { count: 0, scoreSum: 0, npsCount: 0, promoters: 0, detractors: 0 };
@@ -89,6 +98,7 @@ export function emptyPeriodCounts(): PeriodCounts {
     media: { total: 0, negative: 0 },
     campaigns: {},
     targets: {},
+    coop: emptyCoopPeriodCounts(),
   };
 }
 
@@ -136,6 +146,7 @@ export function mergePeriodCounts(list: PeriodCounts[]): PeriodCounts {
       const into = (m.targets[key] ??= { target: 0, actual: 0 });
       addInto(into, t);
     }
+    m.coop = addCoopPeriodCounts(m.coop, c.coop);
   }
   return m;
 }
@@ -162,7 +173,7 @@ export function hasData(c: PeriodCounts): boolean {
       c.media.total +
       c.unbudgetedFen +
       c.budgets.reduce((s, b) => s + b.spentFen, 0) >
-    0
+      0 || hasCoopData(c.coop)
   );
 }
 
@@ -192,7 +203,16 @@ export interface FigureDef {
   zh: string;
   en: string;
   fraction: (c: PeriodCounts) => Fraction;
+  /** A ratio of sums of fen (the co-op approval rate): its numerator and denominator are sent in yuan. */
+  fen?: true;
+  /** A group of figures within the department, shown under its own heading (FIGURE_SECTIONS). */
+  section?: FigureSection;
 }
+
+export type FigureSection = 'coop';
+export const FIGURE_SECTIONS: Record<FigureSection, { zh: string; en: string }> = {
+  coop: { zh: '厂家市场支持', en: 'Manufacturer co-op' },
+};
 
 const count = (n: number): Fraction => ({ num: n, den: 1 });
 const npsFraction = (s: SurveyCounts): Fraction => ({ num: 100 * (s.promoters - s.detractors), den: s.npsCount });
@@ -203,6 +223,85 @@ const medianHours = (c: PeriodCounts): Fraction => {
   // As the live figure: the median in whole ms, made hours by one division.
   return m === null ? { num: 0, den: 0 } : { num: m, den: 3_600_000 };
 };
+
+const inYuan = (fen: number): Fraction => ({ num: fen, den: 100 });
+
+const AGE_NAMES: Record<(typeof UNCLAIMED_AT_END_PARTS)[number], [string, string]> = {
+  d0_30: ['0–30天', '0–30 days'],
+  d31_60: ['31–60天', '31–60 days'],
+  d61_90: ['61–90天', '61–90 days'],
+  over90: ['90天以上', 'over 90 days'],
+  total: ['合计', 'total'],
+};
+
+/** The co-op ledger's figures (ledgers.md): claims submitted, decided and paid in the period, unclaimed at its end. */
+const COOP_FIGURES: FigureDef[] = [
+  {
+    name: 'coop.submitted.count',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'count',
+    zh: '提交索赔(笔)',
+    en: 'Claims submitted',
+    fraction: (c) => count(c.coop.submitted.count),
+  },
+  {
+    name: 'coop.submitted.amount',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'yuan',
+    zh: '索赔金额(元)',
+    en: 'Amount claimed (yuan)',
+    fraction: (c) => inYuan(c.coop.submitted.fen),
+  },
+  {
+    name: 'coop.decided.approved',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'yuan',
+    zh: '批复金额(元)',
+    en: 'Amount approved (yuan)',
+    fraction: (c) => inYuan(c.coop.decided.approvedFen),
+  },
+  {
+    name: 'coop.decided.rejectedCount',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'count',
+    zh: '驳回索赔(笔)',
+    en: 'Claims rejected',
+    fraction: (c) => count(c.coop.decided.rejectedCount),
+  },
+  {
+    // Of the claims decided in the period: approved ÷ what they claimed, as the live approval rate.
+    name: 'coop.approvalRate',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'ratio',
+    fen: true,
+    zh: '批复率',
+    en: 'Approval rate',
+    fraction: (c) => ({ num: c.coop.decided.approvedFen, den: c.coop.decided.claimedFen }),
+  },
+  {
+    name: 'coop.paid.amount',
+    department: 'marketing',
+    section: 'coop',
+    unit: 'yuan',
+    zh: '厂家到账(元)',
+    en: 'Received (yuan)',
+    fraction: (c) => inYuan(c.coop.paidFen),
+  },
+  ...UNCLAIMED_AT_END_PARTS.map((k): FigureDef => ({
+    name: `coop.unclaimedAtEnd.${k}`,
+    department: 'marketing',
+    section: 'coop',
+    unit: 'yuan',
+    zh: `期末未索赔·${AGE_NAMES[k][0]}(元)`,
+    en: `Unclaimed at the end, ${AGE_NAMES[k][1]} (yuan)`,
+    fraction: (c) => inYuan(k === 'total' ? c.coop.unclaimedAtEnd.fen : c.coop.unclaimedAtEnd.byAgeFen[k]),
+  })),
+];
 
 const CHANNEL_NAMES: Record<LeadChannel, [string, string]> = {
   walk_in: ['到店', 'walk-in'],
@@ -441,6 +540,7 @@ export const REPORT_FIGURES: FigureDef[] = [
     en: 'Negative mentions',
     fraction: (c) => count(c.media.negative),
   },
+  ...COOP_FIGURES,
 ];
 
 export const DEPARTMENTS: { id: Department; zh: string; en: string }[] = [
@@ -503,6 +603,14 @@ export interface ReportFigures {
   appointmentShowRate: ComparedRate;
   postsale: { done: ComparedFigure };
   media: Record<'total' | 'negative', ComparedFigure>;
+  /** The co-op ledger: claims submitted, decided and paid in the period; co-op spends unclaimed at its end by age. */
+  coop: {
+    submitted: Record<'count' | 'amount', ComparedFigure>;
+    decided: Record<'approved' | 'rejectedCount', ComparedFigure>;
+    approvalRate: ComparedRate;
+    paid: { amount: ComparedFigure };
+    unclaimedAtEnd: Record<(typeof UNCLAIMED_AT_END_PARTS)[number], ComparedFigure>;
+  };
   /** Month periods only: the month's targets and whether each was met. */
   targets: Partial<Record<TargetKey, ReportTarget>>;
   campaigns: ReportCampaign[];
@@ -607,8 +715,8 @@ export function reportFigures(cur: PeriodCounts, previous: PeriodCounts | null, 
     const f = def.fraction(cur);
     const fig: Record<string, unknown> = { value: valueOf(f) };
     if (def.unit === 'ratio') {
-      fig.numerator = f.num;
-      fig.denominator = f.den;
+      fig.numerator = def.fen ? yuan(f.num) : f.num;
+      fig.denominator = def.fen ? yuan(f.den) : f.den;
     }
     const kind = CALLBACK_FIGURES[def.name];
     if (kind) {

@@ -5,6 +5,10 @@
  * the notice can name them without working the period out twice.
  */
 import type { PulseEvent } from './events.js';
+import { UNCLAIMED_AT_END_FIGURES } from './coop-periods.js';
+
+/** A decision counts once its claim is known: a claim arriving late can move its period's decisions too. */
+const COOP_DECIDED = ['coop.decided.approved', 'coop.decided.rejectedCount', 'coop.approvalRate'];
 
 /**
  * An event applied this long after its own time may be late for some period: no period closes
@@ -42,7 +46,13 @@ export function figuresChangedBy(e: PulseEvent): string[] {
     case 'complaint.resolved':
       return ['complaints.resolved', 'complaints.medianResolutionHours', 'complaints.openAtEnd', 'complaints.overdueAtEnd'];
     case 'spend.recorded':
-      return ['spend.spent', 'spend.unbudgeted', 'campaigns'];
+      return ['spend.spent', 'spend.unbudgeted', 'campaigns', ...(e.coop ? UNCLAIMED_AT_END_FIGURES : [])];
+    case 'coop.claim.submitted':
+      return ['coop.submitted.count', 'coop.submitted.amount', ...COOP_DECIDED, 'coop.paid.amount', ...UNCLAIMED_AT_END_FIGURES];
+    case 'coop.claim.decided':
+      return COOP_DECIDED;
+    case 'coop.claim.paid':
+      return ['coop.paid.amount'];
     case 'survey.completed': {
       const k = `satisfaction.${e.kind}`;
       return [`${k}.count`, `${k}.average`, ...(e.nps === undefined ? [] : [`${k}.nps`])];
@@ -54,6 +64,7 @@ export function figuresChangedBy(e: PulseEvent): string[] {
     case 'postsale.task':
       return e.status === 'done' ? ['postsale.done'] : [];
     case 'material.moved':
+    case 'material.counted':
       return [];
   }
 }

@@ -2,7 +2,15 @@
  * The lists behind the figures (drill-down on the staff page). Names and phones are masked unless
  * the key has scope `pii`.
  */
-export const WORK_LISTS = ['pendingCallbacks', 'openComplaints', 'overdueComplaints', 'lowMaterials', 'highChurn'] as const;
+export const WORK_LISTS = [
+  'pendingCallbacks',
+  'openComplaints',
+  'overdueComplaints',
+  'lowMaterials',
+  'highChurn',
+  'coopUnclaimed',
+  'coopUnpaid',
+] as const;
 export type WorkListName = (typeof WORK_LISTS)[number];
 
 export interface CustomerRef {
@@ -61,12 +69,44 @@ export interface ChurnCustomerItem {
   lastActivity: string | null;
 }
 
+/** A co-op spend unclaimed for more than 30 days (domain/coop.ts), the oldest first. */
+export interface CoopUnclaimedItem {
+  spendId: string;
+  budgetId: string;
+  program: string;
+  /** The spend's time, in the store's time zone. */
+  at: string;
+  /** The spend, yuan. */
+  amount: number;
+  share: number;
+  /** What the program pays back: amount × share, yuan. */
+  coopAmount: number;
+  /** Days since the spend (store-local dates). */
+  ageDays: number;
+}
+/** An approved claim not fully paid 30 days after its decision, the oldest decision first. */
+export interface CoopUnpaidItem {
+  claimId: string;
+  program: string;
+  outcome: 'approved' | 'partial' | 'rejected';
+  submittedAt: string;
+  decidedAt: string;
+  claimed: number;
+  approved: number;
+  received: number;
+  outstanding: number;
+  /** Days since the decision (store-local dates). */
+  ageDays: number;
+}
+
 export interface WorkListItems {
   pendingCallbacks: PendingCallbackItem[];
   openComplaints: OpenComplaintItem[];
   overdueComplaints: OverdueComplaintItem[];
   lowMaterials: LowMaterialItem[];
   highChurn: ChurnCustomerItem[];
+  coopUnclaimed: CoopUnclaimedItem[];
+  coopUnpaid: CoopUnpaidItem[];
 }
 
 export interface WorkList<N extends WorkListName = WorkListName> {

@@ -4,10 +4,12 @@
  */
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { coopCounts, coopFigure, type CoopLedger } from '../domain/coop.js';
 import { MAX_BATCH, validateBody, type EventOf, type PulseEvent } from '../domain/events.js';
 import { screenSettings } from '../domain/screens.js';
 import { budgetSettings, materialSettings, targetSettings } from '../domain/settings.js';
 import { MATERIALS, STORES, budgetIdOf, itemIdOf } from '../launcher/demo/dealership.js';
+import { COOP_REACH_MONTHS } from '../launcher/demo/coop.js';
 import { DELIVERY_LAG_DAYS, VOLUMES, generateStoreEvents } from '../launcher/demo/generate.js';
 import { heldBackForRevision, historyMonths, historySpan, type HistoryMonth } from '../launcher/demo/history-backfill.js';
 import { livePlan, monthBackfill } from '../launcher/demo/month-backfill.js';
@@ -220,6 +222,50 @@ describe('demo stock over a month boundary', () => {
     const stock = new Map<string, number>();
     for (const m of moves) stock.set(m.itemId, (stock.get(m.itemId) ?? 0) + m.quantity);
     for (const item of MATERIALS) expect(stock.get(itemIdOf(store.code, item))).toBeGreaterThan(0);
+  });
+});
+
+describe('demo stocktakes (月末盘点)', () => {
+  // A demo started on 20 October 2026 and run to the new year: the books open on 1 October beside
+  // September's stocktake, then October, November and December are counted at their close.
+  const zone = 'Asia/Shanghai';
+  const demoStart = month.plus({ days: 19, hours: 10 }).toMillis();
+  const until = DateTime.fromISO('2027-01-01T12:00:00', { zone }).toMillis();
+  const closes = ['2026-10-01', '2026-11-01', '2026-12-01', '2027-01-01'];
+
+  it.each(STORES.map((s) => [s.code, s] as const))(
+    'counts every item of %s at each month’s close; one or two a month differ from the books by a few units',
+    (_c, store) => {
+      const events = generateStoreEvents(store, { seed: SEED, from, to: until, now: until, demoStart, share: DEMO_SHARE });
+      const counts = ofType(events, 'material.counted');
+      const moves = ofType(events, 'material.moved');
+      expect(validateBody({ events: counts }, until).issues).toEqual([]);
+      let agree = 0;
+      for (const close of closes) {
+        const at = DateTime.fromISO(close, { zone }).toMillis();
+        const own = counts.filter((c) => Date.parse(c.at) === at);
+        expect(own.map((c) => c.itemId).sort(), close).toEqual(MATERIALS.map((item) => itemIdOf(store.code, item)).sort());
+        // The books at the count: every movement up to and including its moment (the opening among them).
+        const off = own.flatMap((c) => {
+          const book = moves
+            .filter((m) => m.itemId === c.itemId && Date.parse(m.at) <= at)
+            .reduce((sum, m) => sum + m.quantity, 0);
+          return book === c.counted ? [] : [c.counted - book];
+        });
+        agree += own.length - off.length;
+        expect(off.length, close).toBeGreaterThanOrEqual(1);
+        expect(off.length, close).toBeLessThanOrEqual(2);
+        for (const d of off) expect(Math.abs(d), close).toBeLessThanOrEqual(3);
+      }
+      // Four counts of nine items: at most eight off, so at least 28 of 36 agree.
+      expect(agree).toBeGreaterThanOrEqual(28);
+      // Named after the month closed: the count of 1 November closes October.
+      expect(counts.filter((c) => c.at.startsWith('2026-11-01')).every((c) => c.id.endsWith('-202610.counted'))).toBe(true);
+    },
+  );
+
+  it('leaves stocktakes out of the history, which has no stock', () => {
+    expect(readByReports({ id: 'x', type: 'material.counted', itemId: 'HZ01-BROCHURE', counted: 3 })).toBe(false);
   });
 });
 
@@ -466,10 +512,11 @@ describe('demo history: two years before the month the demo starts in', () => {
     const end = start.plus({ months: 1 }).toMillis();
     const plan = generateStoreEvents(store, { seed: SEED, from: start.toMillis(), to: end, now: end });
     const planned = new Map(plan.map((e) => [e.id, e]));
-    // Spend is planned against the smaller budgets (checked below), complaints about the repairs kept;
-    // everything else is the plan's.
-    for (const e of events)
-      if (e.type !== 'spend.recorded' && !e.type.startsWith('complaint.')) expect(e, e.id).toEqual(planned.get(e.id));
+    // Spend is planned against the smaller budgets (checked below), and co-op claims against that
+    // spend; complaints about the repairs kept; everything else is the plan's.
+    const againstSample = (e: PulseEvent) =>
+      e.type === 'spend.recorded' || e.type.startsWith('coop.') || e.type.startsWith('complaint.');
+    for (const e of events) if (!againstSample(e)) expect(e, e.id).toEqual(planned.get(e.id));
     // The share of the plan kept, family by family, stays DEMO_SHARE within a few hundredths.
     for (const type of ['showroom.visit', 'lead.created', 'order.signed', 'repair.opened', 'vehicle.delivered'] as const) {
       expect(count(events, (e) => e.type === type) / count(plan, (e) => e.type === type), type).toBeCloseTo(DEMO_SHARE, 1);
@@ -604,7 +651,214 @@ describe('demo history: two years before the month the demo starts in', () => {
       if (e.type === 'complaint.resolved') expect(opened.has(e.complaintId)).toBe(true);
     }
   });
+  describe('the co-op ledger (厂家市场支持)', () => {
+    const all = (store: (typeof STORES)[number]) => historyOf(store).flatMap((h) => h.events);
+    const historyStart = DateTime.fromISO(`${months[months.length - 1]}-01T00:00:00`, { zone: 'Asia/Shanghai' }).toMillis();
+    /** Claims of budget-months inside the history (its first months also claim spends of the months before it). */
+    const claimsOf = (events: PulseEvent[]) =>
+      ofType(events, 'coop.claim.submitted').filter((c) => Date.parse(c.at) >= historyStart + 3 * 31 * DAY);
+    const groupEvents = () => STORES.flatMap(all);
+
+    it('puts the online, show and point-of-sale budgets under a program paying back 30–50 %, the others under none', () => {
+      for (const store of STORES) {
+        const spends = ofType(all(store), 'spend.recorded');
+        for (const e of spends) {
+          const key = e.budgetId.split('-').pop()!;
+          if (['online', 'show', 'pos'].includes(key)) {
+            expect(e.coop, e.id).toBeDefined();
+            expect(e.coop!.share).toBeGreaterThanOrEqual(0.3);
+            expect(e.coop!.share).toBeLessThanOrEqual(0.5);
+            // The manufacturer's program of the spend's year.
+            expect(e.coop!.program).toMatch(new RegExp(`^一汽丰田${e.at.slice(0, 4)}(市场支持|车展支持)$`));
+          } else expect(e.coop, e.id).toBeUndefined();
+        }
+      }
+    });
+
+    it('claims co-op spends that exist, after them, under their program and for their share', () => {
+      for (const store of STORES) {
+        const events = all(store);
+        // The history comes the latest month first: a spend's standing record is its latest by time.
+        const spends = new Map<string, EventOf<'spend.recorded'>>();
+        for (const e of ofType(events, 'spend.recorded')) {
+          if (Date.parse(e.at) >= Date.parse(spends.get(e.spendId)?.at ?? '1970-01-01T00:00:00Z')) spends.set(e.spendId, e);
+        }
+        const claims = claimsOf(events);
+        expect(claims.length, store.code).toBeGreaterThan(20);
+        for (const c of claims) {
+          let fen = 0;
+          for (const id of c.spendIds) {
+            const spend = spends.get(id);
+            expect(spend?.coop, `${c.claimId} names ${id}`).toBeDefined();
+            expect(spend!.coop!.program).toBe(c.program);
+            // Filed after the spend, two weeks at the very least (after its month closes).
+            expect(Date.parse(c.at) - Date.parse(spend!.at)).toBeGreaterThan(10 * DAY);
+            fen += Math.round(Math.round(spend!.amount * 100) * spend!.coop!.share);
+          }
+          expect(Math.round(c.amount * 100), c.claimId).toBe(fen);
+          // An invoice per spend and some proof besides.
+          expect(c.evidence).toBeGreaterThan(c.spendIds.length);
+        }
+      }
+    });
+
+    it('decides most claims in full, some in part, a few not at all — each cut or refusal with a reason', () => {
+      const events = groupEvents();
+      const claims = new Map(claimsOf(events).map((c) => [c.claimId, c]));
+      const outcomes = { approved: 0, partial: 0, rejected: 0 };
+      for (const d of ofType(events, 'coop.claim.decided')) {
+        const c = claims.get(d.claimId);
+        if (!c) continue;
+        outcomes[d.outcome]++;
+        expect(Date.parse(d.at)).toBeGreaterThan(Date.parse(c.at));
+        if (d.outcome === 'approved') {
+          expect(d.approvedAmount).toBe(c.amount);
+          expect(d.reason).toBeUndefined();
+        } else {
+          expect(d.reason, d.id).toMatch(/\S/);
+          if (d.outcome === 'rejected') expect(d.approvedAmount).toBe(0);
+          else expect(d.approvedAmount > 0 && d.approvedAmount < c.amount, d.id).toBe(true);
+        }
+      }
+      const n = outcomes.approved + outcomes.partial + outcomes.rejected;
+      expect(n).toBeGreaterThan(150);
+      expect(outcomes.approved / n).toBeGreaterThan(0.55);
+      expect(outcomes.partial / n).toBeGreaterThan(0.08);
+      expect(outcomes.rejected / n).toBeGreaterThan(0.04);
+      expect(outcomes.rejected / n).toBeLessThan(0.2);
+    });
+
+    it('pays what is approved, late and now and then in two parts', () => {
+      const events = groupEvents();
+      const decided = new Map(ofType(events, 'coop.claim.decided').map((d) => [d.claimId, d]));
+      const payments = new Map<string, EventOf<'coop.claim.paid'>[]>();
+      for (const p of ofType(events, 'coop.claim.paid')) payments.set(p.claimId, [...(payments.get(p.claimId) ?? []), p]);
+      // Claims decided at least five months before the history ends have all their payments in it.
+      const settled = Date.parse(`${months[0]}-01T00:00:00+08:00`) - 4 * 31 * DAY;
+      let inTwo = 0;
+      let lateAfter30 = 0;
+      let n = 0;
+      for (const c of claimsOf(events)) {
+        const d = decided.get(c.claimId);
+        if (!d || Date.parse(d.at) > settled) continue;
+        const paid = payments.get(c.claimId) ?? [];
+        if (d.approvedAmount === 0) {
+          expect(paid, c.claimId).toEqual([]);
+          continue;
+        }
+        n++;
+        expect(Math.round(paid.reduce((sum, p) => sum + p.amount * 100, 0)), c.claimId).toBe(Math.round(d.approvedAmount * 100));
+        for (const p of paid) expect(Date.parse(p.at)).toBeGreaterThan(Date.parse(d.at));
+        if (paid.length === 2) inTwo++;
+        const last = Math.max(...paid.map((p) => Date.parse(p.at)));
+        if (last - Date.parse(d.at) > 30 * DAY) lateAfter30++;
+      }
+      expect(n).toBeGreaterThan(100);
+      expect(inTwo / n).toBeGreaterThan(0.2);
+      expect(inTwo / n).toBeLessThan(0.6);
+      expect(lateAfter30 / n).toBeGreaterThan(0.3);
+    });
+
+    it('leaves some spends unclaimed past 60 days, most claimed within it', () => {
+      const events = groupEvents();
+      const firstClaimed = new Map<string, number>();
+      for (const c of ofType(events, 'coop.claim.submitted')) {
+        for (const id of c.spendIds) firstClaimed.set(id, Math.min(firstClaimed.get(id) ?? Infinity, Date.parse(c.at)));
+      }
+      // Spends of the history's second year, whose claims are all in it or never come.
+      const lastYear = ofType(events, 'spend.recorded').filter(
+        (e) => e.coop && Date.parse(e.at) >= historyStart + 365 * DAY && Date.parse(e.at) < demoStart - 150 * DAY,
+      );
+      const claimedAfter = lastYear.map((e) => (firstClaimed.get(e.spendId) ?? Infinity) - Date.parse(e.at));
+      const past60 = claimedAfter.filter((ms) => ms > 60 * DAY).length;
+      const never = claimedAfter.filter((ms) => ms === Infinity).length;
+      expect(past60).toBeGreaterThan(0);
+      expect(never).toBeGreaterThan(0);
+      expect(past60 / claimedAfter.length).toBeLessThan(0.4);
+      expect(never / claimedAfter.length).toBeLessThan(0.05);
+    });
+
+    it('shows at the demo’s start unclaimed spend of every age, money outstanding and some of it overdue', () => {
+      const store = STORES[0]!;
+      const monthStart = DateTime.fromMillis(demoStart, { zone: store.timezone }).startOf('month').toMillis();
+      const events = [...all(store), ...monthBackfill(store, { seed: SEED, from: monthStart, now: demoStart, demoStart })];
+      const figure = coopFigure(coopCounts(ledgerOf(events), demoStart, store.timezone));
+      expect(figure.eligible).toBeGreaterThan(100_000);
+      expect(figure.unclaimed.byAge.d0_30).toBeGreaterThan(0);
+      expect(figure.unclaimed.byAge.d31_60).toBeGreaterThan(0);
+      expect(figure.unclaimed.byAge.d61_90 + figure.unclaimed.byAge.over90).toBeGreaterThan(0);
+      // Claimed spend is most of it: the unclaimed part is this month's, last month's and a few strays.
+      expect(figure.unclaimed.total / figure.eligible).toBeLessThan(0.35);
+      expect(figure.outstanding).toBeGreaterThan(0);
+      expect(figure.overdue).toBeGreaterThan(0);
+      expect(figure.overdue).toBeLessThanOrEqual(figure.outstanding);
+      expect(figure.approvalRate.value).toBeGreaterThan(0.7);
+      expect(figure.approvalRate.value).toBeLessThan(0.97);
+    });
+
+    it('plans nothing of a budget-month more than COOP_REACH_MONTHS after it', () => {
+      const events = groupEvents();
+      for (const e of events) {
+        if (!e.type.startsWith('coop.')) continue;
+        const claimId = (e as EventOf<'coop.claim.submitted'>).claimId;
+        // `CL-HZ01-2610-online(-b)`: the budget-month 2026-10.
+        const yymm = /^CL-[A-Z0-9]+-(\d{2})(\d{2})-/.exec(claimId)!;
+        const monthOfClaim = DateTime.fromISO(`20${yymm[1]}-${yymm[2]}-01`, { zone: 'Asia/Shanghai' });
+        expect(Date.parse(e.at), e.id).toBeLessThan(monthOfClaim.plus({ months: COOP_REACH_MONTHS }).toMillis());
+      }
+    });
+  });
 });
+
+/** The co-op ledger as ledgers.md reads it from events: the latest spend record, submission and decision stand. */
+function ledgerOf(events: PulseEvent[]): CoopLedger {
+  const latest = <E extends PulseEvent>(list: E[], key: (e: E) => string) => {
+    const out = new Map<string, E>();
+    for (const e of list) {
+      const prev = out.get(key(e));
+      if (!prev || Date.parse(e.at) > Date.parse(prev.at)) out.set(key(e), e);
+    }
+    return [...out.values()];
+  };
+  const fen = (yuan: number) => Math.round(yuan * 100);
+  return {
+    spends: latest(ofType(events, 'spend.recorded'), (e) => e.spendId).flatMap((e) =>
+      e.coop
+        ? [
+            {
+              spendId: e.spendId,
+              budgetId: e.budgetId,
+              program: e.coop.program,
+              at: Date.parse(e.at),
+              fen: fen(e.amount),
+              share: e.coop.share,
+            },
+          ]
+        : [],
+    ),
+    claims: latest(ofType(events, 'coop.claim.submitted'), (e) => e.claimId).map((e) => ({
+      claimId: e.claimId,
+      program: e.program,
+      at: Date.parse(e.at),
+      spendIds: e.spendIds,
+      fen: fen(e.amount),
+      evidence: e.evidence,
+    })),
+    decisions: latest(ofType(events, 'coop.claim.decided'), (e) => e.claimId).map((e) => ({
+      claimId: e.claimId,
+      at: Date.parse(e.at),
+      outcome: e.outcome,
+      approvedFen: fen(e.approvedAmount),
+      ...(e.reason ? { reason: e.reason } : {}),
+    })),
+    payments: ofType(events, 'coop.claim.paid').map((e) => ({
+      eventId: e.id,
+      claimId: e.claimId,
+      at: Date.parse(e.at),
+      fen: fen(e.amount),
+    })),
+  };
+}
 
 describe('the demo month at the history’s scale', () => {
   // A demo started on 3 December 2026 at 10:00: December so far is back-filled, then runs live.

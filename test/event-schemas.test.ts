@@ -26,14 +26,18 @@ const samples: Record<string, object> = {
   'member.joined': { customer: { id: 'CU1', name: '王小明', phone: '13812345678' } },
   'media.mention': { mentionId: 'M1', sentiment: 'negative', outlet: '懂车帝', title: '提车等待' },
   'material.moved': { itemId: 'POSTER-1', quantity: -20 },
+  'material.counted': { itemId: 'POSTER-1', counted: 36 },
+  'coop.claim.submitted': { claimId: 'CL1', program: '一汽丰田2026市场支持', spendIds: ['S1', 'S2'], amount: 5000, evidence: 3 },
+  'coop.claim.decided': { claimId: 'CL1', outcome: 'partial', approvedAmount: 4200.5, reason: '一张发票抬头不符' },
+  'coop.claim.paid': { claimId: 'CL1', amount: 3000 },
   'postsale.task': { taskId: 'T1', orderId: 'O1', kind: 'plate', status: 'open', dueAt: '2026-11-25T18:00:00+08:00' },
 };
 
 const one = (raw: unknown) => validateEvent(raw, 0, NOW);
 
 describe('event schemas', () => {
-  it('covers the 20 types of the contract', () => {
-    expect(EVENT_TYPES).toHaveLength(20);
+  it('covers the 24 types of the contract (events.md and ledgers.md)', () => {
+    expect(EVENT_TYPES).toHaveLength(24);
     expect(Object.keys(samples).sort()).toEqual([...EVENT_TYPES].sort());
   });
 
@@ -163,6 +167,53 @@ describe('event schemas', () => {
     // 900,000 spends or orders of the largest amount, in fen.
     expect(900_000 * toFen(BOUNDS.spendAmount)).toBeLessThan(MAX_EXACT_SUM);
     expect(900_000 * toFen(BOUNDS.orderAmount)).toBeLessThan(MAX_EXACT_SUM);
+  });
+
+  it('checks the ledgers’ events (ledgers.md), naming the field and the reason', () => {
+    const issues = (type: string, fields: object) =>
+      one({ id: 'x1', type, ...base, ...fields }).issues.map((i) => `${i.path}: ${i.message}`);
+    const spend = { spendId: 'S1', budgetId: 'B1', amount: 100 };
+    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 1 } })).toEqual([]);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 0 } })).toEqual([
+      'coop.share: must be more than 0',
+    ]);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '一汽丰田', share: 1.2 } })).toEqual([
+      'coop.share: must be at most 1',
+    ]);
+    expect(issues('spend.recorded', { ...spend, coop: { program: '', share: 0.5 } })).toEqual([
+      'coop.program: must not be empty',
+    ]);
+    expect(issues('spend.recorded', { ...spend, coop: { share: 0.5, rate: 1 } })).toEqual([
+      'coop.program: Invalid input: expected string, received undefined',
+      'coop: unknown field(s): rate',
+    ]);
+    const claim = { claimId: 'CL1', program: '一汽丰田', spendIds: ['S1'], amount: 10, evidence: 0 };
+    expect(issues('coop.claim.submitted', { ...claim, spendIds: [] })).toEqual(['spendIds: must name at least 1 spend']);
+    expect(issues('coop.claim.submitted', { ...claim, spendIds: Array.from({ length: 501 }, (_, i) => `S${i}`) })).toEqual([
+      'spendIds: must name at most 500 spends',
+    ]);
+    expect(issues('coop.claim.submitted', { ...claim, spendIds: ['S1', 'S1'] })).toEqual([
+      'spendIds: must not name a spend twice',
+    ]);
+    expect(issues('coop.claim.submitted', { ...claim, spendIds: ['S 1'] })).toEqual([
+      'spendIds.0: must be 1-128 characters of A-Za-z0-9._:-',
+    ]);
+    expect(issues('coop.claim.submitted', { ...claim, evidence: 1.5 })).toEqual(['evidence: must be a whole number']);
+    expect(issues('coop.claim.submitted', { ...claim, amount: 0 })).toEqual(['amount: must be more than 0']);
+    const decided = { claimId: 'CL1', outcome: 'rejected', approvedAmount: 0 };
+    expect(issues('coop.claim.decided', decided)).toEqual([]);
+    expect(issues('coop.claim.decided', { ...decided, approvedAmount: 10 })).toEqual([
+      'approvedAmount: must be 0 when the outcome is rejected',
+    ]);
+    expect(issues('coop.claim.decided', { ...decided, outcome: 'approved' })).toEqual([
+      'approvedAmount: must be more than 0 when the outcome is approved',
+    ]);
+    expect(issues('coop.claim.decided', { ...decided, outcome: 'maybe' })).toEqual([
+      'outcome: Invalid option: expected one of "approved"|"partial"|"rejected"',
+    ]);
+    expect(issues('coop.claim.paid', { claimId: 'CL1', amount: -5 })).toEqual(['amount: must be more than 0']);
+    expect(issues('material.counted', { itemId: 'P1', counted: -1 })).toEqual(['counted: must be at least 0']);
+    expect(issues('material.counted', { itemId: 'P1', counted: 2.5 })).toEqual(['counted: must be a whole number']);
   });
 
   it('accepts up to 5 minutes in the future, to absorb clock skew', () => {

@@ -25,20 +25,23 @@ const line = (budgetId: string, ratio: number, status: BudgetLine['status']): Bu
   status,
   forecast: null,
 });
-const item = (itemId: string, stock: number, reorderLevel: number): MaterialLine => ({
+const item = (itemId: string, stock: number, reorderLevel: number, discrepancy: number | null = null): MaterialLine => ({
   itemId,
   store: 'S1',
   name: itemId,
   stock,
   reorderLevel,
   low: stock <= reorderLevel,
+  counted: discrepancy === null ? null : stock - discrepancy,
+  countedAt: discrepancy === null ? null : '2026-11-20T18:00:00.000+08:00',
+  discrepancy,
 });
 
 describe('the cut, pure', () => {
   it('keeps a list at or under the limit as it is, with no count', () => {
     const spend = { amount: 200, spent: 50, ratio: 0.25, unbudgeted: 0, budgets: [line('a', 0.2, 'ok'), line('b', 0.3, 'ok')] };
     expect(groupSpend(spend, 2)).toBe(spend);
-    const materials = { items: [item('x', 1, 5)], lowCount: 1 };
+    const materials = { items: [item('x', 1, 5)], lowCount: 1, discrepancyCount: 0 };
     expect(groupMaterials(materials, 1)).toBe(materials);
   });
 
@@ -52,13 +55,21 @@ describe('the cut, pure', () => {
     expect([cut.amount, cut.spent, cut.ratio, cut.unbudgeted]).toEqual([400, 260, 0.65, 3]);
   });
 
-  it('lists low items first, the emptiest first, and counts them all', () => {
-    // Fill = max(0, stock) / level: n1 0 (stock below 0), l3 0.3, l9 0.9; ok items after them: z 11/10, y 40/10.
-    const items = [item('y', 40, 10), item('l9', 9, 10), item('z', 11, 10), item('n1', -2, 10), item('l3', 3, 10)];
-    const cut = groupMaterials({ items, lowCount: 3 }, 4);
-    expect(cut.items.map((i) => i.itemId)).toEqual(['n1', 'l3', 'l9', 'z']);
-    expect(cut.itemCount).toBe(5);
-    expect(cut.lowCount).toBe(3);
+  it('lists low items first, the emptiest first, then stocktakes that differ, and counts them all', () => {
+    // Fill = max(0, stock) / level: n1 0 (stock below 0), l3 0.3, l9 0.9; then d (a count 2 short
+    // of its books) although fuller than z; ok items after them: z 11/10, y 40/10.
+    const items = [
+      item('y', 40, 10),
+      item('l9', 9, 10),
+      item('z', 11, 10),
+      item('n1', -2, 10),
+      item('l3', 3, 10),
+      item('d', 50, 10, 2),
+    ];
+    const cut = groupMaterials({ items, lowCount: 3, discrepancyCount: 1 }, 5);
+    expect(cut.items.map((i) => i.itemId)).toEqual(['n1', 'l3', 'l9', 'd', 'z']);
+    expect(cut.itemCount).toBe(6);
+    expect([cut.lowCount, cut.discrepancyCount]).toEqual([3, 1]);
   });
 });
 

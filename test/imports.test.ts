@@ -2,6 +2,7 @@
  * CSV imports against the real app, queue and workers: the same events as the JSON API, row
  * errors by line and field, progress, idempotency by event id, and the refusals.
  */
+import { readFileSync } from 'node:fs';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PulseEvent } from '../domain/events.js';
@@ -10,15 +11,23 @@ import { importKeys, queuePrefix } from '../core/redis/keys.js';
 import { IMPORTS_QUEUE } from '../core/jobs/queues.js';
 import { eventsDrained, eventsToCsv, importFinished, postCsv } from './support/csv.js';
 import { ev } from './support/events.js';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import { readOptions, startStack, waitFor, type Stack } from './support/stack.js';
+import { KpiService } from '../core/kpi/kpi-service.js';
 import { decodeLogged } from '../core/events/logged-event.js';
 import { loggedCount, scanLogged } from '../core/events/event-log.js';
 
 let stack: Stack;
 const keys = { ingest: '', read: '', ack: '', limited: '' };
 
+/**
+ * The sample files of docs/samples are dated November 2026: the raw events' retention reaches back
+ * to 1 January 2024 whatever today's date, so they import in every year to come (a row of 2020
+ * is still older than it).
+ */
+const RETENTION_DAYS = Math.ceil((Date.now() - Date.parse('2024-01-01T00:00:00Z')) / 86_400_000);
+
 beforeAll(async () => {
-  stack = await startStack('imports');
+  stack = await startStack('imports', { config: { retentionDays: RETENTION_DAYS } });
   const key = async (name: string, scopes: string[], stores?: string[]) =>
     (await stack.request('POST', '/api/v1/keys', { name, scopes, ...(stores ? { stores } : {}) })).body.token as string;
   keys.ingest = await key('dms', ['ingest']);
@@ -358,5 +367,181 @@ describe('POST /api/v1/imports', () => {
     await eventsDrained(stack);
     const log = await waitFor(async () => (await logOf('IMG')).g1 as { customer: { name: string } } | undefined);
     expect(log.customer.name).toBe('王店');
+  });
+});
+
+describe('importing the marketing ledgers (docs/samples)', () => {
+  const sample = (name: string) => readFileSync(new URL(`../docs/samples/${name}`, import.meta.url), 'utf8');
+  const sh = (local: string) => `${local}+08:00`;
+  const FAW = { program: '一汽丰田2026市场支持', share: 0.4 };
+  const store = { store: 'HZ01' };
+  /** The spends the sample's claims name, as the DMS recorded them; co-op parts (amount × share) in the comments. */
+  const spends = [
+    ev('spend.recorded', sh('2026-09-01T10:00:00'), {
+      ...store,
+      id: 'HZ01-sp-260901.rec',
+      spendId: 'HZ01-sp-260901',
+      budgetId: 'HZ01-2609-online',
+      amount: 7_500,
+      coop: FAW,
+    }), // 3,000
+    ev('spend.recorded', sh('2026-10-01T10:00:00'), {
+      ...store,
+      id: 'HZ01-sp-261001.rec',
+      spendId: 'HZ01-sp-261001',
+      budgetId: 'HZ01-2610-online',
+      amount: 20_000,
+      coop: FAW,
+    }), // 8,000
+    ev('spend.recorded', sh('2026-10-03T15:00:00'), {
+      ...store,
+      id: 'HZ01-sp-261003.rec',
+      spendId: 'HZ01-sp-261003',
+      budgetId: 'HZ01-2610-online',
+      amount: 11_000,
+      coop: FAW,
+    }), // 4,400
+    ev('spend.recorded', sh('2026-11-10T10:00:00'), {
+      ...store,
+      id: 'HZ01-sp-261110.rec',
+      spendId: 'HZ01-sp-261110',
+      budgetId: 'HZ01-2611-online',
+      amount: 12_500,
+      coop: FAW,
+    }), // 5,000
+    // Not claimed in the sample: 3,000 unclaimed.
+    ev('spend.recorded', sh('2026-11-20T11:00:00'), {
+      ...store,
+      id: 'HZ01-sp-261120.rec',
+      spendId: 'HZ01-sp-261120',
+      budgetId: 'HZ01-2611-show',
+      amount: 6_000,
+      coop: { program: '一汽丰田2026车展支持', share: 0.5 },
+    }),
+    // No program: never in the ledger.
+    ev('spend.recorded', sh('2026-11-11T12:00:00'), {
+      ...store,
+      id: 'HZ01-sp-261111.rec',
+      spendId: 'HZ01-sp-261111',
+      budgetId: 'HZ01-2611-care',
+      amount: 9_999,
+    }),
+  ];
+  /** The movements before (and one after) the stocktake of 30 November 18:00. */
+  const move = (id: string, at: string, itemId: string, quantity: number) =>
+    ev('material.moved', sh(at), { ...store, id, itemId, quantity });
+  const moves = [
+    move('mv-b1', '2026-11-02T09:30:00', 'HZ01-BROCHURE', 500),
+    move('mv-b2', '2026-11-20T15:00:00', 'HZ01-BROCHURE', -85), // books 415, counted 412: 3 short
+    move('mv-b3', '2026-12-01T10:00:00', 'HZ01-BROCHURE', -20), // after the count: stock 395, still 3 short at the count
+    move('mv-p1', '2026-11-02T09:30:00', 'HZ01-POSTER-RAV4', 40), // books 40, counted 36: 4 short
+    move('mv-t1', '2026-11-02T09:30:00', 'HZ01-TDGIFT', 150),
+    move('mv-t2', '2026-11-25T16:00:00', 'HZ01-TDGIFT', -32), // books 118, counted 118
+    move('mv-k1', '2026-11-02T09:30:00', 'HZ01-KEYCHAIN', 300),
+    move('mv-k2', '2026-11-28T11:00:00', 'HZ01-KEYCHAIN', -50), // books 250, counted 250
+  ];
+  const service = () => new KpiService(stack.app.deps.redis, stack.app.deps.stores, readOptions(stack.config));
+  const imported = async (name: string, rows: number) => {
+    const res = await postCsv(stack, sample(name), keys.ingest);
+    expect(res.status).toBe(202);
+    expect(res.body.rows).toBe(rows);
+    expect(await importFinished(stack, res.body.importId, keys.ingest)).toMatchObject({
+      state: 'done',
+      accepted: rows,
+      rejected: 0,
+      errors: [],
+    });
+    await eventsDrained(stack);
+  };
+
+  beforeAll(async () => {
+    expect((await stack.request('PUT', '/api/v1/stores/HZ01', { name: '杭州西湖店', timezone: 'Asia/Shanghai' })).status).toBe(
+      200,
+    );
+    expect((await stack.request('POST', '/api/v1/events', { events: [...spends, ...moves] })).status).toBe(202);
+    await eventsDrained(stack);
+  });
+
+  it('co-op claims: what was claimed, approved and received, worked out by hand', async () => {
+    await imported('coop-claims.csv', 8);
+    // Wednesday 25 November 2026, noon: a week after the last decision.
+    const T = Date.parse(sh('2026-11-25T12:00:00'));
+    const coop = await waitFor(async () => {
+      const c = (await service().store('HZ01', T))?.kpis.coop;
+      return c && c.claimed > 0 ? c : null;
+    });
+    expect(coop).toEqual({
+      // 3,000 + 8,000 + 4,400 + 5,000 + 3,000: every co-op spend is within the year.
+      eligible: 23_400,
+      // HZ01-sp-261120 alone (the rejected claim still names HZ01-sp-260901): 5 days old.
+      unclaimed: { total: 3_000, count: 1, byAge: { d0_30: 3_000, d31_60: 0, d61_90: 0, over90: 0 } },
+      // FTMS-2610-01 12,400 + FTMS-2611-02 5,000 + FTMS-2611-03 3,000.
+      claimed: 20_400,
+      // 10,000 (partial: 12,400 less 2,400) + 5,000 + 0 (rejected).
+      approved: 15_000,
+      // FTMS-2610-01 paid 6,000 then 4,000.
+      received: 10_000,
+      // FTMS-2611-02, approved 5,000 on 18 November, nothing paid yet: 7 days, not overdue.
+      outstanding: 5_000,
+      overdue: 0,
+      // November: submitted 5,000 + 3,000; decided 5,000 + 0 with one rejection; paid 4,000 (5 November).
+      month: { claimed: 8_000, approved: 5_000, received: 4_000, rejectedCount: 1 },
+      // All three decided within the year: 15,000 ÷ 20,400.
+      approvalRate: { value: 15_000 / 20_400, numerator: 15_000, denominator: 20_400 },
+    });
+    // Saturday 19 December: FTMS-2611-02's decision is 31 days old, its 5,000 overdue; December has nothing yet.
+    const later = (await service().store('HZ01', Date.parse(sh('2026-12-19T12:00:00'))))!.kpis.coop;
+    expect(later.overdue).toBe(5_000);
+    expect(later.outstanding).toBe(5_000);
+    expect(later.month).toEqual({ claimed: 0, approved: 0, received: 0, rejectedCount: 0 });
+    // HZ01-sp-261120 is now 29 days old: still within 30.
+    expect(later.unclaimed.byAge).toEqual({ d0_30: 3_000, d31_60: 0, d61_90: 0, over90: 0 });
+  });
+
+  it('stocktake: each item counted against the books at the count, a later movement changing nothing', async () => {
+    await imported('stocktake.csv', 4);
+    const materials = await waitFor(async () => {
+      const m = (await stack.request('GET', '/api/v1/stores/HZ01/kpis')).body?.kpis?.materials;
+      return m?.items?.filter((i: { counted: number | null }) => i.counted !== null).length === 4 ? m : null;
+    });
+    const byItem = Object.fromEntries(
+      materials.items.map((i: { itemId: string; stock: number; counted: number; discrepancy: number }) => [
+        i.itemId,
+        [i.stock, i.counted, i.discrepancy],
+      ]),
+    );
+    // [stock now, counted, books at the count − counted]
+    expect(byItem).toEqual({
+      'HZ01-BROCHURE': [395, 412, 3],
+      'HZ01-POSTER-RAV4': [40, 36, 4],
+      'HZ01-TDGIFT': [118, 118, 0],
+      'HZ01-KEYCHAIN': [250, 250, 0],
+    });
+    expect(materials.discrepancyCount).toBe(2);
+  });
+
+  it('refuses the ledger rows that make no sense, naming the column', async () => {
+    const at = sh('2026-11-26T10:00:00');
+    const header =
+      'id,type,store,at,spendId,budgetId,amount,coop.program,coop.share,claimId,program,spendIds,evidence,outcome,approvedAmount,reason';
+    const lines = [
+      header, // 1
+      `x-sp1,spend.recorded,HZX,${at},SPX1,BX,1000,一汽丰田2026市场支持,1.5,,,,,,,`, // 2: share above 1
+      `x-sp2,spend.recorded,HZX,${at},SPX2,BX,1000,一汽丰田2026市场支持,0,,,,,,,`, // 3: share 0
+      `x-cl1,coop.claim.submitted,HZX,${at},,,400,,,CLX1,一汽丰田2026市场支持,SPX1;bad id,2,,,`, // 4: a bad spend id
+      `x-cl2,coop.claim.decided,HZX,${at},,,,,,CLX1,,,,rejected,500,资料不全`, // 5: rejected with money
+      `x-cl3,coop.claim.submitted,HZX,${at},,,400,,,CLX2,一汽丰田2026市场支持,SPX1;SPX2,2,,,`, // 6: good
+    ];
+    const res = await postCsv(stack, lines.join('\n'), keys.ingest);
+    expect(res.status).toBe(202);
+    const s = await importFinished(stack, res.body.importId, keys.ingest);
+    expect(s).toMatchObject({ state: 'done', rows: 5, accepted: 1, rejected: 4 });
+    const at_ = (row: number) => s.errors.filter((e) => e.row === row).map((e) => [e.path, e.message]);
+    expect(at_(2)).toEqual([['coop.share', 'must be at most 1']]);
+    expect(at_(3)).toEqual([['coop.share', 'must be more than 0']]);
+    // The list's column, and which of its items: the second.
+    expect(at_(4)).toEqual([['spendIds', 'item 2 ("bad id"): must be 1-128 characters of A-Za-z0-9._:-']]);
+    expect(at_(5)).toEqual([['approvedAmount', 'must be 0 when the outcome is rejected']]);
+    expect(at_(6)).toEqual([]);
   });
 });

@@ -208,8 +208,21 @@ describe('the group from kept store parts', () => {
         () => saveMaterial(deps.redis, prefix, 'BJ-M1', { store: 'BJ01', name: '车型折页', reorderLevel: 10 }),
         (g) =>
           expect(g.kpis.materials).toEqual({
-            items: [{ itemId: 'BJ-M1', store: 'BJ01', name: '车型折页', stock: 0, reorderLevel: 10, low: true }],
+            items: [
+              {
+                itemId: 'BJ-M1',
+                store: 'BJ01',
+                name: '车型折页',
+                stock: 0,
+                reorderLevel: 10,
+                low: true,
+                counted: null,
+                countedAt: null,
+                discrepancy: null,
+              },
+            ],
             lowCount: 1,
+            discrepancyCount: 0,
           }),
       ],
       [

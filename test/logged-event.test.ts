@@ -16,6 +16,7 @@ import {
   SENTIMENTS,
   SEVERITIES,
   pulseEvent,
+  COOP_OUTCOMES,
   type PulseEvent,
 } from '../domain/events.js';
 import { canonicalJson } from '../domain/event-identity.js';
@@ -123,7 +124,39 @@ function fieldsOf(type: string, id: string): fc.Arbitrary<Record<string, unknown
     case 'complaint.resolved':
       return rec({ complaintId: r });
     case 'spend.recorded':
-      return rec({ spendId: r, budgetId: r, amount, vendor: opt(text) });
+      return rec({
+        spendId: r,
+        budgetId: r,
+        amount,
+        vendor: opt(text),
+        coop: opt(
+          fc.record({
+            program: text.filter((s) => s.length >= 1 && s.length <= 128),
+            share: fc.oneof(fc.constant(1), fc.double({ min: 0.0001, max: 1, noNaN: true })),
+          }),
+        ),
+      });
+    case 'coop.claim.submitted':
+      return rec({
+        claimId: r,
+        program: text.filter((s) => s.length >= 1 && s.length <= 128),
+        spendIds: fc.uniqueArray(r, { minLength: 1, maxLength: 5 }),
+        amount,
+        evidence: fc.integer({ min: 0, max: 10_000 }),
+      });
+    case 'coop.claim.decided':
+      return fc.constantFrom('approved', 'partial', 'rejected').chain((outcome) =>
+        rec({
+          claimId: r,
+          outcome: fc.constant(outcome),
+          approvedAmount: outcome === 'rejected' ? fc.constant(0) : amount,
+          reason: opt(text.filter((s) => s.length <= 500)),
+        }),
+      );
+    case 'coop.claim.paid':
+      return rec({ claimId: r, amount });
+    case 'material.counted':
+      return rec({ itemId: r, counted: fc.integer({ min: 0, max: 100_000_000 }) });
     case 'survey.completed':
       return rec({
         surveyId: r,
@@ -248,6 +281,38 @@ describe('the log encoding', () => {
     expect(enums('outcome', 'callback.attempted')).toEqual(CALLBACK_OUTCOMES);
     expect(enums('sentiment', 'media.mention')).toEqual(SENTIMENTS);
     expect(enums('kind', 'postsale.task')).toEqual(POSTSALE_KINDS);
+    expect(enums('outcome', 'coop.claim.decided')).toEqual(COOP_OUTCOMES);
+  });
+
+  it('keeps the ledgers’ events compact: a claim’s spend ids share the event id’s beginning', () => {
+    const claim = {
+      id: 'HZ01-cc-2611-02.submitted',
+      type: 'coop.claim.submitted',
+      store: 'HZ01',
+      at: '2026-11-12T10:00:00+08:00',
+      claimId: 'HZ01-cc-2611-02',
+      program: '一汽丰田2026市场支持',
+      spendIds: ['HZ01-sp-261110', 'HZ01-sp-261111'],
+      amount: 5000,
+      evidence: 2,
+    } as PulseEvent;
+    const raw = encodeLogged(claim);
+    expect(raw[0]).toBe('[');
+    // "HZ01-" is shared with the event id: each spend id keeps "~5" and the rest.
+    expect(raw).toContain('"~5sp-261110"');
+    expect(roundTrip(claim)).toEqual(claim);
+    const spend = {
+      id: 'HZ01-sp-261110.rec',
+      type: 'spend.recorded',
+      store: 'HZ01',
+      at: '2026-11-10T10:00:00+08:00',
+      spendId: 'HZ01-sp-261110',
+      budgetId: 'HZ01-2611-show',
+      amount: 10000,
+      coop: { program: '一汽丰田2026市场支持', share: 0.5 },
+    } as PulseEvent;
+    expect(encodeLogged(spend)[0]).toBe('[');
+    expect(roundTrip(spend)).toEqual(spend);
   });
 
   it('finds the store of a log from its key', () => {

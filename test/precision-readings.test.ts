@@ -479,10 +479,31 @@ describe('appointments, post-sale, materials', () => {
   it('materials moved but never configured show under their id with reorder level 0', () => {
     expect(sh01.kpis.materials).toEqual({
       lowCount: 1,
+      discrepancyCount: 0,
       items: [
         // The low ones first.
-        { itemId: 'POSTER', store: 'SH01', name: '海报', stock: 5, reorderLevel: 10, low: true },
-        { itemId: 'FLAG', store: 'SH01', name: 'FLAG', stock: 5, reorderLevel: 0, low: false },
+        {
+          itemId: 'POSTER',
+          store: 'SH01',
+          name: '海报',
+          stock: 5,
+          reorderLevel: 10,
+          low: true,
+          counted: null,
+          countedAt: null,
+          discrepancy: null,
+        },
+        {
+          itemId: 'FLAG',
+          store: 'SH01',
+          name: 'FLAG',
+          stock: 5,
+          reorderLevel: 0,
+          low: false,
+          counted: null,
+          countedAt: null,
+          discrepancy: null,
+        },
       ],
     });
   });

@@ -51,6 +51,14 @@ const november = counts((c) => {
   c.campaigns = { 'c-double11': { leads: 4, orders: 1, orderFen: 45_678_900, spendFen: 95_000 } };
   c.targets = { orders: { target: 10, actual: 2 }, deliveries: { target: 1, actual: 1 } };
   c.deliveries = 1;
+  // Co-op: 2 claims for 3,000.50 yuan; decided 2,400 approved of 3,200 claimed (75 %), 1 rejected;
+  // 1,800 received; at the end 500 + 250.25 unclaimed (d0_30, over90).
+  c.coop = {
+    submitted: { count: 2, fen: 300_050 },
+    decided: { approvedFen: 240_000, claimedFen: 320_000, rejectedCount: 1 },
+    paidFen: 180_000,
+    unclaimedAtEnd: { fen: 75_025, count: 2, byAgeFen: { d0_30: 50_000, d31_60: 0, d61_90: 0, over90: 25_025 } },
+  };
 });
 // October: 6 of 8 (8 subjects, 4 due of which 2 met: 6 + 4 − 2 = 8), 5 complaints, 1000 yuan spent.
 const october = counts((c) => {
@@ -61,6 +69,13 @@ const october = counts((c) => {
   c.budgets = [{ store: 'HZ01', budgetId: 'b-0001', name: '十月车展', spentFen: 100_000 }];
   c.firstVisits = 8;
   c.orders = 1;
+  // Co-op: 1 claim of 1,000; decided 500 of 1,000 (50 %); nothing received; 1,200 unclaimed, 31–60 days.
+  c.coop = {
+    submitted: { count: 1, fen: 100_000 },
+    decided: { approvedFen: 50_000, claimedFen: 100_000, rejectedCount: 0 },
+    paidFen: 0,
+    unclaimedAtEnd: { fen: 120_000, count: 1, byAgeFen: { d0_30: 0, d31_60: 120_000, d61_90: 0, over90: 0 } },
+  };
 });
 // November a year earlier: no callbacks (a rate of nothing is null), 1 complaint resolved in 1 h.
 const lastNovember = counts((c) => {
@@ -134,6 +149,19 @@ describe('report CSV', () => {
     }
   });
 
+  it('has the co-op ledger’s rows: claims, decisions, payments and unclaimed at the end by age', () => {
+    expect(rows.get('coop.submitted.count')!.slice(1, 5)).toEqual(['提交索赔(笔)', '2', '1', '1']);
+    // 3000.50 against 1000: +2000.50; last November had no ledger but other data: 0 and +3000.5.
+    expect(rows.get('coop.submitted.amount')!.slice(2).map(num)).toEqual([3000.5, 1000, 2000.5, 0, 3000.5]);
+    // 2400/3200 = 0.75 against 500/1000 = 0.5: +25 pp; no decisions last November: null.
+    expect(rows.get('coop.approvalRate')!.slice(2).map(num)).toEqual([0.75, 0.5, 25, null, null]);
+    expect(rows.get('coop.decided.rejectedCount')!.slice(2, 5).map(num)).toEqual([1, 0, 1]);
+    expect(rows.get('coop.paid.amount')!.slice(2, 5).map(num)).toEqual([1800, 0, 1800]);
+    expect(rows.get('coop.unclaimedAtEnd.d31_60')!.slice(2, 5).map(num)).toEqual([0, 1200, -1200]);
+    // 750.25 against 1200: −449.75.
+    expect(rows.get('coop.unclaimedAtEnd.total')!.slice(1, 5)).toEqual(['期末未索赔·合计(元)', '750.25', '1200', '-449.75']);
+  });
+
   it('has the month’s targets: target, actual, progress and whether met', () => {
     expect(rows.get('targets.orders.target')!.slice(1, 3)).toEqual(['订单目标', '10']);
     expect(rows.get('targets.orders.actual')![2]).toBe('2');
@@ -198,13 +226,18 @@ describe('report workbook', () => {
       // Figures are numbers or a dash, never numbers written as text.
       for (let r = HEADER_ROW + 1; r <= ws.rowCount; r++)
         for (let c = 2; c <= 6; c++) {
+          if (ws.getCell(r, 1).value === '厂家市场支持') continue;
           const v = ws.getCell(r, c).value;
           expect(typeof v === 'number' || v === DASH, `${name} ${r}:${c} ${String(v)}`).toBe(true);
         }
     }
-    // Each department lists its own figures: 14 for care, 3 for service, 15 for sales, 4 for marketing.
+    // Each department lists its own figures: 14 for care, 3 for service, 15 for sales, and for
+    // marketing 4, then the heading 厂家市场支持 and the co-op ledger's 6 figures and 5 unclaimed rows.
     expect(wb.getWorksheet('售后')!.rowCount).toBe(HEADER_ROW + 3);
-    expect(wb.getWorksheet('市场')!.rowCount).toBe(HEADER_ROW + 4);
+    const marketing = wb.getWorksheet('市场')!;
+    expect(marketing.rowCount).toBe(HEADER_ROW + 4 + 1 + 6 + 5);
+    expect(marketing.getCell(HEADER_ROW + 5, 1).value).toBe('厂家市场支持');
+    expect(marketing.getCell(HEADER_ROW + 5, 2).value).toBeNull();
   });
 
   it('has the values worked out by hand, with percentage, percentage-point and yuan formats', async () => {
@@ -228,6 +261,17 @@ describe('report workbook', () => {
     const spent = findRow(marketing, '费用支出(元)');
     expect(rowValues(marketing, spent, 6)).toEqual(['费用支出(元)', 1234.56, 1000, 234.56, 0, 1234.56]);
     expect(marketing.getCell(spent, 2).numFmt).toBe('#,##0.00');
+    // The co-op ledger under its heading: 2400/3200 = 75 % against 50 %, +25 pp; yuan with two decimals.
+    const coop = findRow(marketing, '厂家市场支持');
+    expect(marketing.getCell(coop, 1).font?.bold).toBe(true);
+    expect(rowValues(marketing, coop + 1, 6)).toEqual(['提交索赔(笔)', 2, 1, 1, 0, 2]);
+    const rate = findRow(marketing, '批复率');
+    expect(rate).toBeGreaterThan(coop);
+    expect(rowValues(marketing, rate, 6)).toEqual(['批复率', 0.75, 0.5, 25, DASH, DASH]);
+    expect(marketing.getCell(rate, 4).numFmt).toContain('pp');
+    const over90 = findRow(marketing, '期末未索赔·90天以上(元)');
+    expect(rowValues(marketing, over90, 4)).toEqual(['期末未索赔·90天以上(元)', 250.25, 0, 250.25]);
+    expect(marketing.getCell(over90, 2).numFmt).toBe('#,##0.00');
 
     const salesSheet = wb.getWorksheet('销售')!;
     expect(rowValues(salesSheet, findRow(salesSheet, '订单金额(元)'), 2)).toEqual(['订单金额(元)', 456789]);

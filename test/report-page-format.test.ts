@@ -56,7 +56,7 @@ describe('changes', () => {
     expect(formatChange('orders.count', 'count', null)).toBeNull();
   });
 
-  it('up is bad for complaints, overdue, negative media, unbudgeted spend and resolution time; good for rates', () => {
+  it('up is bad for complaints, overdue, negative media, unbudgeted spend, resolution time, rejected and unclaimed co-op; good for rates', () => {
     const bad = REPORT_FIGURES.filter((d) => figureDirection(d.name) === 'upIsBad').map((d) => d.name);
     expect(bad).toEqual([
       'complaints.opened',
@@ -65,7 +65,14 @@ describe('changes', () => {
       'complaints.overdueAtEnd',
       'spend.unbudgeted',
       'media.negative',
+      'coop.decided.rejectedCount',
+      'coop.unclaimedAtEnd.d0_30',
+      'coop.unclaimedAtEnd.d31_60',
+      'coop.unclaimedAtEnd.d61_90',
+      'coop.unclaimedAtEnd.over90',
+      'coop.unclaimedAtEnd.total',
     ]);
+    expect(changeTone('coop.paid.amount', 800)).toBe('good');
     for (const rate of REPORT_FIGURES.filter((d) => d.unit === 'ratio')) expect(figureDirection(rate.name)).toBe('upIsGood');
     expect(changeTone('media.negative', 1)).toBe('bad');
     expect(changeTone('serviceCallbackRate', 5)).toBe('good');

@@ -127,4 +127,33 @@ describe('alert text per locale', () => {
       '预算外支出：anniv 本月未设预算，已支出 ¥502',
     );
   });
+  it('a co-op spend near the end of its claim window: the program, its day and what it pays back, never the spend id', () => {
+    // Spent 1 September 23:30 in Shanghai (15:30 UTC): the store's day is 1 September.
+    const a = alert('coop_claim_window', {
+      spendId: 'HZ01-SP-0901',
+      budgetId: 'HZ01-2609-show',
+      program: '一汽丰田区域市场支持',
+      at: '2026-09-01T23:30:00+08:00',
+      coopAmount: 2500,
+      ageDays: 61,
+    });
+    expect(alertText(a, zh, 'Asia/Shanghai')).toBe(
+      '厂家支持「一汽丰田区域市场支持」2026-09-01 的费用已 61 天未申报，可返还 ¥2,500，请尽快申报',
+    );
+    const english = alertText(a, en, 'Asia/Shanghai');
+    expect(english).toBe(
+      'Co-op 一汽丰田区域市场支持: a spend of 2026-09-01 unclaimed for 61 days, ¥2,500 to claim back - claim it soon',
+    );
+    expect(english).not.toContain('HZ01-SP-0901');
+    // Without the numbers it needs, the server's line as sent.
+    expect(alertText(alert('coop_claim_window', { program: 'x' }), zh)).toBe('服务器文本');
+  });
+  it('a stocktake gap: books against counted, short (goods missing) or over (goods not booked in)', () => {
+    const short = alert('stock_discrepancy', { itemId: 'ROLLUP', name: '展台易拉宝', book: 20, counted: 17, discrepancy: 3 });
+    const over = alert('stock_discrepancy', { itemId: 'FLAG', name: '店头道旗', book: 10, counted: 12, discrepancy: -2 });
+    expect(alertText(short, zh)).toBe('盘点差异：物料「展台易拉宝」账面 20，实盘 17，短少 3');
+    expect(alertText(over, zh)).toBe('盘点差异：物料「店头道旗」账面 10，实盘 12，多出 2');
+    expect(alertText(short, en)).toBe('Stocktake gap: 展台易拉宝 books 20, counted 17, 3 missing');
+    expect(alertText(over, en)).toBe('Stocktake gap: 店头道旗 books 10, counted 12, 2 unbooked');
+  });
 });

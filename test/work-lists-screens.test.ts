@@ -98,6 +98,74 @@ describe('work lists', () => {
     expect(body.items).toEqual([{ itemId: 'FLYER', name: '<i>单页</i>', stock: 80, reorderLevel: 100 }]);
   });
 
+  it('co-op spends to claim and claims unpaid, each leaving its list once settled', async () => {
+    const D = 24 * H;
+    const program = '一汽丰田2026市场支持';
+    const post = (events: object[]) => stack.request('POST', '/api/v1/events', { events });
+    expect(
+      (
+        await post([
+          // 40 days old, half paid back: 2,000 of 4,000 to claim; 10 days old: not yet listed.
+          ev('spend.recorded', ago(40 * D), {
+            store: 'WL1',
+            spendId: 'SP-OLD',
+            budgetId: 'B1',
+            amount: 4000,
+            coop: { program, share: 0.5 },
+          }),
+          ev('spend.recorded', ago(10 * D), {
+            store: 'WL1',
+            spendId: 'SP-NEW',
+            budgetId: 'B1',
+            amount: 1000,
+            coop: { program, share: 0.5 },
+          }),
+          // Claimed, approved 35 days ago, nothing received yet.
+          ev('spend.recorded', ago(60 * D), {
+            store: 'WL1',
+            spendId: 'SP-C',
+            budgetId: 'B1',
+            amount: 3000,
+            coop: { program, share: 1 },
+          }),
+          ev('coop.claim.submitted', ago(50 * D), {
+            store: 'WL1',
+            claimId: 'CL1',
+            program,
+            spendIds: ['SP-C'],
+            amount: 3000,
+            evidence: 2,
+          }),
+          ev('coop.claim.decided', ago(35 * D), { store: 'WL1', claimId: 'CL1', outcome: 'approved', approvedAmount: 3000 }),
+        ])
+      ).status,
+    ).toBe(202);
+    const unclaimed = await waitFor(async () => {
+      const r = await list('coopUnclaimed', readKey);
+      return r.body.items?.length ? r : null;
+    });
+    expect(unclaimed.body).toMatchObject({ list: 'coopUnclaimed', total: 1 });
+    expect(unclaimed.body.items[0]).toMatchObject({ spendId: 'SP-OLD', amount: 4000, share: 0.5, coopAmount: 2000, ageDays: 40 });
+    const unpaid = (await list('coopUnpaid', readKey)).body;
+    expect(unpaid.items).toEqual([
+      expect.objectContaining({ claimId: 'CL1', approved: 3000, received: 0, outstanding: 3000, ageDays: 35 }),
+    ]);
+    // The claim for SP-OLD and the payment of CL1 arrive: both lists empty themselves.
+    await post([
+      ev('coop.claim.submitted', ago(H), {
+        store: 'WL1',
+        claimId: 'CL2',
+        program,
+        spendIds: ['SP-OLD'],
+        amount: 2000,
+        evidence: 1,
+      }),
+      ev('coop.claim.paid', ago(H), { store: 'WL1', claimId: 'CL1', amount: 3000 }),
+    ]);
+    await waitFor(async () => (await list('coopUnclaimed', readKey)).body.total === 0, 10_000, 'the spend claimed');
+    await waitFor(async () => (await list('coopUnpaid', readKey)).body.total === 0, 10_000, 'the claim paid');
+  });
+
   it('rejects an unknown list and a key without read', async () => {
     expect((await list('everything', readKey)).status).toBe(400);
     const ingest = (await stack.request('POST', '/api/v1/keys', { name: 'dms', scopes: ['ingest'] })).body.token;

@@ -5,8 +5,8 @@
 import type { Alert } from '../../domain/alerts.js';
 import { actorName, humaniseId } from '../../domain/display-names.js';
 import { maskName } from '../../domain/masking.js';
-import { stockReading } from '../../domain/material-stock.js';
-import { formatCount, formatDateTime, formatPercent, formatYuan } from './format.js';
+import { stockDiscrepancy, stockReading } from '../../domain/material-stock.js';
+import { formatCount, formatDateTime, formatDay, formatPercent, formatYuan } from './format.js';
 import type { Messages } from './i18n/index.js';
 
 function pick(data: Alert['data'], ...keys: string[]): string | null {
@@ -129,6 +129,28 @@ export function alertText(alert: Alert, m: Messages, timeZone?: string): string 
       const levelN = num(d, 'reorderLevel');
       if (name && stock && level && stockN !== null && levelN !== null)
         return (stockReading(stockN, levelN) === 'at' ? t.materialAtLevel : t.materialLow)(name, stock, level);
+      break;
+    }
+    case 'coop_claim_window': {
+      // The program and the spend's day, never the spend's id: the wall is shared and reads from afar.
+      const program = pick(d, 'program');
+      const days = num(d, 'ageDays');
+      const amount = yuan(d, 'coopAmount');
+      const at = pick(d, 'at');
+      if (program && days !== null && amount && at && !Number.isNaN(Date.parse(at)))
+        return t.coopClaimWindow(program, formatDay(at, timeZone), formatCount(days), amount);
+      break;
+    }
+    case 'stock_discrepancy': {
+      const name = pick(d, 'name', 'itemId');
+      const book = num(d, 'book');
+      const counted = num(d, 'counted');
+      if (name && book !== null && counted !== null && book !== counted) {
+        // Above 0 goods are missing, below 0 goods were not booked in (domain/material-stock.ts).
+        const gap = stockDiscrepancy(book, counted);
+        const words = (gap > 0 ? m.gapShort : m.gapOver)(formatCount(Math.abs(gap)));
+        return t.stockDiscrepancy(name, formatCount(book), formatCount(counted), words);
+      }
       break;
     }
     case 'screen_silent': {

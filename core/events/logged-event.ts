@@ -22,7 +22,8 @@
  */
 import type { PulseEvent } from '../../domain/events.js';
 
-type Kind = 'ref' | 'text' | 'time' | 'bool' | 'num' | readonly string[];
+/** `refs`: a list of refs, each written as a ref; `object`: a small object of plain values, kept as it is. */
+type Kind = 'ref' | 'refs' | 'text' | 'time' | 'bool' | 'num' | 'object' | readonly string[];
 
 const LEAD_CHANNELS = ['walk_in', 'phone', 'web', 'event', 'referral', 'other'];
 const CALLBACK_KINDS = ['sales', 'service'];
@@ -33,6 +34,7 @@ const SEVERITIES = ['low', 'medium', 'high'];
 const SENTIMENTS = ['positive', 'neutral', 'negative'];
 const POSTSALE_KINDS = ['inspection', 'plate', 'insurance', 'loan', 'pickup_notice'];
 const TASK_STATUSES = ['open', 'done'];
+const COOP_OUTCOMES = ['approved', 'partial', 'rejected'];
 
 /** Each type's code (its index) and its fields beyond the common ones, in their logged order. Append only. */
 export const LOGGED_TYPES: readonly (readonly [string, readonly (readonly [string, Kind])[]])[] = [
@@ -121,6 +123,7 @@ export const LOGGED_TYPES: readonly (readonly [string, readonly (readonly [strin
       ['budgetId', 'ref'],
       ['amount', 'num'],
       ['vendor', 'text'],
+      ['coop', 'object'],
     ],
   ],
   [
@@ -157,6 +160,39 @@ export const LOGGED_TYPES: readonly (readonly [string, readonly (readonly [strin
       ['kind', POSTSALE_KINDS],
       ['status', TASK_STATUSES],
       ['dueAt', 'time'],
+    ],
+  ],
+  [
+    'coop.claim.submitted',
+    [
+      ['claimId', 'ref'],
+      ['program', 'text'],
+      ['spendIds', 'refs'],
+      ['amount', 'num'],
+      ['evidence', 'num'],
+    ],
+  ],
+  [
+    'coop.claim.decided',
+    [
+      ['claimId', 'ref'],
+      ['outcome', COOP_OUTCOMES],
+      ['approvedAmount', 'num'],
+      ['reason', 'text'],
+    ],
+  ],
+  [
+    'coop.claim.paid',
+    [
+      ['claimId', 'ref'],
+      ['amount', 'num'],
+    ],
+  ],
+  [
+    'material.counted',
+    [
+      ['itemId', 'ref'],
+      ['counted', 'num'],
     ],
   ],
 ];
@@ -221,6 +257,11 @@ function encodeValue(v: unknown, kind: Kind, id: string): unknown {
   if (v === undefined) return null;
   if (kind === 'bool') return typeof v === 'boolean' ? (v ? 1 : 0) : undefined;
   if (kind === 'num') return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  if (kind === 'refs') {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return undefined;
+    return v.map((x: string) => encodeRef(x, id));
+  }
+  if (kind === 'object') return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
   if (kind === 'ref') return encodeRef(v, id);
   if (kind === 'time') return encodeTime(v);
@@ -232,6 +273,8 @@ function encodeValue(v: unknown, kind: Kind, id: string): unknown {
 function decodeValue(v: unknown, kind: Kind, id: string): unknown {
   if (kind === 'bool') return v === 1;
   if (kind === 'ref') return decodeRef(v as string, id);
+  if (kind === 'refs') return (v as string[]).map((x) => decodeRef(x, id));
+  if (kind === 'object') return v;
   if (kind === 'time') return decodeTime(v as string);
   if (typeof kind === 'object') return kind[v as number];
   return v;

@@ -1,8 +1,9 @@
 /**
- * CSV rows as events: one row an event, columns named as the fields, the customer's fields as
- * `customer.id`, `customer.name`, `customer.phone`. An empty cell is an absent field; numbers and
- * booleans are read as the event's schema types them; then each row is validated by the very
- * schema of the JSON API (`validateEvent`).
+ * CSV rows as events: one row an event, columns named as the fields, the fields of an object
+ * field as `field.name` (the customer's as `customer.id`, `customer.name`, `customer.phone`, a
+ * co-op spend's as `coop.program`, `coop.share`). An empty cell is an absent field; numbers and
+ * booleans are read as the event's schema types them, a list (a claim's `spendIds`) as its items
+ * separated by `;`; then each row is validated by the very schema of the JSON API (`validateEvent`).
  */
 import type { z } from 'zod';
 import { customer, eventSchemas, validateEvent, type PulseEvent } from '../../domain/events.js';
@@ -12,26 +13,42 @@ import { readCsv } from './csv.js';
 /** A problem of one row (or of the header, row 1). */
 export type RowIssue = ImportRowError;
 
-type CellKind = 'string' | 'number' | 'boolean';
+type CellKind = 'string' | 'number' | 'boolean' | 'list';
 
-/** The JSON type a field takes, read off its zod schema (optional fields unwrapped). */
+/** A list's items in one cell: ids hold no `;`. */
+export const LIST_SEPARATOR = ';';
+
+type Def = { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> };
+/** A field's schema with `optional` unwrapped. */
+function defOf(schema: z.ZodType): Def {
+  let def = schema.def as Def;
+  while (def.type === 'optional' && def.innerType) def = def.innerType.def as Def;
+  return def;
+}
+
+/** The JSON type a field takes, read off its zod schema. */
 function kindOf(schema: z.ZodType): CellKind | 'object' {
-  let def = schema.def as { type: string; innerType?: z.ZodType };
-  while (def.type === 'optional' && def.innerType) def = def.innerType.def as typeof def;
-  if (def.type === 'number' || def.type === 'boolean' || def.type === 'object') return def.type;
-  return 'string';
+  const type = defOf(schema).type;
+  if (type === 'number' || type === 'boolean' || type === 'object') return type;
+  return type === 'array' ? 'list' : 'string';
 }
 
 const CUSTOMER_PREFIX = 'customer.';
 const customerFields = new Set(Object.keys(customer.shape));
 
-/** type → field → how its cell is read (`customer` is handled apart). */
+/** type → column → how its cell is read; an object field's fields as `field.name` (`customer` is handled apart). */
 const FIELD_KINDS = new Map<string, Map<string, CellKind>>(
   eventSchemas.map((s) => {
     const fields = new Map<string, CellKind>();
     for (const [name, field] of Object.entries(s.shape)) {
       const kind = kindOf(field as z.ZodType);
       if (kind !== 'object') fields.set(name, kind);
+      else if (name !== 'customer') {
+        for (const [sub, subField] of Object.entries(defOf(field as z.ZodType).shape ?? {})) {
+          const k = kindOf(subField as z.ZodType);
+          if (k !== 'object') fields.set(`${name}.${sub}`, k);
+        }
+      }
     }
     return [s.shape.type.value, fields];
   }),
@@ -69,6 +86,7 @@ const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function readCell(kind: CellKind, cell: string): { value?: unknown; message?: string } {
   if (kind === 'string') return { value: cell };
+  if (kind === 'list') return { value: cell.split(LIST_SEPARATOR).map((item) => item.trim()) };
   const t = cell.trim();
   if (kind === 'number') return NUMBER_RE.test(t) ? { value: Number(t) } : { message: 'must be a number' };
   const b = t.toLowerCase();
@@ -113,13 +131,36 @@ export function rowToEvent(
     }
     const { value, message } = readCell(kind, cell);
     if (message) issues.push({ row, path: column, message });
-    else raw[column] = value;
+    else if (column.includes('.')) {
+      const [field, sub] = column.split('.') as [string, string];
+      ((raw[field] ??= {}) as Record<string, unknown>)[sub] = value;
+    } else raw[column] = value;
   });
   // The schema checks the rest; a cell already found unreadable is not reported twice.
   const r = validateEvent(raw, row, now);
   const flagged = new Set(issues.map((i) => i.path));
-  for (const i of r.issues) if (!flagged.has(i.path)) issues.push({ row, path: i.path, message: i.message });
+  for (const i of r.issues) {
+    if (flagged.has(i.path)) continue;
+    issues.push({ row, ...(kinds ? onColumn(kinds, raw, i.path, i.message) : { path: i.path, message: i.message }) });
+  }
   return issues.length ? { issues } : { event: r.event, issues };
+}
+
+/**
+ * An item of a list is checked as `spendIds.1`, which is no column of the file: the problem is put
+ * on the list's column, saying which item (counted from 1, as a person reading the cell counts).
+ */
+function onColumn(
+  kinds: Map<string, CellKind>,
+  raw: Record<string, unknown>,
+  path: string,
+  message: string,
+): { path: string; message: string } {
+  const item = /^([^.]+)\.(\d+)$/.exec(path);
+  if (!item || kinds.get(item[1]!) !== 'list') return { path, message };
+  const [, column, index] = item as unknown as [string, string, string];
+  const value = (raw[column] as unknown[] | undefined)?.[Number(index)];
+  return { path: column, message: `item ${Number(index) + 1} (${JSON.stringify(value)}): ${message}` };
 }
 
 /** The file's header and its number of data rows, or why the file as a whole is refused. */

@@ -1,5 +1,6 @@
 /** The operations-centre figures (kpis-operations.md) from store parts: one store or the group. Pure. */
 import { POSTSALE_KINDS } from '../../domain/events.js';
+import { addCoopCounts, coopFigure, NO_COOP } from '../../domain/coop.js';
 import { targetPace, type TargetDue } from '../../domain/targets.js';
 import {
   ratio,
@@ -171,8 +172,13 @@ export function operationsKpis(stores: OpsInput[], totals: OpsTotals, localDay: 
     },
     postsale: { open, overdue, byKind, today: { done: postsale.doneToday }, month: { done: postsale.doneMonth } },
     media,
-    materials: { items: materials, lowCount: materials.filter((i) => i.low).length },
+    materials: {
+      items: materials,
+      lowCount: materials.filter((i) => i.low).length,
+      discrepancyCount: materials.filter((i) => i.discrepancy !== null && i.discrepancy !== 0).length,
+    },
     campaigns: campaignLines(campaignAggs, budgets),
     segments: mergeSegments(stores.map((s) => s.ops.segments)),
+    coop: coopFigure(stores.reduce((sum, s) => addCoopCounts(sum, s.ops.coop), NO_COOP)),
   };
 }

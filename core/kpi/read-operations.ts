@@ -3,7 +3,10 @@
  * the headline reader, everything is a range query over event time or a read of this month's
  * records, so the cost follows the month's volume, not the history.
  */
-import { needsReorder } from '../../domain/material-stock.js';
+import { needsReorder, stockDiscrepancy } from '../../domain/material-stock.js';
+import { coopCounts, type CoopCounts } from '../../domain/coop.js';
+import { coopLedgerOf, queueCoopLedger } from './read-coop.js';
+import { isoInZone } from './windows.js';
 import type { RedisConn } from '../redis/connections.js';
 import { LEAD_CHANNELS, POSTSALE_KINDS } from '../../domain/events.js';
 import type { LeadChannel, MaterialLine, PostsaleKind, SegmentsFigure, TargetKey } from '../../domain/kpis.js';
@@ -51,6 +54,8 @@ export interface OpsParts {
   campaigns: Map<string, CampaignAgg>;
   targets: Partial<Record<TargetKey, number>>;
   segments: SegmentsFigure;
+  /** The co-op ledger's figures at the read's moment, fen (summed by the group). */
+  coop: CoopCounts;
 }
 
 export type SegmentsReader = (redis: RedisConn, prefix: string, store: string) => Promise<SegmentsFigure>;
@@ -109,6 +114,8 @@ export async function readOperationsParts(
   p.hgetall(k.materials.stock);
   p.hgetall(k.materials.settings);
   p.hget(k.targets, w.month);
+  p.hgetall(k.materials.counts);
+  queueCoopLedger(p, prefix, store);
   const probes = horizon?.queue(p) ?? [];
   const res = (await p.exec()) ?? [];
   horizon?.settle(
@@ -157,6 +164,12 @@ export async function readOperationsParts(
   const stock = next() as Record<string, string>;
   const materialJson = next() as Record<string, string>;
   const targetsJson = next() as string | null;
+  const countsRaw = next() as Record<string, string>;
+  const hash = () => next() as Record<string, string>;
+  const ledger = coopLedgerOf(hash(), hash(), hash(), hash());
+  const counts = stocktakes(countsRaw);
+  // The books at each stocktake: today's stock less what moved after it (the movements since the earliest one).
+  const since = counts.size ? Math.min(...[...counts.values()].map((c) => c.at)) : null;
 
   // Second round: the records of this month's orders, campaign leads and surveys.
   const p2 = redis.pipeline();
@@ -164,11 +177,12 @@ export async function readOperationsParts(
   p2.hmget(k.orders.records, ...ids(orders.map((o) => o.member)));
   p2.hmget(k.leads.records, ...ids(campaignLeadIds));
   p2.hmget(k.surveys.records, ...ids([...surveys.sales, ...surveys.service].map((s) => s.member)));
+  if (since !== null) p2.zrangebyscore(k.materials.moves, `(${since}`, '+inf', 'WITHSCORES');
   const [segments, res2] = await Promise.all([readSegments(redis, prefix, store), p2.exec()]);
-  const [orderRecs, leadRecs, surveyRecs] = (res2 ?? []).map(([err, v]) => {
+  const [orderRecs, leadRecs, surveyRecs, movesAfter] = (res2 ?? []).map(([err, v]) => {
     if (err) throw err;
     return v as (string | null)[];
-  }) as [(string | null)[], (string | null)[], (string | null)[]];
+  }) as [(string | null)[], (string | null)[], (string | null)[], string[] | undefined];
 
   const campaigns = new Map<string, CampaignAgg>();
   const campaign = (id: string) => {
@@ -206,7 +220,7 @@ export async function readOperationsParts(
     day.surveys = { ...day.surveys, [kind]: addSurvey(day.surveys[kind], Number(scoreS), npsS ? Number(npsS) : null) };
   });
 
-  const materials = materialLines(store, stock, materialJson);
+  const materials = materialLines(store, stock, materialJson, counts, withScores(movesAfter ?? []), w.timezone);
 
   const targetsParsed = targetsJson ? targetSettings.safeParse(JSON.parse(targetsJson)) : null;
   return {
@@ -220,22 +234,68 @@ export async function readOperationsParts(
     campaigns,
     targets: targetsParsed?.success ? targetsParsed.data : {},
     segments,
+    coop: coopCounts(ledger, now, w.timezone),
   };
 }
 
-/** Every item of the store, configured or moved, with its stock; the low ones first. */
+/** An item's latest stocktake (core/events/plans/latest-record.lua: 'at|event id|counted'). */
+export interface Stocktake {
+  at: number;
+  counted: number;
+}
+
+export function stocktakes(raw: Record<string, string>): Map<string, Stocktake> {
+  const out = new Map<string, Stocktake>();
+  for (const [itemId, rec] of Object.entries(raw)) {
+    const [atS, , countedS] = rec.split('|');
+    const at = Number(atS);
+    const counted = Number(countedS);
+    if (Number.isFinite(at) && Number.isInteger(counted)) out.set(itemId, { at, counted });
+  }
+  return out;
+}
+
+/**
+ * Every item of the store, configured, moved or counted, with its stock and its latest stocktake
+ * against the books at that moment; the low ones first. `movesAfter`: the movements dated after
+ * the earliest stocktake ('itemId|event id|quantity' by time).
+ */
 export function materialLines(
   store: string,
   stock: Record<string, string>,
   settingsJson: Record<string, string>,
+  counts: Map<string, Stocktake> = new Map(),
+  movesAfter: { member: string; score: number }[] = [],
+  timezone = 'Asia/Shanghai',
 ): MaterialLine[] {
   const lines: MaterialLine[] = [];
-  for (const itemId of new Set([...Object.keys(stock), ...Object.keys(settingsJson)])) {
+  const laterByItem = new Map<string, { at: number; quantity: number }[]>();
+  for (const m of movesAfter) {
+    const [itemId, , q] = m.member.split('|');
+    if (!itemId) continue;
+    const list = laterByItem.get(itemId) ?? [];
+    list.push({ at: m.score, quantity: Number(q) });
+    laterByItem.set(itemId, list);
+  }
+  for (const itemId of new Set([...Object.keys(stock), ...Object.keys(settingsJson), ...counts.keys()])) {
     const parsed = settingsJson[itemId] ? materialSettings.safeParse(JSON.parse(settingsJson[itemId]!)) : null;
     const name = parsed?.success ? parsed.data.name : itemId;
     const reorderLevel = parsed?.success ? parsed.data.reorderLevel : 0;
     const s = Number(stock[itemId] ?? 0);
-    lines.push({ itemId, store, name, stock: s, reorderLevel, low: needsReorder(s, reorderLevel) });
+    const count = counts.get(itemId);
+    let book = s;
+    if (count) for (const m of laterByItem.get(itemId) ?? []) if (m.at > count.at) book -= m.quantity;
+    lines.push({
+      itemId,
+      store,
+      name,
+      stock: s,
+      reorderLevel,
+      low: needsReorder(s, reorderLevel),
+      counted: count ? count.counted : null,
+      countedAt: count ? isoInZone(count.at, timezone) : null,
+      discrepancy: count ? stockDiscrepancy(book, count.counted) : null,
+    });
   }
   return lines.sort(
     (a, b) =>

@@ -25,12 +25,15 @@ export function seqKeys(prefix: string, store: string) {
  * A store's kept parts (core/kpi/kept-parts.ts), written by the workers and read for hundreds of
  * stores at once by a server that has not kept them itself. In the store's slot, like its seq.
  */
+/** The kept parts' layout: a new one is kept under new names, so no server decodes another's. */
+const KEPT_FORMAT = 2;
+
 export function keptPartsKeys(prefix: string, store: string) {
   return {
     /** STRING: the store's parts read at a moment, with their data version and horizon; expires. */
-    parts: `${prefix}:{${store}}:parts`,
+    parts: `${prefix}:{${store}}:parts:v${KEPT_FORMAT}`,
     /** STRING: the same, read at the store's next local midnight (the day's turnover needs no read). */
-    next: `${prefix}:{${store}}:parts:next`,
+    next: `${prefix}:{${store}}:parts:v${KEPT_FORMAT}:next`,
   };
 }
 
@@ -154,6 +157,21 @@ export function storeKeys(prefix: string, store: string) {
       stock: k('mat:stock'),
       /** HASH itemId → material settings JSON. */
       settings: k('mat:settings'),
+      /** ZSET 'itemId|event id|quantity' by the movement's time: the books at a stocktake's moment. */
+      moves: k('mat:moves'),
+      /** HASH itemId → 'at|event id|counted': the latest stocktake (盘点). */
+      counts: k('mat:count'),
+    },
+    /** The co-op ledger (厂家出帐台帐, ledgers.md). */
+    coop: {
+      /** HASH spendId → co-op spend JSON {at, budgetId, fen, program, share}, while the spend's standing record names a program. */
+      spends: k('coop:spend'),
+      /** HASH claimId → 'at|event id|' + the standing submission's JSON {program, spendIds, fen, evidence}. */
+      claims: k('coop:claim'),
+      /** HASH claimId → 'at|event id|' + the standing decision's JSON {outcome, approvedFen, reason}. */
+      decisions: k('coop:decision'),
+      /** HASH event id → payment JSON {claimId, at, fen}: each payment once, several a claim. */
+      payments: k('coop:paid'),
     },
     /** HASH 'YYYY-MM' → targets JSON. */
     targets: k('targets'),

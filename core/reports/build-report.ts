@@ -54,7 +54,7 @@ interface StoreRead {
 /** One store's counts of a period in its zone; a period wholly after now reads nothing. */
 async function countsOf(deps: ReportDeps, s: StoreRead, period: Period, now: number): Promise<PeriodCounts> {
   const bounds = periodBounds(period, s.settings.timezone);
-  return readPeriodCounts(deps.redis, deps.config, s.store, period, bounds, now);
+  return readPeriodCounts(deps.redis, deps.config, s.store, period, bounds, now, s.settings.timezone);
 }
 
 /**

@@ -86,7 +86,7 @@ export async function keepClosingValues(
   const kept: string[] = [];
   for (const [i, p] of periods.entries()) {
     if (have[i]) continue;
-    const counts = await readPeriodCounts(redis, cfg, store, p, periodBounds(p, zone), now);
+    const counts = await readPeriodCounts(redis, cfg, store, p, periodBounds(p, zone), now, zone);
     if (await redis.hsetnx(key, p.id, JSON.stringify(pack(closingValues(counts), now)))) kept.push(p.id);
   }
   return kept;

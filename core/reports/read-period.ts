@@ -13,6 +13,8 @@ import type { Period } from '../../domain/periods.js';
 import type { RedisConn } from '../redis/connections.js';
 import { storeKeys, type CallbackKind } from '../redis/keys.js';
 import { withScores } from '../kpi/day-buckets.js';
+import { coopLedgerOf, queueCoopLedger } from '../kpi/read-coop.js';
+import { coopPeriodCounts } from '../../domain/coop-periods.js';
 import type { Config } from '../config.js';
 
 export type PeriodReadConfig = Pick<Config, 'prefix' | 'callbackDeadlineMs'>;
@@ -39,7 +41,7 @@ function addSurvey(a: SurveyCounts, score: number, nps: number | null) {
 /**
  * The counts of `[start, end)`, up to `now` for a period not over yet. Which callbacks are due and
  * which appointments are past is judged at `now`; open and overdue complaints at the period's end
- * (or now, when earlier).
+ * (or now, when earlier), and so are the co-op spends unclaimed at the end, aged in `zone`.
  */
 export async function readPeriodCounts(
   redis: RedisConn,
@@ -48,6 +50,7 @@ export async function readPeriodCounts(
   period: Period,
   bounds: { start: number; end: number },
   now: number,
+  zone: string,
 ): Promise<PeriodCounts> {
   const k = storeKeys(cfg.prefix, store);
   const c = k.complaints;
@@ -92,6 +95,8 @@ export async function readPeriodCounts(
   p.zcount(k.media.all, lo, hi);
   p.zcount(k.media.negative, lo, hi);
   p.hget(k.targets, period.id);
+  // The co-op ledger is a store's tens of claims a year: read whole, its period worked out in domain/.
+  queueCoopLedger(p, cfg.prefix, store);
   const out = await answers(p);
   let i = 0;
   const next = () => out[i++];
@@ -121,6 +126,9 @@ export async function readPeriodCounts(
   counts.postsaleDone = num();
   counts.media = { total: num(), negative: num() };
   const targetsJson = next() as string | null;
+  const hash = () => next() as Record<string, string>;
+  const ledger = coopLedgerOf(hash(), hash(), hash(), hash());
+  counts.coop = coopPeriodCounts(ledger, bounds, now, zone);
 
   // Second round: the records of the period's resolutions, spends, orders, campaign leads and surveys.
   const ids = (list: string[]) => (list.length ? list : ['-']);

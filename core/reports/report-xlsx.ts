@@ -1,7 +1,8 @@
 /**
  * A period report as an Excel workbook (reports.md, `…/reports/2026-11.xlsx`): a sheet per
- * department with the comparable figures and their comparisons, and a sheet 目标与预算 with the
- * month's targets, the budgets and the campaigns. Cells hold numbers (exactly the JSON's), and the
+ * department with the comparable figures and their comparisons (市场 ends with the co-op ledger
+ * under its heading 厂家市场支持), and a sheet 目标与预算 with the month's targets, the budgets and
+ * the campaigns. Cells hold numbers (exactly the JSON's), and the
  * number formats show them: ratios as percentages, their changes in percentage points (the JSON's
  * delta for a ratio is already ×100), yuan with two decimals. An absent value (`null`) is a dash.
  * Every sheet starts with the same title block (store, period, its dates, and whether the figures
@@ -10,7 +11,16 @@
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import { TARGET_KEYS } from '../../domain/kpis.js';
-import { DEPARTMENTS, figureAt, REPORT_FIGURES, type Compared, type FigureUnit, type Report } from '../../domain/reports.js';
+import {
+  DEPARTMENTS,
+  FIGURE_SECTIONS,
+  figureAt,
+  REPORT_FIGURES,
+  type Compared,
+  type FigureSection,
+  type FigureUnit,
+  type Report,
+} from '../../domain/reports.js';
 import { BUDGET_STATUS_ZH, figureLabelZh, PERIOD_KIND_ZH, TARGET_LABELS } from './report-labels.js';
 
 export const FIGURE_HEADERS = ['指标', '本期', '上期', '环比变化', '去年同期', '同比变化'] as const;
@@ -135,10 +145,20 @@ function departmentSheet(wb: ExcelJS.Workbook, report: Report, dept: (typeof DEP
   headerRow(ws, HEADER_ROW, FIGURE_HEADERS);
   const revised = new Set(report.revised?.figures ?? []);
   const defs = REPORT_FIGURES.filter((d) => d.department === dept.id);
-  defs.forEach((def, i) => {
+  let at = HEADER_ROW + 1;
+  let section: FigureSection | undefined;
+  for (const def of defs) {
+    // A section (市场's 厂家市场支持) opens with its own heading row, which holds no figure.
+    if (def.section && def.section !== section) {
+      const h = ws.getRow(at++).getCell(1);
+      h.value = FIGURE_SECTIONS[def.section].zh;
+      h.font = { bold: true };
+      h.border = { bottom: { style: 'thin' } };
+    }
+    section = def.section;
     const f = figureAt(report.figures, def.name);
     const fmt = UNIT_FORMATS[def.unit];
-    const row = ws.getRow(HEADER_ROW + 1 + i);
+    const row = ws.getRow(at++);
     row.getCell(1).value = def.zh;
     put(row.getCell(2), f.value, fmt.value);
     const compared = (c: Compared | null, col: number) => {
@@ -148,7 +168,7 @@ function departmentSheet(wb: ExcelJS.Workbook, report: Report, dept: (typeof DEP
     compared(f.previous, 3);
     compared(f.lastYear, 5);
     if (revised.has(def.name)) for (let col = 1; col <= FIGURE_HEADERS.length; col++) row.getCell(col).fill = REVISED_FILL;
-  });
+  }
   setWidths(
     ws,
     defs.map((d) => d.zh),

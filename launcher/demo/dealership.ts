@@ -27,7 +27,17 @@ export interface BudgetPlan {
   script?: { startRatio: number; step: number; stopRatio: number };
   /** Spend booked against a budget nobody set up: it shows as `unbudgeted`. */
   unconfigured?: boolean;
+  /**
+   * The manufacturer's co-op program (厂家市场支持) this budget's spend falls under: it pays back
+   * `share` of every spend once the store claims it with evidence (`coop.ts`).
+   */
+  coop?: { program: CoopProgram; share: number };
 }
+
+/** The kinds of program the manufacturer runs each year: lead generation and materials, auto shows. */
+export type CoopProgram = '市场支持' | '车展支持';
+/** The program as the manufacturer's portal names it, one a year: `一汽丰田2026市场支持`. */
+export const coopProgramName = (program: CoopProgram, year: number): string => `一汽丰田${year}${program}`;
 
 export interface StoreProfile {
   code: string;
@@ -60,6 +70,8 @@ const online = (amount: number, pace: number): BudgetPlan => ({
   rhythm: 'daily',
   vendors: ONLINE_VENDORS,
   campaign: true,
+  // Leads from the manufacturer-approved auto portals: the program pays back 30 %.
+  coop: { program: '市场支持', share: 0.3 },
 });
 const show = (amount: number, pace: number): BudgetPlan => ({
   key: 'show',
@@ -70,6 +82,8 @@ const show = (amount: number, pace: number): BudgetPlan => ({
   rhythm: 'show',
   vendors: SHOW_VENDORS,
   campaign: true,
+  // Auto shows with the manufacturer's booth design: half of it comes back.
+  coop: { program: '车展支持', share: 0.5 },
 });
 const care = (amount: number, pace: number): BudgetPlan => ({
   key: 'care',
@@ -97,6 +111,8 @@ const pos = (amount: number, pace: number): BudgetPlan => ({
   pace,
   rhythm: 'weekly',
   vendors: POS_VENDORS,
+  // Point-of-sale materials in the manufacturer's CI: 40 %.
+  coop: { program: '市场支持', share: 0.4 },
 });
 
 export const GROUP_NAME = '华东汽车集团';

@@ -25,6 +25,7 @@ import {
 import { budgetIn, inSample, keptInSample, readByReports, thingOf } from './plan-sample.js';
 import { StockPlan, type OccasionAt } from './materials.js';
 import { between, chance, intBetween, pick, rngFor, shuffle, toYuan2, weighted, type Rng } from './random.js';
+import { COOP_REACH_MONTHS, planCoop } from './coop.js';
 import { planSpend } from './spend.js';
 import {
   DAY,
@@ -68,8 +69,9 @@ export interface GenerateOptions {
   /** Nothing later than this is returned. */
   now: number;
   /**
-   * When the demo started: scripted budgets cross their thresholds after it, and stock is counted
-   * (盘点) on the 1st of its month, where the back-fill starts. Defaults to `now`.
+   * When the demo started: scripted budgets cross their thresholds after it, and the books of stock
+   * open on the 1st of its month, where the back-fill starts, with last month's stocktake (盘点)
+   * beside them; each month's close brings the next one. Defaults to `now`.
    */
   demoStart?: number;
   /**
@@ -121,12 +123,20 @@ export function generateStoreEvents(store: StoreProfile, opts: GenerateOptions):
     for (const day of days) stock.plan(day, sink);
     const stockTake = DateTime.fromMillis(opts.demoStart ?? opts.now, { zone }).startOf('month');
     if (stockTake.toMillis() >= opts.from && stockTake.toMillis() < until) stock.opening(stockTake, sink);
+    // The month-end stocktake (月末盘点) at every month's close from the books' opening on.
+    for (let m = stockTake; m.toMillis() < until; m = m.plus({ months: 1 })) {
+      if (m.toMillis() >= opts.from) stock.count(m, sink);
+    }
   }
-  // Spend is planned a month at a time: a budget is monthly.
+  // Spend is planned a month at a time: a budget is monthly. A co-op budget's claims, decisions and
+  // payments follow its month by up to COOP_REACH_MONTHS, so the months before the range are planned
+  // too (the sink keeps what falls in the range: a correction of last month's invoice, a payment).
   const firstMonth = DateTime.fromMillis(opts.from, { zone }).startOf('month');
-  for (let m = firstMonth; m.toMillis() < until; m = m.plus({ months: 1 })) {
-    for (const budget of store.budgets) {
-      planSpend(sink, budgetIn(budget, share), m, opts.seed, opts.demoStart ?? opts.now);
+  for (let m = firstMonth.minus({ months: COOP_REACH_MONTHS }); m.toMillis() < until; m = m.plus({ months: 1 })) {
+    for (const plan of store.budgets) {
+      const budget = budgetIn(plan, share);
+      const spends = planSpend(sink, budget, m, opts.seed, opts.demoStart ?? opts.now);
+      planCoop(sink, budget, m, spends, opts.seed);
     }
   }
   const keep = (e: EventBody) => keptInSample(e, opts.seed, share) && (!opts.history || readByReports(e));

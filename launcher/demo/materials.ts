@@ -11,12 +11,13 @@
  *
  * With X the moment an item reaches its level before its next top-up, its stock at any moment t is
  * `reorderLevel + (units issued between t and X)`, and each top-up is what is issued between one X
- * and the next (give or take a unit to spare, see `crossing`). The stock starts with a stock-take
- * (盘点) on the 1st of the month the demo starts in, the moment the back-fill starts from.
+ * and the next (give or take a unit to spare, see `crossing`). The books open on the 1st of the
+ * month the demo starts in, the moment the back-fill starts from; each month's close is counted
+ * (月末盘点) against them, and a few items are found off.
  */
 import { DateTime } from 'luxon';
 import { MATERIALS, itemIdOf, type MaterialItem, type Occasion, type StoreProfile } from './dealership.js';
-import { between, chance, hashSeed, rngFor } from './random.js';
+import { between, chance, hashSeed, intBetween, rngFor, shuffle } from './random.js';
 import { DAY, MINUTE, atMinute, dayOf, hm, type Day, type Sink } from './timeline.js';
 
 /** Something that happened and makes stock move out. */
@@ -74,18 +75,43 @@ export class StockPlan {
     if (quantity > 0) sink.add(at, { id: `${itemId}-${day.key}.received`, type: 'material.moved', itemId, quantity });
   }
 
-  /** The stock-take at `at` (a local midnight): what each item holds then. */
+  /** The books' opening at `at` (a local midnight): what each item holds then. */
   opening(at: DateTime, sink: Sink): void {
-    const day = this.dayNo(dayNumber(at));
     for (const item of MATERIALS) {
       const itemId = itemIdOf(this.store.code, item);
-      let next = day;
-      while (this.itemRestockedOn(next) !== item) next = this.dayAfter(next, 1);
-      const crossing = this.crossing(item, next);
-      const quantity = item.reorderLevel + crossing.spare + this.issued(itemId, at.toMillis(), crossing.at);
+      const quantity = this.bookAt(item, at);
       const id = `${itemId}-${at.toFormat('yyyyLLdd')}.opening`;
       if (quantity > 0) sink.add(at.toMillis(), { id, type: 'material.moved', itemId, quantity });
     }
+  }
+
+  /**
+   * The month-end stocktake (月末盘点) closing the month before `at` (a 1st, local midnight): every
+   * item counted, most as the books say; one or two a month are off by a few units — a box of
+   * brochures gone to a roadshow unbooked, gifts taken, more rarely a carton found (盘盈).
+   */
+  count(at: DateTime, sink: Sink): void {
+    const closed = at.minus({ days: 1 }).toFormat('yyyyLL');
+    const rng = rngFor(this.seed, this.store.code, closed, 'stocktake');
+    const off = new Set(shuffle(rng, [...MATERIALS]).slice(0, intBetween(rng, 1, 2)));
+    for (const item of MATERIALS) {
+      const itemId = itemIdOf(this.store.code, item);
+      const book = this.bookAt(item, at);
+      const diff = off.has(item) ? (chance(rng, 0.8) ? -intBetween(rng, 1, 3) : intBetween(rng, 1, 2)) : 0;
+      const counted = Math.max(0, book + diff);
+      sink.add(at.toMillis(), { id: `${itemId}-${closed}.counted`, type: 'material.counted', itemId, counted });
+    }
+  }
+
+  /**
+   * The item's stock on the books at a local midnight: its reorder level plus what goes out until
+   * it reaches that level before its next top-up (see the top of the file).
+   */
+  private bookAt(item: MaterialItem, at: DateTime): number {
+    let next = this.dayNo(dayNumber(at));
+    while (this.itemRestockedOn(next) !== item) next = this.dayAfter(next, 1);
+    const crossing = this.crossing(item, next);
+    return item.reorderLevel + crossing.spare + this.issued(itemIdOf(this.store.code, item), at.toMillis(), crossing.at);
   }
 
   /** One item a day, in turn; each store starts the rotation at its own place. */

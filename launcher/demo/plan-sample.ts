@@ -14,11 +14,12 @@
  * share (`budgetIn`), and complaints are planned about the repairs kept (2–5 % of them). Media
  * mentions, a handful a week whatever the store's size, are all kept.
  *
- * History besides leaves out what no report figure reads (`readByReports`): stock movements (stock
- * is counted on the 1st of the month the demo starts in), post-sale tasks' openings (all were done
- * long ago; reports count completions), call attempts that reached nobody (met and missed are judged
- * by reaching the customer) and bookings called off (a cancelled booking is no appointment). The
- * live month keeps them: the wall shows open tasks, missed calls and stock.
+ * History besides leaves out what no report figure reads (`readByReports`): stock movements and
+ * stocktakes (the books of stock open on the 1st of the month the demo starts in), post-sale tasks'
+ * openings (all were done long ago; reports count completions), call attempts that reached nobody
+ * (met and missed are judged by reaching the customer) and bookings called off (a cancelled booking
+ * is no appointment). The live month keeps them: the wall shows open tasks, missed calls and stock.
+ * Co-op claims, decisions and payments are planned from the sampled budgets' spends, and all kept.
  *
  * Keeping is systematic, not a coin toss per thing: of each day's numbered visits (orders, …) the
  * kept ones are evenly spread, so a month's count is the plan's times the share within one or two,
@@ -59,13 +60,18 @@ export function inSample(thing: string, seed: number, share: number): boolean {
 export function keptInSample(e: EventBody, seed: number, share: number): boolean {
   switch (e.type) {
     case 'material.moved':
+    case 'material.counted':
       // Issued with the occasions kept, restocked to what they issue: sampled where they are planned.
       return true;
     case 'spend.recorded':
+    case 'coop.claim.submitted':
+    case 'coop.claim.decided':
+    case 'coop.claim.paid':
     case 'complaint.opened':
     case 'complaint.responded':
     case 'complaint.resolved':
-      // Planned against the sample already: spend against its budgets, complaints about its repairs.
+      // Planned against the sample already: spend against its budgets (co-op claims against that
+      // spend), complaints about its repairs.
       return true;
     case 'media.mention':
       // The press writes about a store whatever its size: a handful a week, all kept.
@@ -78,6 +84,7 @@ export function keptInSample(e: EventBody, seed: number, share: number): boolean
 export function readByReports(e: EventBody): boolean {
   switch (e.type) {
     case 'material.moved':
+    case 'material.counted':
     case 'appointment.cancelled':
       return false;
     case 'appointment.booked':

@@ -1,9 +1,11 @@
 /**
  * Marketing spend (spend.recorded) of one store for one month, budget by budget. Planned a month at
- * a time because a budget is monthly: the month's spend is shared out over its days.
+ * a time because a budget is monthly: the month's spend is shared out over its days. A budget under
+ * a manufacturer co-op program records the program and its share on every spend; the claims that
+ * follow are planned from the spends returned here (`coop.ts`).
  */
 import type { DateTime } from 'luxon';
-import { budgetIdOf, type BudgetPlan } from './dealership.js';
+import { budgetIdOf, coopProgramName, type BudgetPlan } from './dealership.js';
 import { between, chance, intBetween, pick, rngFor, toYuan2, type Rng } from './random.js';
 import { HOUR, MINUTE, hm, inHours, type Sink } from './timeline.js';
 
@@ -37,15 +39,31 @@ function billings(rng: Rng, budget: BudgetPlan, month: DateTime): Billing[] {
   }
 }
 
-export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed: number, demoStart: number): void {
+/** A spend as it stands (its latest record), for the co-op claims. */
+export interface PlannedSpend {
+  spendId: string;
+  budgetId: string;
+  ms: number;
+  amount: number;
+}
+
+/** Plans the month's spend of a budget into the sink; returns each spend as it stands, in time order. */
+export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed: number, demoStart: number): PlannedSpend[] {
   const store = sink.store;
   const budgetId = budgetIdOf(store.code, month.toFormat('yyyy-LL'), budget.key);
   const rng = rngFor(seed, budgetId, 'spend');
   const monthEnd = month.plus({ months: 1 }).toMillis();
+  const coop = budget.coop
+    ? { coop: { program: coopProgramName(budget.coop.program, month.year), share: budget.coop.share } }
+    : {};
+  const standing = new Map<string, PlannedSpend>();
   const record = (spendId: string, suffix: string, ms: number, amount: number) => {
     const vendor = pick(rng, budget.vendors);
-    sink.add(ms, { id: `${spendId}.${suffix}`, type: 'spend.recorded', spendId, budgetId, amount, vendor });
+    sink.add(ms, { id: `${spendId}.${suffix}`, type: 'spend.recorded', spendId, budgetId, amount, vendor, ...coop });
+    // A correction comes later: the latest record stands.
+    standing.set(spendId, { spendId, budgetId, ms, amount });
   };
+  const spends = () => [...standing.values()].sort((a, b) => a.ms - b.ms || (a.spendId < b.spendId ? -1 : 1));
 
   const bills = billings(rng, budget, month).sort((a, b) => a.ms - b.ms);
   const scripted = budget.script && demoStart >= month.toMillis() && demoStart < monthEnd ? budget.script : undefined;
@@ -67,7 +85,7 @@ export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed:
         record(spendId, 'fix', fixAt, Math.round(amount * between(rng, 0.85, 1.05)));
       }
     });
-    return;
+    return spends();
   }
 
   // Scripted budget: bills before the demo started add up to startRatio…
@@ -88,4 +106,5 @@ export function planSpend(sink: Sink, budget: BudgetPlan, month: DateTime, seed:
     record(`${budgetId}-l${String(n).padStart(3, '0')}`, 'rec', t, amount);
     t += intBetween(rng, 60, 110) * MINUTE;
   }
+  return spends();
 }

@@ -1,6 +1,7 @@
 /**
  * GET /api/v1/stores/:store/lists/:list — the list behind a figure: callbacks to make, overdue
- * complaints (all open by urgency, or the overdue ones), materials to reorder, high-value customers likely to churn. Masked unless the key
+ * complaints (all open by urgency, or the overdue ones), materials to reorder, high-value customers likely to churn,
+ * co-op spends to claim and approved claims unpaid. Masked unless the key
  * has scope `pii`.
  */
 import type { Request, Response } from 'express';
@@ -8,9 +9,9 @@ import { WORK_LISTS, type WorkList, type WorkListName } from '../../domain/work-
 import { readHighChurn, readSegments } from '../../core/segments/read-segments.js';
 import type { AppDeps } from '../deps.js';
 import { isoInZone } from '../../core/kpi/windows.js';
-import { materialLines } from '../../core/kpi/read-operations.js';
-import { storeKeys } from '../../core/redis/keys.js';
+import { readMaterialLines } from '../../core/kpi/read-materials.js';
 import { openComplaints } from '../../core/work-lists/open-complaints.js';
+import { coopUnclaimed, coopUnpaid } from '../../core/work-lists/coop.js';
 import { overdueComplaints } from '../../core/work-lists/overdue-complaints.js';
 import { pendingCallbacks } from '../../core/work-lists/pending-callbacks.js';
 import { storeParam } from './path-params.js';
@@ -18,7 +19,7 @@ import { mayReach } from './store-access.js';
 
 const LIMIT = 500;
 
-async function items(name: WorkListName, store: string, now: number, pii: boolean, deps: AppDeps) {
+async function items(name: WorkListName, store: string, timezone: string, now: number, pii: boolean, deps: AppDeps) {
   const { redis, config } = deps;
   switch (name) {
     case 'pendingCallbacks':
@@ -27,15 +28,16 @@ async function items(name: WorkListName, store: string, now: number, pii: boolea
       return openComplaints(redis, config.prefix, store, now, config.complaintDeadlinesMs, pii);
     case 'overdueComplaints':
       return overdueComplaints(redis, config.prefix, store, now, pii);
-    case 'lowMaterials': {
-      const k = storeKeys(config.prefix, store).materials;
-      const [stock, settings] = await Promise.all([redis.hgetall(k.stock), redis.hgetall(k.settings)]);
-      return materialLines(store, stock, settings)
+    case 'lowMaterials':
+      return (await readMaterialLines(redis, config.prefix, store, timezone))
         .filter((m) => m.low)
         .map(({ itemId, name, stock: s, reorderLevel }) => ({ itemId, name, stock: s, reorderLevel }));
-    }
     case 'highChurn':
       return readHighChurn(redis, config.prefix, store, { pii, limit: LIMIT });
+    case 'coopUnclaimed':
+      return coopUnclaimed(redis, config.prefix, store, timezone, now);
+    case 'coopUnpaid':
+      return coopUnpaid(redis, config.prefix, store, timezone, now);
   }
 }
 
@@ -58,7 +60,7 @@ export async function getWorkList(req: Request, res: Response, deps: AppDeps) {
   }
   const now = Date.now();
   const pii = principal.scopes.includes('pii');
-  const all = await items(list, store, now, pii, deps);
+  const all = await items(list, store, settings.timezone, now, pii, deps);
   // The stored churn list is capped; its class count is the true total.
   const total = list === 'highChurn' ? (await readSegments(deps.redis, deps.config.prefix, store)).counts.highChurn : all.length;
   const body: WorkList = {

@@ -32,6 +32,7 @@ const T = {
   by: img('by'),
   ackBy: img('ackBy'),
   ackNote: script('ackNote'),
+  program: `${img('program')}厂家支持`,
 };
 const S = 'XS1';
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
@@ -60,6 +61,16 @@ beforeAll(async () => {
     events: [
       ev('spend.recorded', ago(30), { store: S, spendId: 'XSP1', budgetId: 'XS-B1', amount: 10500, vendor: img('vendor') }),
       ev('material.moved', ago(40), { store: S, itemId: 'XS-M1', quantity: 5 }),
+      // Counted 4 of the 5 on the books: the name shows among the stocktake's gaps too.
+      ev('material.counted', ago(35), { store: S, itemId: 'XS-M1', counted: 4 }),
+      // A co-op spend unclaimed for 45 days: on the list of spends to claim, with its program.
+      ev('spend.recorded', ago(45 * DAY), {
+        store: S,
+        spendId: 'XSP0',
+        budgetId: 'XS-B0',
+        amount: 2000,
+        coop: { program: T.program, share: 0.5 },
+      }),
       // High severity: its 4 h response deadline passed an hour ago (overdue, announced); open till 24 h.
       ev('complaint.opened', ago(5 * 60), {
         store: S,
@@ -80,7 +91,7 @@ beforeAll(async () => {
     ],
   });
   expect(res.status).toBe(202);
-  await waitFor(async () => (await stack.request('GET', `/api/v1/stores/${S}/kpis`)).body?.seq >= 9, 10_000, 'events applied');
+  await waitFor(async () => (await stack.request('GET', `/api/v1/stores/${S}/kpis`)).body?.seq >= 11, 10_000, 'events applied');
 
   // Customer value, now.
   const job = await stack.request('POST', `/api/v1/stores/${S}/segments/recompute`);
@@ -197,6 +208,7 @@ describe('markup in the data is shown as text', () => {
       ['openComplaints', [T.summary, T.customer]],
       ['lowMaterials', [T.material]],
       ['highChurn', [T.customer]],
+      ['coopUnclaimed', [T.program]],
     ];
     for (const [list, texts] of lists) {
       await page.getByTestId(`drill-${list}`).first().click();

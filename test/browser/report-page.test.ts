@@ -82,6 +82,41 @@ function beforeEvents(store: string) {
   ];
 }
 
+/**
+ * RP1's co-op ledger: two co-op spends on the 12th of the month before (2,000 and 1,000 yuan of
+ * program money); in the month a claim for the first (2,000), approved 1,500, paid 1,000. At the
+ * month's end the second is 16 + 28 … 19 + 31 days old, 44 to 50: 31–60 days whatever the months.
+ */
+function coopEvents(store: string) {
+  const program = '一汽丰田2026市场支持';
+  return [
+    ev('spend.recorded', at(before, 12, 10), {
+      store,
+      spendId: `${store}-CS1`,
+      budgetId: `${store}-CB`,
+      amount: 4000,
+      coop: { program, share: 0.5 },
+    }),
+    ev('spend.recorded', at(before, 12, 11), {
+      store,
+      spendId: `${store}-CS2`,
+      budgetId: `${store}-CB`,
+      amount: 1000,
+      coop: { program, share: 1 },
+    }),
+    ev('coop.claim.submitted', at(month, 5), {
+      store,
+      claimId: `${store}-Q1`,
+      program,
+      spendIds: [`${store}-CS1`],
+      amount: 2000,
+      evidence: 2,
+    }),
+    ev('coop.claim.decided', at(month, 15), { store, claimId: `${store}-Q1`, outcome: 'partial', approvedAmount: 1500 }),
+    ev('coop.claim.paid', at(month, 20), { store, claimId: `${store}-Q1`, amount: 1000 }),
+  ];
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   stack = await startStack('reportpage');
@@ -105,7 +140,7 @@ beforeAll(async () => {
     expect(budget.status).toBe(200);
     expect((await stack.request('PUT', `/api/v1/targets/${store}/${MONTH}`, { orders: 5 })).status).toBe(200);
   }
-  const events = [...monthEvents('RP1'), ...beforeEvents('RP1'), ...monthEvents('RP2')];
+  const events = [...monthEvents('RP1'), ...beforeEvents('RP1'), ...coopEvents('RP1'), ...monthEvents('RP2')];
   const res = await stack.request('POST', '/api/v1/events', { events });
   expect(res.status).toBe(202);
   await waitFor(
@@ -168,10 +203,10 @@ describe('the report page of a store, a closed month', () => {
     expect(await page.getByTestId('report-store').textContent()).toBe('杭州西湖店');
     expect(await page.getByTestId('report-period').textContent()).toBe(`${month.year}年${month.month}月`);
     await expect(page.getByTestId('report-partial').count()).resolves.toBe(0);
-    // Sent after the month's close: 21 late events, the banner names what they changed.
-    expect(api.revised.events).toBe(21);
+    // Sent after the month's close: 21 late events and the 3 of the co-op claim; the banner names what they changed.
+    expect(api.revised.events).toBe(24);
     const banner = (await page.getByTestId('report-revised').textContent()) ?? '';
-    expect(banner).toContain('21 条迟到事件');
+    expect(banner).toContain('24 条迟到事件');
     expect(banner).toContain('新增投诉');
 
     expect(await cell(page, 'testDriveRate', 'value')).toBe('75.0%');
@@ -212,6 +247,24 @@ describe('the report page of a store, a closed month', () => {
     // The campaign: 1 lead, 1 order of 189,800 yuan, 8,500 spent: 8,500 a lead, 22.33× return.
     const campaign = (await page.locator('[data-campaign="RP1-C1"]').innerText()).replace(/\s+/g, ' ');
     expect(campaign).toContain('1 1 ¥189,800 ¥8,500 ¥8,500 22.33×');
+
+    // The co-op ledger under its heading in 市场: 1 claim of 2,000 (none the month before), 1,500
+    // approved of it (75.0 %, its parts in yuan), 1,000 received; at the end CS2's 1,000 is 31–60
+    // days old, where the month before ended with both spends (3,000) 16 to 19 days old.
+    expect(await page.locator('[data-section="coop"] .section-head').textContent()).toBe('厂家市场支持');
+    expect(await cell(page, 'coop.submitted.count', 'value')).toBe('1');
+    expect(await cell(page, 'coop.submitted.count', 'previous-change')).toBe('▲1');
+    expect(await cell(page, 'coop.submitted.amount', 'value')).toBe('¥2,000');
+    expect(await cell(page, 'coop.approvalRate', 'value')).toBe('75.0%');
+    expect(await page.locator('[data-figure="coop.approvalRate"] .parts').textContent()).toBe('¥1,500/¥2,000');
+    expect(await cell(page, 'coop.paid.amount', 'value')).toBe('¥1,000');
+    expect(await cell(page, 'coop.unclaimedAtEnd.d31_60', 'value')).toBe('¥1,000');
+    expect(await cell(page, 'coop.unclaimedAtEnd.d31_60', 'previous-change')).toBe('▲¥1,000');
+    expect(await toneOf(page, 'coop.unclaimedAtEnd.d31_60', 'previous-change')).toContain('tone-bad');
+    expect(await cell(page, 'coop.unclaimedAtEnd.total', 'previous')).toBe('¥3,000');
+    expect(await cell(page, 'coop.unclaimedAtEnd.total', 'previous-change')).toBe('▼¥2,000');
+    expect(await toneOf(page, 'coop.unclaimedAtEnd.total', 'previous-change')).toContain('tone-good');
+    await page.getByTestId('dept-marketing').screenshot({ path: join(SHOTS, 'report-month-marketing-coop.png') });
 
     expect(await page.locator('[data-testid^="trend-"] canvas').count()).toBe(4);
     await page.screenshot({ path: join(SHOTS, 'report-month-screen-1280.png'), fullPage: true });
@@ -314,6 +367,8 @@ describe('the group report page', () => {
     await ready(page);
     expect(await page.getByTestId('report-period').textContent()).toBe(month.setLocale('en-GB').toFormat('LLLL yyyy'));
     expect(await page.locator('#dept-care').textContent()).toBe('Customer care');
+    expect(await page.locator('[data-section="coop"] .section-head').textContent()).toBe('Manufacturer co-op');
+    expect(await page.locator('[data-figure="coop.approvalRate"] th').textContent()).toBe('Approval rate');
     await page.context().close();
   });
 });

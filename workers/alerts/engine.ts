@@ -25,6 +25,8 @@ import { budgetRule, overspendRule, unbudgetedRule } from './rules/budgets.js';
 import { callbackDueSoonRule, callbackMissedRule } from './rules/callbacks.js';
 import { complaintRule } from './rules/complaints.js';
 import { materialRule } from './rules/materials.js';
+import { coopRule } from './rules/coop.js';
+import { stocktakeRule } from './rules/stocktake.js';
 import { mediaRule } from './rules/media.js';
 import { screenSilentRule } from './rules/screens.js';
 import { targetRule } from './rules/targets.js';
@@ -40,6 +42,8 @@ export const RULES: readonly AlertRule[] = [
   mediaRule,
   targetRule,
   screenSilentRule,
+  coopRule,
+  stocktakeRule,
 ];
 
 export interface EngineDeps {

@@ -57,6 +57,9 @@ function byUrgency(a: WorkRow, b: WorkRow): number {
     return share(a.item) - share(b.item);
   }
   if (a.list === 'highChurn' && b.list === 'highChurn') return b.item.value - a.item.value;
+  // The oldest first: the claim window closes on the oldest spend first, the oldest decision waits longest.
+  if (a.list === 'coopUnclaimed' && b.list === 'coopUnclaimed') return b.item.ageDays - a.item.ageDays;
+  if (a.list === 'coopUnpaid' && b.list === 'coopUnpaid') return b.item.ageDays - a.item.ageDays;
   return 0;
 }
 
@@ -72,6 +75,10 @@ export function rowKey(r: WorkRow): string {
       return `${r.store}:${r.item.itemId}`;
     case 'highChurn':
       return `${r.store}:${r.item.customer.id}`;
+    case 'coopUnclaimed':
+      return `${r.store}:${r.item.spendId}`;
+    case 'coopUnpaid':
+      return `${r.store}:${r.item.claimId}`;
   }
 }
 

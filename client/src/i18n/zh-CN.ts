@@ -4,6 +4,7 @@
 import type { AlertKind, AlertSeverity, AlertState } from '../../../domain/alerts.js';
 import type { BudgetStatus, LeadChannel, PostsaleKind, SegmentClass, TargetKey } from '../../../domain/kpis.js';
 import type { WallPage } from '../../../domain/screens.js';
+import type { CoopAgeBucket } from '../../../domain/coop.js';
 import type { WorkListName } from '../../../domain/work-lists.js';
 import type { WallStatus } from '../../../domain/freshness.js';
 import type { ConnectionState, WallProblem } from '../composables/use-live-snapshot.js';
@@ -62,6 +63,8 @@ export const zhCN = {
     media_negative: '负面报道',
     target_behind: '目标进度落后',
     screen_silent: '大屏离线',
+    coop_claim_window: '厂家支持待申报',
+    stock_discrepancy: '盘点差异',
   } satisfies Record<AlertKind, string>,
   alertStates: { open: '待处理', acked: '已确认', cleared: '已解除' } satisfies Record<AlertState, string>,
   handledBy: (by: string) => `已处理 · ${by}`,
@@ -217,6 +220,26 @@ export const zhCN = {
   stockLevel: (stock: string, level: string) => `库存 ${stock} / 补货线 ${level}`,
   allStocked: '所有物料库存充足',
   moreItems: (n: number) => `另有 ${n} 项`,
+  lowStock: '低于补货线',
+  stocktakeGaps: '盘点差异',
+  bookCounted: (book: string, counted: string) => `账面 ${book} / 实盘 ${counted}`,
+  gapShort: (n: string) => `短少 ${n}`,
+  gapOver: (n: string) => `多出 ${n}`,
+  // Manufacturer co-op (厂家市场支持 / 厂家出帐)
+  coop: '厂家市场支持',
+  coopEligible: '可申报',
+  coopUnclaimed: '未申报',
+  coopSpends: (n: string) => `${n} 笔`,
+  coopAge: { d0_30: '0–30天', d31_60: '31–60天', d61_90: '61–90天', over90: '90天以上' } satisfies Record<CoopAgeBucket, string>,
+  coopOutstanding: '待到账',
+  coopOverdue: '逾期未到账',
+  coopApprovalRate: '批准率',
+  coopMonth: '本月',
+  coopClaimed: '申报',
+  coopApproved: '批准',
+  coopReceived: '到账',
+  coopRejected: (n: string) => `驳回 ${n} 笔`,
+  coopNoSpends: '暂无待申报费用',
   // Customer value
   segments: '客户价值分层',
   segmentClasses: {
@@ -272,6 +295,8 @@ export const zhCN = {
     overdueComplaints: '超时投诉',
     lowMaterials: '待补货物料',
     highChurn: '高价值流失风险客户',
+    coopUnclaimed: '待申报厂家支持',
+    coopUnpaid: '厂家未到账',
   } satisfies Record<WorkListName, string>,
   drillHint: '查看名单',
   close: '关闭',
@@ -307,6 +332,19 @@ export const zhCN = {
   lastActivity: '最近往来',
   noCustomerName: '未留姓名',
   kinds: { sales: '销售', service: '售后' } as Record<string, string>,
+  coopList: {
+    spentOn: '费用日期',
+    spend: '费用',
+    share: (pct: string) => `返还 ${pct}`,
+    refundable: '可返还',
+    days: (n: string) => `${n} 天未申报`,
+    claimed: '申报',
+    approved: '批准',
+    received: '已到账',
+    outstanding: '待到账',
+    sinceDecision: (n: string) => `批准后 ${n} 天`,
+    outcome: { approved: '全额批准', partial: '部分批准', rejected: '驳回' } as Record<string, string>,
+  },
   alertText: {
     budgetWarn: (name: string, pct: string) => `预算「${name}」已用 ${pct}，接近上限`,
     budgetTripped: (name: string, pct: string) => `预算「${name}」已跳闸：已用 ${pct}`,
@@ -338,6 +376,10 @@ export const zhCN = {
     mediaNegative: (outlet: string, title: string | null) => `负面媒体报道：${outlet}${title ? `《${title}》` : ''}`,
     targetBehind: (metric: string, actual: string, target: string, pace: string) =>
       `本月${metric}目标进度落后：完成 ${actual} / ${target}，节奏 ${pace}`,
+    coopClaimWindow: (program: string, day: string, days: string, amount: string) =>
+      `厂家支持「${program}」${day} 的费用已 ${days} 天未申报，可返还 ${amount}，请尽快申报`,
+    stockDiscrepancy: (name: string, book: string, counted: string, gap: string) =>
+      `盘点差异：物料「${name}」账面 ${book}，实盘 ${counted}，${gap}`,
   },
   // Alerts on the staff page
   activeAlerts: '当前告警',

@@ -7,7 +7,7 @@
  * - Bounded: at most `maxEntries` entries and `maxChars` characters in all; the least recently
  *   saved go first. An entry larger than the whole budget is not kept at all.
  * - Versioned: entries written by a build with another shape of the snapshot or the playlist are
- *   dropped unread (the version is derived from domain/kpis.ts and domain/screens.ts at build time).
+ *   dropped unread (the version is derived from domain/kpis.ts, domain/coop.ts and domain/screens.ts at build time).
  * - Storage may be missing, disabled (private mode) or full: every failure is swallowed, the page
  *   then simply has no cache. Walls only ever receive masked data; nothing else is stored here.
  */

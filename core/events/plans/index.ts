@@ -7,6 +7,7 @@ import type { EventPlans, EventScript } from '../event-plan.js';
 import { appointmentPlans, appointmentScripts } from './appointment.js';
 import { callbackPlans, callbackScripts } from './callback.js';
 import { complaintPlans, complaintScripts } from './complaint.js';
+import { coopPlans, coopScripts } from './coop.js';
 import { countedPlans, countedScripts } from './counted.js';
 import { logOnlyScript } from './log-only.js';
 import { materialPlans, materialScripts } from './material.js';
@@ -27,6 +28,7 @@ export const EVENT_PLANS: EventPlans<EventType> = {
   ...spendPlans,
   ...materialPlans,
   ...postsalePlans,
+  ...coopPlans,
 };
 
 /** Every script the plans name, each defined once as a command. */
@@ -42,4 +44,5 @@ export const EVENT_SCRIPTS: readonly EventScript[] = [
   ...postsaleScripts,
   ...materialScripts,
   ...versionedRecordScripts,
+  ...coopScripts,
 ];

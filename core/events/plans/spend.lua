@@ -1,8 +1,10 @@
 -- spend.recorded: per spendId the record with the latest time (then the larger event id) stands,
 -- so a correction wins whatever the arrival order and a resend is counted once.
--- KEYS[3] records hash, KEYS[4] fen by budget hash, KEYS[5] spend by time.
+-- KEYS[3] records hash, KEYS[4] fen by budget hash, KEYS[5] spend by time, KEYS[6] co-op spends hash.
 -- ARGV[3] spendId, ARGV[4] time ms, ARGV[5] event id, ARGV[6] budgetId, ARGV[7] fen,
--- ARGV[8] the largest sum of a budget either way, fen (2^53 − 1: read back exactly).
+-- ARGV[8] the largest sum of a budget either way, fen (2^53 − 1: read back exactly),
+-- ARGV[9] the co-op spend's JSON when the record names a program, else ''. The standing record
+-- decides: a correction without a program takes the spend out of the co-op ledger.
 local id, atS, eid, budget, fen, max = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
 local cur = redis.call('HGET', KEYS[3], id)
 local cBudget, cFen
@@ -40,4 +42,9 @@ end
 redis.call('HSET', KEYS[3], id, atS .. '|' .. eid .. '|' .. budget .. '|' .. string.format('%d', fen))
 redis.call('HINCRBY', KEYS[4], budget, string.format('%d', fen))
 redis.call('ZADD', KEYS[5], atS, id)
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[6], id, ARGV[9])
+else
+  redis.call('HDEL', KEYS[6], id)
+end
 return 1

@@ -1,7 +1,6 @@
 /** Promotional material at or below its reorder level (库存预警); restocking clears it. */
 import { materialLowMessage } from '../../../domain/material-stock.js';
-import { materialLines } from '../../../core/kpi/read-operations.js';
-import { storeKeys } from '../../../core/redis/keys.js';
+import { readMaterialLines } from '../../../core/kpi/read-materials.js';
 import { SETTLE_MS, type AlertRule } from '../rule.js';
 
 export const materialRule: AlertRule = {
@@ -10,9 +9,8 @@ export const materialRule: AlertRule = {
   settleMs: SETTLE_MS,
   triggers: ['material.moved'],
   async evaluate(ctx) {
-    const k = storeKeys(ctx.prefix, ctx.store).materials;
-    const [stock, settings] = await Promise.all([ctx.redis.hgetall(k.stock), ctx.redis.hgetall(k.settings)]);
-    const conditions = materialLines(ctx.store, stock, settings)
+    const lines = await ctx.memo('materials', () => readMaterialLines(ctx.redis, ctx.prefix, ctx.store, ctx.timezone));
+    const conditions = lines
       .filter((m) => m.low)
       .map((m) => ({
         key: `material:${m.itemId}`,
