@@ -12,6 +12,7 @@ import {
   coopFen,
   COOP_AGE_BUCKETS,
   COOP_WINDOW_DAYS,
+  standingPayments,
   type CoopAgeBucket,
   type CoopLedger,
 } from './coop.js';
@@ -73,7 +74,7 @@ export function coopPeriodCounts(
     c.decided.claimedFen += claim.fen;
     if (d.outcome === 'rejected') c.decided.rejectedCount++;
   }
-  for (const p of ledger.payments) if (claims.has(p.claimId) && inPeriod(p.at)) c.paidFen += p.fen;
+  for (const p of standingPayments(ledger)) if (inPeriod(p.at)) c.paidFen += p.fen;
 
   const claimedByEnd = claimedSpendIds(ledger.claims.filter((cl) => cl.at <= last));
   for (const s of ledger.spends) {

@@ -129,11 +129,16 @@ export const NO_COOP: CoopCounts = {
 /** The spend ids named by a standing claim. */
 export const claimedSpendIds = (claims: readonly CoopClaim[]): Set<string> => new Set(claims.flatMap((c) => c.spendIds));
 
-/** Received per standing claim (payments of a claim not yet submitted wait for it). */
-function receivedByClaim(ledger: CoopLedger): Map<string, number> {
+/** The payments that count: those of a submitted claim (a payment of a claim not yet submitted waits for it). */
+export function standingPayments(ledger: CoopLedger): CoopPayment[] {
   const standing = new Set(ledger.claims.map((c) => c.claimId));
+  return ledger.payments.filter((p) => standing.has(p.claimId));
+}
+
+/** Received per standing claim. */
+function receivedByClaim(payments: readonly CoopPayment[]): Map<string, number> {
   const received = new Map<string, number>();
-  for (const p of ledger.payments) if (standing.has(p.claimId)) received.set(p.claimId, (received.get(p.claimId) ?? 0) + p.fen);
+  for (const p of payments) received.set(p.claimId, (received.get(p.claimId) ?? 0) + p.fen);
   return received;
 }
 
@@ -166,7 +171,8 @@ export function coopCounts(ledger: CoopLedger, now: number, zone: string): CoopC
   }
   const month = monthSpan(now, zone);
   const decisions = new Map(ledger.decisions.map((d) => [d.claimId, d]));
-  const received = receivedByClaim(ledger);
+  const payments = standingPayments(ledger);
+  const received = receivedByClaim(payments);
   for (const claim of ledger.claims) {
     c.claimedFen += claim.fen;
     if (within(claim.at, month)) c.month.claimedFen += claim.fen;
@@ -179,17 +185,17 @@ export function coopCounts(ledger: CoopLedger, now: number, zone: string): CoopC
       c.month.approvedFen += d.approvedFen;
       if (d.outcome === 'rejected') c.month.rejectedCount++;
     }
-    if (ageDays(d.at, now, zone) < COOP_WINDOW_DAYS) {
+    const decidedAge = ageDays(d.at, now, zone);
+    if (decidedAge < COOP_WINDOW_DAYS) {
       c.rate.approvedFen += d.approvedFen;
       c.rate.claimedFen += claim.fen;
     }
     if (d.approvedFen > got) {
       c.outstandingFen += d.approvedFen - got;
-      if (ageDays(d.at, now, zone) > UNPAID_AFTER_DAYS) c.overdueFen += d.approvedFen - got;
+      if (decidedAge > UNPAID_AFTER_DAYS) c.overdueFen += d.approvedFen - got;
     }
   }
-  const standing = new Set(ledger.claims.map((cl) => cl.claimId));
-  for (const p of ledger.payments) if (standing.has(p.claimId) && within(p.at, month)) c.month.receivedFen += p.fen;
+  for (const p of payments) if (within(p.at, month)) c.month.receivedFen += p.fen;
   return c;
 }
 
@@ -306,7 +312,7 @@ export interface CoopUnpaidRow {
 /** Claims approved (in full or in part) and not fully paid more than 30 days after the decision, the oldest decision first. */
 export function unpaidClaims(ledger: CoopLedger, now: number, zone: string, afterDays = UNPAID_AFTER_DAYS): CoopUnpaidRow[] {
   const decisions = new Map(ledger.decisions.map((d) => [d.claimId, d]));
-  const received = receivedByClaim(ledger);
+  const received = receivedByClaim(standingPayments(ledger));
   const rows: CoopUnpaidRow[] = [];
   for (const claim of ledger.claims) {
     const d = decisions.get(claim.claimId);

@@ -7,7 +7,7 @@ import type { MaterialLine } from '../../domain/kpis.js';
 import type { RedisConn } from '../redis/connections.js';
 import { storeKeys } from '../redis/keys.js';
 import { withScores } from './day-buckets.js';
-import { materialLines, stocktakes } from './read-operations.js';
+import { earliestStocktake, materialLines, stocktakes } from './read-operations.js';
 
 export async function readMaterialLines(
   redis: RedisConn,
@@ -22,7 +22,7 @@ export async function readMaterialLines(
     redis.hgetall(k.counts),
   ]);
   const counts = stocktakes(countsRaw);
-  const since = counts.size ? Math.min(...[...counts.values()].map((c) => c.at)) : null;
+  const since = earliestStocktake(counts);
   const moves = since === null ? [] : withScores(await redis.zrangebyscore(k.moves, `(${since}`, '+inf', 'WITHSCORES'));
   return materialLines(store, stock, settings, counts, moves, timezone);
 }

@@ -169,7 +169,7 @@ export async function readOperationsParts(
   const ledger = coopLedgerOf(hash(), hash(), hash(), hash());
   const counts = stocktakes(countsRaw);
   // The books at each stocktake: today's stock less what moved after it (the movements since the earliest one).
-  const since = counts.size ? Math.min(...[...counts.values()].map((c) => c.at)) : null;
+  const since = earliestStocktake(counts);
 
   // Second round: the records of this month's orders, campaign leads and surveys.
   const p2 = redis.pipeline();
@@ -242,6 +242,13 @@ export async function readOperationsParts(
 export interface Stocktake {
   at: number;
   counted: number;
+}
+
+/** The moment of the earliest latest-stocktake: the movements after it are those the books at each count need; null with none. */
+export function earliestStocktake(counts: Map<string, Stocktake>): number | null {
+  let min: number | null = null;
+  for (const c of counts.values()) if (min === null || c.at < min) min = c.at;
+  return min;
 }
 
 export function stocktakes(raw: Record<string, string>): Map<string, Stocktake> {
